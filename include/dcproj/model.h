@@ -1,0 +1,136 @@
+/*
+ * dcproj/model.h — projecting a loaded scenario (SPEC §1, §3, §4, §5).
+ *
+ * dcproj_project() solves the calibration (if any), projects every country
+ * over every period, applies floors, sums groups and TOTAL, adds power
+ * columns and, when draws > 0, Monte Carlo mean and quantile columns.  The
+ * result is a plain value the caller frees with dcproj_result_free().
+ */
+#ifndef DCPROJ_MODEL_H
+#define DCPROJ_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcproj/error.h"
+#include "dcproj/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One output period: it ends `end_months` months after the end of B
+ * (SPEC §1).  `sub` is 0 for years, 1–4 for quarters, 1–12 for months. */
+struct dcproj_period {
+    char label[16];  /* "2024", "2024-Q1", "2024-01" */
+    int year;
+    int sub;
+    int end_months;
+};
+
+enum dcproj_row_kind { DCPROJ_ROW_COUNTRY = 0, DCPROJ_ROW_GROUP, DCPROJ_ROW_TOTAL };
+
+/* One output row: a country, a group or TOTAL.  `code` and `name` point into
+ * the scenario (or static storage) and live as long as the result. */
+struct dcproj_row {
+    enum dcproj_row_kind kind;
+    size_t index;       /* country or group index; 0 for TOTAL */
+    const char *code;   /* country code, group name or "TOTAL" */
+    const char *name;   /* country name; "" for groups and TOTAL */
+};
+
+#define DCPROJ_COL_LEN 32
+
+/* The outcome of one target (SPEC §4). */
+struct dcproj_target_result {
+    double model;       /* model value (value target) or ratio (ratio target) */
+    double residual;    /* model/value - 1, or (ratio/ratio) - 1 */
+    double cagr;        /* implied compound annual growth of the scope */
+    int has_cagr;       /* 0 when the base is 0 (printed empty) */
+};
+
+enum dcproj_solve_method {
+    DCPROJ_SOLVE_NONE = 0,   /* no unknowns: targets only reported */
+    DCPROJ_SOLVE_BRENT,      /* one unknown, one target */
+    DCPROJ_SOLVE_HYBRIDS,    /* n unknowns, n targets */
+    DCPROJ_SOLVE_LSQ,        /* more targets than unknowns */
+    DCPROJ_SOLVE_FROZEN      /* variables fixed at the parent's solution */
+};
+
+struct dcproj_solution {
+    enum dcproj_solve_method method;
+    int iterations;
+    size_t n_variables;
+    double *variables;      /* value of each scenario variable, file order */
+    size_t n_targets;
+    struct dcproj_target_result *targets; /* per scenario target, file order */
+};
+
+struct dcproj_result {
+    const struct dcproj_scenario *scenario; /* borrowed: must outlive the result */
+    size_t n_periods;
+    struct dcproj_period *periods;
+    size_t n_rows;
+    struct dcproj_row *rows;     /* countries (file order), groups, TOTAL */
+    size_t n_cols;
+    char (*cols)[DCPROJ_COL_LEN];/* "capacity"[, "mean", "p5"...][, "it_load_mw",
+                                    "facility_mw", "energy_twh"] */
+    double *values;              /* values[(row * n_periods + period) * n_cols + col] */
+    long long draws;             /* Monte Carlo draws used; 0 = deterministic */
+    uint64_t seed;
+    int exact_quantiles;         /* 1 exact, 0 streaming P² estimates */
+    struct dcproj_solution solution;
+    size_t n_warnings;
+    char **warnings;             /* e.g. floor warnings, one per country; no newline */
+};
+
+/* Progress callback: `done` of `total` units of work.  Called from the
+ * calling thread only, at most a few times a second. */
+typedef void (*dcproj_progress_fn)(void *ctx, uint64_t done, uint64_t total);
+
+struct dcproj_run_options {
+    int threads;                 /* 0 = all cores */
+    dcproj_progress_fn progress; /* may be NULL */
+    void *progress_ctx;
+    size_t quantile_memory_bytes;/* exact-quantile memory bound; 0 = default */
+};
+
+void dcproj_run_options_init(struct dcproj_run_options *opt);
+
+/*
+ * Project `sc`.  On success returns DCPROJ_OK and sets *out (free with
+ * dcproj_result_free()).  Fails with DCPROJ_ERR_DATA for unsolvable
+ * calibration, a `points` curve evaluated past its last point with
+ * extrapolate "error", or a non-finite value (naming the country and the
+ * period); DCPROJ_ERR_NOMEM.  `opt` may be NULL.  Thread-safe: distinct
+ * calls share no mutable state.
+ */
+int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
+                   struct dcproj_result **out, struct dcproj_error *err);
+
+void dcproj_result_free(struct dcproj_result *res);
+
+/* Index of column `name` in `res`, or -1. */
+long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
+
+/* Value at (row, period, col). */
+static inline double dcproj_result_at(const struct dcproj_result *res, size_t row,
+                                      size_t period, size_t col)
+{
+    return res->values[(row * res->n_periods + period) * res->n_cols + col];
+}
+
+/*
+ * Solve the calibration of `sc` alone (SPEC §4) into `out` (caller frees with
+ * dcproj_solution_clear()).  With `sc->frozen`, solves the parent and fixes
+ * the variables.  dcproj_project() calls this itself.
+ */
+int dcproj_solve(const struct dcproj_scenario *sc, struct dcproj_solution *out,
+                 struct dcproj_error *err);
+
+void dcproj_solution_clear(struct dcproj_solution *sol);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,79 @@
+/*
+ * dcproj/report.h — writing results (SPEC §8) and formatting numbers.
+ *
+ * Every number that leaves dcproj goes through dcproj_format_number(): the
+ * same bytes whatever the process locale.
+ */
+#ifndef DCPROJ_REPORT_H
+#define DCPROJ_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "dcproj/error.h"
+#include "dcproj/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Longest text dcproj_format_number() writes, NUL included. */
+#define DCPROJ_NUMBER_LEN 400
+
+/*
+ * Format `v` into `buf` (at least DCPROJ_NUMBER_LEN bytes): `%.15g` if that
+ * reads back to the same double, else `%.17g`; with `precision` 0–17,
+ * `%.<precision>f`.  `precision` < 0 selects the shortest rule.  -0 prints
+ * as "0" (also "-0.00" becomes "0.00").  With `decimal_comma` the decimal
+ * point is ','.  Never locale-dependent.  Returns the length written.
+ * A non-finite `v` prints "nan"/"inf"/"-inf" (callers refuse those first).
+ */
+int dcproj_format_number(double v, int precision, int decimal_comma, char *buf);
+
+/*
+ * Parse a number written by dcproj_format_number() (or any C-locale strtod
+ * number; with `decimal_comma` a ',' is the decimal point).  The whole of
+ * `s` must be the number.  Returns 0 and sets *out on success, -1 otherwise.
+ * Never locale-dependent.
+ */
+int dcproj_parse_number(const char *s, int decimal_comma, double *out);
+
+enum dcproj_out_format { DCPROJ_FMT_CSV = 0, DCPROJ_FMT_TSV, DCPROJ_FMT_JSON, DCPROJ_FMT_TABLE };
+enum dcproj_layout { DCPROJ_LAYOUT_LONG = 0, DCPROJ_LAYOUT_WIDE, DCPROJ_LAYOUT_IAMC };
+
+/* Output options (SPEC §7, §8).  Initialise with dcproj_format_init(). */
+struct dcproj_format {
+    enum dcproj_out_format format;
+    enum dcproj_layout layout;
+    const char *metric;  /* column for wide layout; default "capacity" */
+    int precision;       /* -1: shortest rule; 0–17: %.Nf */
+    char delimiter;      /* 0: ',' (';' with decimal_comma; tab for TSV) */
+    int decimal_comma;
+    int bom;
+    int crlf;
+};
+
+void dcproj_format_init(struct dcproj_format *fmt);
+
+/* Resolve the delimiter the format will use. */
+char dcproj_format_delimiter(const struct dcproj_format *fmt);
+
+/*
+ * Write the result table to `out` in `fmt`.  Returns DCPROJ_OK, or
+ * DCPROJ_ERR_IO if a write fails (ferror), or DCPROJ_ERR_USAGE for a metric
+ * the result does not have.  Does not close `out`.
+ */
+int dcproj_report_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
+                        FILE *out, struct dcproj_error *err);
+
+/*
+ * Write the solution CSV of SPEC §4 (`type,id,value,residual,cagr`),
+ * honouring delimiter, decimal comma, precision, BOM and CRLF of `fmt`.
+ */
+int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
+                          FILE *out, struct dcproj_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

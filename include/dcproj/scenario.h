@@ -1,0 +1,276 @@
+/*
+ * dcproj/scenario.h — a scenario (SPEC §2–§6) loaded into plain C structs.
+ *
+ * dcproj_scenario_load() reads a JSON scenario, resolves `extends`, applies
+ * the command-line patches (--set, --patch) and overrides (--horizon,
+ * --step, --draws, --seed), validates the final document completely and
+ * converts it into the structs below.  No JSON tree outlives the loader.
+ *
+ * The structs are plain values owned by the scenario: read them, do not
+ * modify them; everything is freed by dcproj_scenario_free().  Index fields
+ * (`country`, `var`, `groups[]`) refer to the arrays of the same scenario.
+ */
+#ifndef DCPROJ_SCENARIO_H
+#define DCPROJ_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dcproj/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DCPROJ_ID_LEN 33 /* identifiers: at most 32 bytes + NUL */
+
+/* Hard limits of SPEC §2, §5, §9. */
+#define DCPROJ_MAX_FILE_BYTES (64u * 1024u * 1024u)
+#define DCPROJ_MAX_DEPTH 64
+#define DCPROJ_MAX_COUNTRIES 100000
+#define DCPROJ_MAX_EVENTS 100000
+#define DCPROJ_MAX_EXTENDS 16
+#define DCPROJ_MAX_DRAWS 1000000000LL
+#define DCPROJ_MAX_DRAW_CELLS 1000000000LL /* draws x countries */
+
+enum dcproj_step { DCPROJ_STEP_YEAR = 0, DCPROJ_STEP_QUARTER, DCPROJ_STEP_MONTH };
+
+/* A number, or a reference to a variable: times * variables[var] + plus.
+ * `var` is -1 for a plain number (then only `number` is meaningful). */
+struct dcproj_value {
+    int var;
+    double number;
+    double times;
+    double plus;
+};
+
+enum dcproj_dist {
+    DCPROJ_DIST_NONE = 0, /* a plain value, no distribution */
+    DCPROJ_DIST_NORMAL,     /* f[0] = mean, f[1] = sd */
+    DCPROJ_DIST_LOGNORMAL,  /* f[0] = mean, f[1] = sd (moments of the variable) */
+    DCPROJ_DIST_UNIFORM,    /* f[0] = min,  f[1] = max */
+    DCPROJ_DIST_TRIANGULAR, /* f[0] = min,  f[1] = mode, f[2] = max */
+    DCPROJ_DIST_PERT        /* f[0] = min,  f[1] = mode, f[2] = max (lambda = 4) */
+};
+
+/* A parameter (SPEC §2.1): a value (number or variable reference) when
+ * dist == DCPROJ_DIST_NONE, else a distribution whose fields are numbers or
+ * references to fixed variables.  Its deterministic value is its mean. */
+struct dcproj_param {
+    enum dcproj_dist dist;
+    struct dcproj_value v;    /* when dist == DCPROJ_DIST_NONE */
+    struct dcproj_value f[3]; /* distribution fields, order as above */
+};
+
+enum dcproj_model {
+    DCPROJ_MODEL_COMPOUND = 0,
+    DCPROJ_MODEL_LINEAR,
+    DCPROJ_MODEL_LOGISTIC,
+    DCPROJ_MODEL_POINTS
+};
+
+enum dcproj_interp {
+    DCPROJ_INTERP_LINEAR = 0,
+    DCPROJ_INTERP_CSPLINE, /* natural cubic spline */
+    DCPROJ_INTERP_STEFFEN,
+    DCPROJ_INTERP_AKIMA,
+    DCPROJ_INTERP_STEP     /* latest point whose year <= B + t (not GSL) */
+};
+
+enum dcproj_extrapolate {
+    DCPROJ_EXTRAP_ERROR = 0,
+    DCPROJ_EXTRAP_FLAT,
+    DCPROJ_EXTRAP_LINEAR
+};
+
+/* One segment of a piecewise compound rate: covers model years
+ * (until_{k-1} - B, until_k - B].  `until` is 0 for an open last segment. */
+struct dcproj_rate_segment {
+    int until;
+    struct dcproj_param rate;
+};
+
+/* A country's effective growth model (after the `defaults.growth` merge). */
+struct dcproj_growth {
+    enum dcproj_model model;
+    /* compound: `rate` when n_segments == 0, else `segments` */
+    struct dcproj_param rate;     /* compound rate r; logistic rate k */
+    struct dcproj_rate_segment *segments;
+    size_t n_segments;
+    struct dcproj_param per_year; /* linear */
+    struct dcproj_param cap;      /* logistic K */
+    /* points: strictly increasing years, first <= B */
+    int *point_years;
+    double *point_values;
+    size_t n_points;
+    enum dcproj_interp interp;
+    enum dcproj_extrapolate extrapolate;
+};
+
+struct dcproj_country {
+    char code[DCPROJ_ID_LEN];
+    char *name;               /* never NULL ("" by default) */
+    int has_baseline;         /* 0 only for `points` without `baseline` */
+    struct dcproj_param baseline; /* for points without baseline: the number curve(B) */
+    size_t *groups;           /* indices into dcproj_scenario.groups */
+    size_t n_groups;
+    struct dcproj_growth growth;
+    double pue;               /* effective power settings (top level merged */
+    double utilization;       /*  with the country's); valid if has_power */
+    char *source;             /* source id or NULL */
+    char *note;               /* or NULL */
+};
+
+struct dcproj_event {
+    size_t country;           /* index into countries */
+    char date[16];            /* as written, e.g. "2026-07" */
+    double start_months;      /* s of SPEC §1 for the date, before delay */
+    struct dcproj_param add;
+    struct dcproj_param probability; /* default 1 */
+    struct dcproj_param delay_months;/* default 0 */
+    double ramp_months;       /* default 0 */
+    char *source;
+    char *note;
+};
+
+struct dcproj_variable {
+    char id[DCPROJ_ID_LEN];
+    int fixed;                /* has `value` */
+    double value;             /* when fixed */
+    double min, max, guess;   /* when not fixed; guess defaults to the midpoint */
+};
+
+enum dcproj_scope { DCPROJ_SCOPE_COUNTRY = 0, DCPROJ_SCOPE_GROUP, DCPROJ_SCOPE_TOTAL };
+
+struct dcproj_target {
+    char id[DCPROJ_ID_LEN];   /* default target1, target2, ... */
+    enum dcproj_scope scope_kind;
+    size_t scope_index;       /* country or group index; 0 for TOTAL */
+    char scope[DCPROJ_ID_LEN];/* as written */
+    int year;
+    int is_ratio;
+    double value;             /* value target: > 0 */
+    double ratio;             /* ratio target: > 0 */
+    int base_year;            /* ratio target */
+    double weight;            /* default 1 */
+    char *source;
+};
+
+struct dcproj_source {
+    char id[DCPROJ_ID_LEN];
+    char *title;
+    char *url, *date, *note;  /* or NULL */
+};
+
+struct dcproj_scenario {
+    char *file;               /* display name: the path as given, or "<stdin>" */
+    int version;              /* `dcproj`, 1 */
+    char *name;
+    char *title, *description;/* or NULL */
+    char *unit;               /* default "MW" */
+    int baseline_year;
+    int horizon;              /* effective, after --horizon */
+    enum dcproj_step step;    /* effective, after --step */
+
+    struct dcproj_source *sources;
+    size_t n_sources;
+    char (*groups)[DCPROJ_ID_LEN]; /* group names in order of first appearance */
+    size_t n_groups;
+    struct dcproj_country *countries; /* in file order */
+    size_t n_countries;
+    struct dcproj_event *events;      /* in file order */
+    size_t n_events;
+    struct dcproj_variable *variables;/* in file order */
+    size_t n_variables;
+    struct dcproj_target *targets;
+    size_t n_targets;
+
+    int has_power;
+    double pue, utilization;  /* top level */
+
+    int has_uncertainty;      /* the object is present (or --draws/--seed made it) */
+    long long draws;          /* 0 = deterministic */
+    uint64_t seed;
+    double *quantiles;
+    size_t n_quantiles;
+
+    /* "calibration": "frozen" or --frozen: `parent` is the fully resolved
+     * scenario to solve first; its solution fixes the variables of this one
+     * (matched by id).  NULL otherwise. */
+    int frozen;
+    struct dcproj_scenario *parent;
+
+    /* The final document (after extends, patches and overrides, without
+     * `extends`), as compact JSON text, for provenance. */
+    char *resolved_json;
+};
+
+/* Kinds of command-line patch, applied in command-line order. */
+enum dcproj_patch_kind { DCPROJ_PATCH_SET = 0, DCPROJ_PATCH_FILE };
+
+struct dcproj_patch {
+    enum dcproj_patch_kind kind;
+    const char *text; /* SET: "PATH=VALUE"; FILE: a path to a JSON merge patch */
+};
+
+/* What the command line adds on top of the file.  Zero-initialise, then set
+ * what is given: `horizon` 0, `step` -1, `draws` -1, `seed` -1 mean "keep". */
+struct dcproj_load_options {
+    const struct dcproj_patch *patches;
+    size_t n_patches;
+    int frozen;          /* --frozen: solve before applying the patches */
+    int horizon;
+    int step;
+    long long draws;
+    long long seed;
+};
+
+/* Initialise `opt` to "no overrides". */
+void dcproj_load_options_init(struct dcproj_load_options *opt);
+
+/*
+ * Load and validate the scenario at `path` ("-" reads standard input,
+ * named "<stdin>" in messages, with `extends` resolved against the working
+ * directory).  On success returns DCPROJ_OK and sets *out to a scenario the
+ * caller frees with dcproj_scenario_free().  On failure returns the status
+ * (DCPROJ_ERR_NOINPUT for unreadable files, DCPROJ_ERR_DATA for invalid
+ * content, DCPROJ_ERR_NOMEM), fills `err` and leaves *out untouched.
+ * `opt` may be NULL.  Validation here covers SPEC §1–§6 except what needs the
+ * model to run (calibration solvability, non-finite results).
+ */
+int dcproj_scenario_load(const char *path, const struct dcproj_load_options *opt,
+                         struct dcproj_scenario **out, struct dcproj_error *err);
+
+/*
+ * As dcproj_scenario_load(), from a buffer of `len` bytes.  `name` is the
+ * display name for messages; `base_dir` is where a relative `extends`
+ * resolves (NULL: the working directory).
+ */
+int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
+                                const char *base_dir,
+                                const struct dcproj_load_options *opt,
+                                struct dcproj_scenario **out,
+                                struct dcproj_error *err);
+
+/* Free a scenario and everything it owns (its parent included).  NULL is a
+ * no-op. */
+void dcproj_scenario_free(struct dcproj_scenario *sc);
+
+/* Index of the country with code `code`, or -1. */
+long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *code);
+/* Index of the group named `name`, or -1. */
+long dcproj_scenario_find_group(const struct dcproj_scenario *sc, const char *name);
+/* Index of the variable with id `id`, or -1. */
+long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char *id);
+
+/* Names of enum values as written in scenario files ("compound", "cspline",
+ * "quarter", "normal", ...). */
+const char *dcproj_step_name(enum dcproj_step step);
+const char *dcproj_model_name(enum dcproj_model model);
+const char *dcproj_interp_name(enum dcproj_interp interp);
+const char *dcproj_dist_name(enum dcproj_dist dist);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

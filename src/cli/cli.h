@@ -1,0 +1,126 @@
+/*
+ * cli.h — the dcproj command-line client: shared option parsing, error
+ * printing and output handling.  Each command lives in cmd_<name>.c.
+ */
+#ifndef DCPROJ_CLI_H
+#define DCPROJ_CLI_H
+
+#include <stddef.h>
+
+#include "dcproj/dcproj.h"
+
+/* Options a command accepts, as a bit set for cli_parse(). */
+enum cli_opt_bit {
+    OPT_OUTPUT = 1u << 0,     /* -o FILE */
+    OPT_FORMAT = 1u << 1,     /* --format, --layout, --metric, --precision,
+                                 --delimiter, --decimal-comma, --bom, --crlf,
+                                 --excel, --excel-eu */
+    OPT_PATCH = 1u << 2,      /* --set, --patch, --frozen */
+    OPT_OVERRIDE = 1u << 3,   /* --horizon, --step, --draws, --seed */
+    OPT_THREADS = 1u << 4,    /* --threads */
+    OPT_SOLUTION = 1u << 5,   /* --solution FILE */
+    OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
+    OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard */
+    OPT_CHART = 1u << 8,      /* --top */
+};
+
+#define CLI_MAX_VARY 2
+
+struct cli_opts {
+    const char *cmd;          /* "run", "validate", ... */
+    const char *output;       /* -o; NULL = stdout */
+    struct dcproj_format fmt;
+    int metric_given;
+    struct dcproj_load_options load;
+    struct dcproj_patch *patches; /* owned array, command-line order */
+    size_t n_patches;
+    int threads;              /* 0 = all cores */
+    const char *solution;     /* --solution FILE */
+    int quiet;                /* -q */
+    /* check */
+    const char *expect;
+    double rtol, atol;
+    int update;
+    const char *junit;
+    /* sweep */
+    const char *vary[CLI_MAX_VARY];
+    int n_vary;
+    const char *scope;        /* default "TOTAL" */
+    int at_year;              /* 0 = all periods */
+    long shard_k, shard_n;    /* 0/0 = whole */
+    /* chart */
+    int top;                  /* countries drawn before "other"; default 8 */
+    /* positional arguments (scenario paths) */
+    char **args;
+    int n_args;
+};
+
+/* A command: name, one-line summary, usage text, allowed options, entry. */
+struct cli_command {
+    const char *name;
+    const char *summary;
+    const char *help;         /* full --help text */
+    unsigned options;
+    int min_args, max_args;   /* max_args < 0: unlimited */
+    int (*run)(struct cli_opts *o);
+};
+
+/* Parse argv (after the command word) into *o.  Returns 0, or an exit code
+ * (2 after printing a usage error; -1 after printing --help: exit 0). */
+int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_opts *o);
+void cli_opts_free(struct cli_opts *o);
+
+/* Strict number parsing for option values: the whole string must parse and
+ * lie in [min, max].  Return 0 on success, -1 otherwise. */
+int cli_parse_long(const char *s, long long min, long long max, long long *out);
+int cli_parse_double(const char *s, double *out);
+
+/* Print every problem in `err` to stderr as "dcproj: ..." lines (at most
+ * DCPROJ_ERROR_MAX, then a count) and return err->code. */
+int cli_print_errors(const struct dcproj_error *err);
+
+/* Print "dcproj: message" to stderr (printf format) and return `code`. */
+int cli_fail(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Print the library's warnings of a result unless quiet. */
+void cli_print_warnings(const struct cli_opts *o, const struct dcproj_result *res);
+
+/* Load the scenario `path` with the command-line patches and overrides of
+ * `o`; prints errors.  Returns 0 or an exit code. */
+int cli_load(const struct cli_opts *o, const char *path, struct dcproj_scenario **out);
+
+/* Load and project; prints errors and warnings.  Returns 0 or an exit code. */
+int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenario **sc_out,
+                struct dcproj_result **res_out);
+
+/* Write something to `path` (NULL or "-" = stdout) through `fn`, atomically
+ * for regular files (SPEC §9).  `inputs` are the files read (refused as
+ * outputs).  Prints errors; returns 0 or an exit code. */
+typedef int (*cli_write_fn)(void *ctx, FILE *out, struct dcproj_error *err);
+int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs,
+              cli_write_fn fn, void *ctx);
+
+/* Collect the device/inode of the scenario (and patch) files named in `o`
+ * into a malloc'ed array for cli_write(); *n set to the count. */
+struct dcproj_file_id *cli_input_ids(const struct cli_opts *o, size_t *n);
+
+/* Progress bar on stderr (only when stderr is a terminal and not quiet). */
+struct cli_progress;
+struct cli_progress *cli_progress_new(const struct cli_opts *o, const char *what);
+void cli_progress_cb(void *ctx, uint64_t done, uint64_t total);
+void cli_progress_end(struct cli_progress *p);
+
+/* The commands. */
+int cmd_run(struct cli_opts *o);
+int cmd_validate(struct cli_opts *o);
+int cmd_explain(struct cli_opts *o);
+int cmd_check(struct cli_opts *o);
+int cmd_diff(struct cli_opts *o);
+int cmd_sweep(struct cli_opts *o);
+int cmd_chart(struct cli_opts *o);
+
+#endif

@@ -1,0 +1,176 @@
+/*
+ * common.c — what every command does: load, project, write output safely,
+ * print warnings and progress.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_print_warnings(const struct cli_opts *o, const struct dcproj_result *res)
+{
+    if (o->quiet || res == NULL)
+        return;
+    for (size_t i = 0; i < res->n_warnings; i++)
+        fprintf(stderr, "dcproj: warning: %s\n", res->warnings[i]);
+}
+
+int cli_load(const struct cli_opts *o, const char *path, struct dcproj_scenario **out)
+{
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_load_options lo = o->load;
+    lo.patches = o->patches;
+    lo.n_patches = o->n_patches;
+    int rc = dcproj_scenario_load(path, &lo, out, &err);
+    if (rc != DCPROJ_OK)
+        return cli_print_errors(&err);
+    return 0;
+}
+
+int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenario **sc_out,
+                struct dcproj_result **res_out)
+{
+    struct dcproj_scenario *sc = NULL;
+    int rc = cli_load(o, path, &sc);
+    if (rc != 0)
+        return rc;
+    struct dcproj_run_options ro;
+    dcproj_run_options_init(&ro);
+    ro.threads = o->threads;
+    struct cli_progress *bar = cli_progress_new(o, "projecting");
+    if (bar != NULL) {
+        ro.progress = cli_progress_cb;
+        ro.progress_ctx = bar;
+    }
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_result *res = NULL;
+    rc = dcproj_project(sc, &ro, &res, &err);
+    cli_progress_end(bar);
+    if (rc != DCPROJ_OK) {
+        dcproj_scenario_free(sc);
+        return cli_print_errors(&err);
+    }
+    cli_print_warnings(o, res);
+    *sc_out = sc;
+    *res_out = res;
+    return 0;
+}
+
+int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs,
+              cli_write_fn fn, void *ctx)
+{
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    if (path == NULL || strcmp(path, "-") == 0) {
+        int rc = fn(ctx, stdout, &err);
+        if (rc == DCPROJ_OK && fflush(stdout) != 0)
+            rc = dcproj_error_set(&err, DCPROJ_ERR_IO, "<stdout>", NULL, 0, 0,
+                                  "write error: %s", strerror(errno));
+        if (rc == DCPROJ_OK && ferror(stdout))
+            rc = dcproj_error_set(&err, DCPROJ_ERR_IO, "<stdout>", NULL, 0, 0, "write error");
+        return rc == DCPROJ_OK ? 0 : cli_print_errors(&err);
+    }
+    struct dcproj_output *out = NULL;
+    int rc = dcproj_output_open(path, inputs, n_inputs, &out, &err);
+    if (rc != DCPROJ_OK)
+        return cli_print_errors(&err);
+    rc = fn(ctx, dcproj_output_stream(out), &err);
+    if (rc != DCPROJ_OK) {
+        dcproj_output_abort(out);
+        return cli_print_errors(&err);
+    }
+    rc = dcproj_output_commit(out, &err);
+    return rc == DCPROJ_OK ? 0 : cli_print_errors(&err);
+}
+
+/* Append the id of `path` to the array (ignored if it cannot be stat'ed). */
+static void add_id(struct dcproj_file_id **ids, size_t *n, const char *path)
+{
+    struct dcproj_file_id id;
+    if (path == NULL || strcmp(path, "-") == 0 || dcproj_file_id_of(path, &id) != 0)
+        return;
+    struct dcproj_file_id *p = realloc(*ids, (*n + 1) * sizeof *p);
+    if (p == NULL)
+        return;
+    p[*n] = id;
+    *ids = p;
+    (*n)++;
+}
+
+struct dcproj_file_id *cli_input_ids(const struct cli_opts *o, size_t *n)
+{
+    struct dcproj_file_id *ids = NULL;
+    *n = 0;
+    for (int i = 0; i < o->n_args; i++)
+        add_id(&ids, n, o->args[i]);
+    for (size_t i = 0; i < o->n_patches; i++)
+        if (o->patches[i].kind == DCPROJ_PATCH_FILE)
+            add_id(&ids, n, o->patches[i].text);
+    add_id(&ids, n, o->expect);
+    return ids;
+}
+
+struct cli_progress {
+    const char *what;
+    struct timespec start;
+    struct timespec last;
+    int shown;
+};
+
+struct cli_progress *cli_progress_new(const struct cli_opts *o, const char *what)
+{
+    if (o->quiet || !isatty(STDERR_FILENO))
+        return NULL;
+    struct cli_progress *p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    p->what = what;
+    clock_gettime(CLOCK_MONOTONIC, &p->start);
+    p->last = p->start;
+    return p;
+}
+
+static double seconds_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Draw the bar only once a run has taken more than a second, and then at
+ * most ten times a second. */
+void cli_progress_cb(void *ctx, uint64_t done, uint64_t total)
+{
+    struct cli_progress *p = ctx;
+    if (p == NULL || total == 0)
+        return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (seconds_between(&p->start, &now) < 1.0 || (p->shown && seconds_between(&p->last, &now) < 0.1 && done < total))
+        return;
+    p->last = now;
+    p->shown = 1;
+    int width = 30;
+    int filled = (int)((double)done / (double)total * width);
+    if (filled > width)
+        filled = width;
+    fprintf(stderr, "\r%s [", p->what);
+    for (int i = 0; i < width; i++)
+        fputc(i < filled ? '#' : '.', stderr);
+    fprintf(stderr, "] %3d%%", (int)(100.0 * (double)done / (double)total));
+    fflush(stderr);
+}
+
+void cli_progress_end(struct cli_progress *p)
+{
+    if (p == NULL)
+        return;
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    free(p);
+}
