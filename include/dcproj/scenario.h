@@ -111,7 +111,8 @@ struct dcproj_country {
     char code[DCPROJ_ID_LEN];
     char *name;               /* never NULL ("" by default) */
     int has_baseline;         /* 0 only for `points` without `baseline` */
-    struct dcproj_param baseline; /* for points without baseline: the number curve(B) */
+    struct dcproj_param baseline; /* when has_baseline; for `points` a plain number that the
+                                     model checks against curve(B) */
     size_t *groups;           /* indices into dcproj_scenario.groups */
     size_t n_groups;
     struct dcproj_growth growth;
