@@ -139,4 +139,15 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
  * with a prepared model. Implemented in calibrate.c. */
 int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct dcproj_error *err);
 
+/*
+ * Monte Carlo (SPEC §5), implemented in montecarlo.c: fill the `mean` and
+ * quantile columns (res->cols[col_mean], col_mean + 1, ...) of every row and
+ * period of `res` (periods, rows and the deterministic columns already set)
+ * with `sc->draws` draws, variables at `vars`.  Sets res->exact_quantiles
+ * and *floored_country[i] = 1 for countries floored in some draw.
+ */
+int montecarlo_fill(const struct model *m, const double *vars,
+                    const struct dcproj_run_options *opt, struct dcproj_result *res,
+                    size_t col_mean, unsigned char *floored_country, struct dcproj_error *err);
+
 #endif
