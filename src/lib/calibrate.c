@@ -55,6 +55,7 @@ struct calib {
     double *rows;             /* model_year_ends() table */
     struct dcproj_error *err;
     int status;               /* first failure while evaluating; DCPROJ_OK until then */
+    int diverged;             /* a solver proposed a non-finite trial point */
 };
 
 /* Row of the year-end table that holds target `t`'s scope. */
@@ -135,12 +136,14 @@ static double clamp(double x, double lo, double hi)
 }
 
 /* Write solver point x (one entry per unknown) into c->vars, clamped into
- * each unknown's [min, max]. */
+ * each unknown's [min, max]; a non-finite entry (a solver breakdown) leaves
+ * the guess. */
 static void set_unknowns(struct calib *c, const gsl_vector *x)
 {
     for (size_t k = 0; k < c->n_unknowns; k++) {
         const struct dcproj_variable *v = &c->sc->variables[c->unknown[k]];
-        c->vars[c->unknown[k]] = clamp(gsl_vector_get(x, k), v->min, v->max);
+        double xk = gsl_vector_get(x, k);
+        c->vars[c->unknown[k]] = isfinite(xk) ? clamp(xk, v->min, v->max) : v->guess;
     }
 }
 
@@ -153,12 +156,20 @@ struct calib_fn {
 
 /* Shared body of the GSL callbacks: evaluate at x and copy the residuals
  * into f.  Returns GSL_SUCCESS, or GSL_EBADFUNC once the model failed (the
- * failure itself is in c->err; GSL is only told to stop). */
+ * failure itself is in c->err; GSL is only told to stop) or when x is not
+ * finite — a breakdown of the solver (e.g. a singular Jacobian), not an
+ * invalid model: it sets c->diverged and the caller reports the targets. */
 static int residuals_at(struct calib_fn *cf, const gsl_vector *x, gsl_vector *f)
 {
     struct calib *c = cf->c;
     if (c->status != DCPROJ_OK)
         return GSL_EBADFUNC;
+    for (size_t k = 0; k < c->n_unknowns; k++) {
+        if (!isfinite(gsl_vector_get(x, k))) {
+            c->diverged = 1;
+            return GSL_EBADFUNC;
+        }
+    }
     set_unknowns(c, x);
     if (evaluate(c, cf->tr) != DCPROJ_OK)
         return GSL_EBADFUNC;
@@ -307,7 +318,7 @@ static int solve_hybrids(struct calib_fn *cf, int *iterations, const char **stop
             break;
         *iterations = it + 1;
         if (g != GSL_SUCCESS) {
-            *stop = gsl_strerror(g);
+            *stop = c->diverged ? "the solver proposed a non-finite point" : gsl_strerror(g);
             break;
         }
         const gsl_vector *x = gsl_multiroot_fsolver_root(s);
@@ -377,7 +388,7 @@ static int solve_lsq(struct calib_fn *cf, int *iterations, const char **stop)
             break;
         }
         if (g != GSL_SUCCESS) {
-            *stop = gsl_strerror(g);
+            *stop = c->diverged ? "the solver proposed a non-finite point" : gsl_strerror(g);
             break;
         }
         int info = 0;
