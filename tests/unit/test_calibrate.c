@@ -24,6 +24,8 @@ struct fixture {
     struct dcproj_rate_segment segments[4][2];
     struct dcproj_variable variables[3];
     struct dcproj_target targets[4];
+    char groups[2][DCPROJ_ID_LEN];
+    size_t country_groups[4][1];
 };
 
 static struct dcproj_value num(double x)
@@ -60,6 +62,7 @@ static void fixture_init(struct fixture *f)
     f->sc.countries = f->countries;
     f->sc.variables = f->variables;
     f->sc.targets = f->targets;
+    f->sc.groups = f->groups;
 }
 
 /* Add a country with a plain baseline; returns its index. */
@@ -124,6 +127,11 @@ static struct dcproj_target *add_target(struct fixture *f, const char *id, const
         if (strcmp(f->countries[i].code, scope) == 0) {
             t->scope_kind = DCPROJ_SCOPE_COUNTRY;
             t->scope_index = i;
+        }
+    for (size_t g = 0; g < f->sc.n_groups; g++)
+        if (strcmp(f->groups[g], scope) == 0) {
+            t->scope_kind = DCPROJ_SCOPE_GROUP;
+            t->scope_index = g;
         }
     t->year = year;
     t->weight = 1.0;
@@ -393,6 +401,46 @@ START_TEST(test_fixed_only_reports)
 }
 END_TEST
 
+/* Country, group and TOTAL scopes read the right rows of the year-end
+ * table; a target year after the horizon is still evaluated. */
+START_TEST(test_scopes)
+{
+    struct fixture f;
+    fixture_init(&f);
+    snprintf(f.groups[0], DCPROJ_ID_LEN, "EU");
+    f.sc.n_groups = 1;
+    const char *codes[] = {"US", "IE", "NL"};
+    const double base[] = {1000, 400, 300}, rate[] = {0.0, 0.1, 0.2};
+    for (size_t i = 0; i < 3; i++) {
+        add_country(&f, codes[i], base[i]);
+        f.countries[i].growth.rate = param(num(rate[i]));
+        if (i > 0) {
+            f.country_groups[i][0] = 0;
+            f.countries[i].groups = f.country_groups[i];
+            f.countries[i].n_groups = 1;
+        }
+    }
+    add_value(&f, "eu", "EU", 2025, 1000, 1);
+    add_value(&f, "all", "TOTAL", 2025, 2000, 1);
+    add_ratio(&f, "ie", "IE", 2030, 2025, 1.5); /* beyond the horizon 2027 */
+    struct dcproj_solution sol;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_solve(&f.sc, &sol, &err), DCPROJ_OK);
+    ck_assert_int_eq(sol.method, DCPROJ_SOLVE_NONE);
+    /* EU 2025 = 400·1.1² + 300·1.2² = 484 + 432 = 916 */
+    ck_assert_double_eq_tol(sol.targets[0].model, 916, 1e-9);
+    ck_assert_double_eq_tol(sol.targets[0].residual, 916.0 / 1000 - 1, 1e-12);
+    ck_assert_double_eq_tol(sol.targets[0].cagr, sqrt(916.0 / 700) - 1, 1e-12);
+    ck_assert_double_eq_tol(sol.targets[1].model, 1916, 1e-9);
+    /* IE 2030/2025 = 1.1^5 */
+    ck_assert_double_eq_tol(sol.targets[2].model, pow(1.1, 5), 1e-12);
+    ck_assert_double_eq_tol(sol.targets[2].cagr, 0.1, 1e-12);
+    ck_assert_uint_eq(sol.n_variables, 0);
+    free_solution(&sol);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
     struct fixture f;
@@ -451,6 +499,7 @@ int main(void)
     tcase_add_test(tc, test_overdetermined_linear);
     tcase_add_test(tc, test_frozen_what_if);
     tcase_add_test(tc, test_fixed_only_reports);
+    tcase_add_test(tc, test_scopes);
     tcase_add_test(tc, test_errors);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
