@@ -155,7 +155,7 @@ static void put_solution(FILE *out, const struct explain_ctx *c)
 {
     const struct dcproj_scenario *sc = c->sc;
     const struct dcproj_solution *sol = &c->res->solution;
-    char line[1024], b1[DCPROJ_NUMBER_LEN], b2[DCPROJ_NUMBER_LEN], b3[DCPROJ_NUMBER_LEN];
+    char line[4 * DCPROJ_NUMBER_LEN], b1[DCPROJ_NUMBER_LEN], b2[DCPROJ_NUMBER_LEN], b3[DCPROJ_NUMBER_LEN];
     if (sc->n_variables == 0 && sc->n_targets == 0) {
         fputs("Calibration: none (no variables, no targets).\n", out);
         return;
