@@ -21,7 +21,9 @@
 # case's files) with LC_ALL=C.  Besides the expectations above:
 #   - on an exit status other than 0 and 1, stdout must be empty;
 #   - after a failing run $TMP must hold exactly what it held before (an
-#     existing output keeps its content, no temporary is left behind).
+#     existing output keeps its content, no temporary is left behind); after
+#     a successful one, only the outputs named by -o/--output/--solution
+#     may have been added.
 # Exit 0 pass, 1 fail, 77 skip, 99 broken case or harness.
 set -u
 
@@ -101,8 +103,10 @@ substitute() {
 # would, then substitute $DATA and $TMP in each word.  Inside the eval
 # DATA and TMP expand to themselves so paths with spaces stay one word.
 split_line() {
+    # shellcheck disable=SC2016,SC2034  # literal placeholders, read by eval
     local line='' DATA='$DATA' TMP='$TMP'
     IFS= read -r line <"$1" || [ -n "$line" ] || line=''
+    # shellcheck disable=SC2016  # the characters themselves
     case "$line" in
     *'`'* | *'$('*) broken "$1: command substitution is not allowed" ;;
     esac
@@ -138,6 +142,17 @@ if [ -f "$case_dir/csvcmp.args" ]; then
     csvcmp_args=("${words[@]}")
     words=("${saved[@]}")
 fi
+
+# Names in $TMP that the command line designates as outputs.
+outputs=()
+for ((i = 0; i < ${#words[@]}; i++)); do
+    path=
+    case "${words[i]}" in
+    -o | --output | --solution) path=${words[i + 1]:-} ;;
+    --output=* | --solution=*) path=${words[i]#*=} ;;
+    esac
+    [ "${path%/*}" = "$tmp" ] && outputs+=("${path##*/}")
+done
 
 if [ -f "$case_dir/preexisting" ]; then
     cp "$case_dir/preexisting" "$tmp/out.csv" || broken "cannot copy preexisting"
@@ -187,14 +202,26 @@ if [ -f "$case_dir/expected.csv" ]; then
         cat "$work/csvcmp.out"
     fi
 fi
+after=$(cd "$tmp" && ls -A)
 if [ "$rc" -ne 0 ]; then
-    after=$(cd "$tmp" && ls -A)
     if [ "$after" != "$before" ]; then
         fail "after a failing run \$TMP holds [$after], expected [$before]"
     fi
     if [ -f "$case_dir/preexisting" ] && ! cmp -s "$case_dir/preexisting" "$tmp/out.csv"; then
         fail "a failing run changed the existing \$TMP/out.csv"
     fi
+else
+    while IFS= read -r entry; do
+        [ -z "$entry" ] && continue
+        allowed=0
+        while IFS= read -r old; do
+            [ "$old" = "$entry" ] && allowed=1
+        done <<<"$before"
+        for out in "${outputs[@]}"; do
+            [ "$out" = "$entry" ] && allowed=1
+        done
+        [ "$allowed" -eq 1 ] || fail "a successful run left \$TMP/$entry behind"
+    done <<<"$after"
 fi
 
 if [ "$failed" -ne 0 ]; then

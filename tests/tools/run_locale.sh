@@ -1,6 +1,6 @@
 #!/bin/sh
 # run_locale.sh DCPROJ SCENARIO — the output must not depend on the locale
-# (SPEC §8): `dcproj run SCENARIO` (plain, and with --precision 3) under
+# (SPEC §8): `dcproj run SCENARIO` (plain, --precision 3, --excel-eu) under
 # LC_ALL=de_DE.UTF-8 and LC_ALL=fr_FR.UTF-8 must give the same bytes as
 # under LC_ALL=C.  Locales missing from `locale -a` are not tested; with
 # neither present the test is skipped (77).
@@ -17,12 +17,12 @@ done
 [ -x "$dcproj" ] || { echo "locale: ERROR: no dcproj at $dcproj"; exit 99; }
 
 # `locale -a` spells de_DE.UTF-8 as de_DE.utf8: compare lower case, no '-'.
-available=$(locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d '-')
+available=$(locale -a 2>/dev/null | tr '[:upper:]' '[:lower:]' | tr -d '-')
 work=$(mktemp -d) || exit 99
 trap 'rm -rf "$work"' EXIT
 
 tested=0 status=0
-for opts in "" "--precision 3"; do
+for opts in "" "--precision 3" "--excel-eu"; do
     # shellcheck disable=SC2086  # $opts is a list of words
     if ! LC_ALL=C "$dcproj" run "$scenario" $opts >"$work/c.csv" 2>"$work/c.err"; then
         echo "locale: FAIL: dcproj run $opts fails under LC_ALL=C"
@@ -30,7 +30,7 @@ for opts in "" "--precision 3"; do
         exit 1
     fi
     for loc in de_DE.UTF-8 fr_FR.UTF-8; do
-        key=$(printf '%s' "$loc" | tr 'A-Z' 'a-z' | tr -d '-')
+        key=$(printf '%s' "$loc" | tr '[:upper:]' '[:lower:]' | tr -d '-')
         if ! printf '%s\n' "$available" | grep -qxF "$key"; then
             echo "locale: $loc not installed, not tested"
             continue
