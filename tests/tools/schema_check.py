@@ -7,7 +7,8 @@ Usage: schema_check.py SRCDIR
 - Must be ACCEPTED: every scenarios/**/*.json (globbed at run time) except
   the schema, files under scenarios/expected/ and merge patches for --patch
   (files named *.patch.json or under a patches/ directory), and every
-  tests/data/conformance/*.json.  A document with `extends` is a partial
+  tests/data/conformance/*.json and tests/data/schema-valid/*.json (edge
+  cases the schema must not refuse).  A document with `extends` is a partial
   document: it is validated after merging it onto its parent (RFC 7396,
   SPEC section 6), as dcproj does.
 - Must be REJECTED: every tests/data/schema-invalid/*.json.  Each names in
@@ -124,10 +125,12 @@ def main(argv):
             continue
         accept.append(path)
     n_scenarios = len(accept)
-    accept += sorted(glob.glob(os.path.join(src, "tests", "data", "conformance", "*.json")))
-    if n_scenarios == len(accept):
-        print("FAIL: no conformance documents found")
-        failures += 1
+    for sub in ("conformance", "schema-valid"):
+        found = sorted(glob.glob(os.path.join(src, "tests", "data", sub, "*.json")))
+        if not found:
+            print("FAIL: no documents in tests/data/%s" % sub)
+            failures += 1
+        accept += found
 
     for path in accept:
         rel = os.path.relpath(path, src)
@@ -169,7 +172,7 @@ def main(argv):
         else:
             print("ok   %s (rejected at %s)" % (rel, where))
 
-    print("%d scenario(s), %d conformance, %d invalid; %d failure(s)"
+    print("%d scenario(s), %d test document(s) accepted, %d invalid; %d failure(s)"
           % (n_scenarios, len(accept) - n_scenarios, len(invalid), failures))
     return 1 if failures else 0
 
