@@ -53,7 +53,9 @@ expect "--expect" -- $p check s.json --exp
 expect "--excel --excel-eu --expect" -- $p check --ex
 expect "csv json table tsv" -- $p run --format ''
 expect "json" -- $p run --format = j
-expect "json" -- $p run --format=j
+expect "--format=json" -- $p run --format=j
+expect "--layout=wide" -- $p diff a.json b.json --layout=w
+expect "" -- $p run --bom=x
 expect "iamc" -- $p run --layout i
 expect "quarter" -- $p validate --step q
 expect "energy_twh" -- $p diff a.json b.json --metric e
