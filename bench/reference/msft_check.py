@@ -18,8 +18,8 @@ It does not run Monte Carlo, does not fit least squares and does not validate th
 completely: `dcproj validate` is the validator.
 
 Usage:
-  msft_check.py SCENARIO.json [--set PATH=VALUE]... [--frozen] [-o LONG.csv] [--solution SOL.csv]
-                [--year Y] [--quiet]
+  /usr/bin/python3 msft_check.py SCENARIO.json [--set PATH=VALUE]... [--frozen]
+                [-o LONG.csv] [--solution SOL.csv] [--year Y] [--method newton|bisect] [-q]
 Only the Python standard library and numpy.
 """
 
@@ -269,6 +269,76 @@ def capacities(doc, variables, ends):
     return out
 
 
+# ---------------------------------------------------------------- Monte Carlo (rough check)
+
+def sample(p, variables, rng, n, lo=-math.inf, hi=math.inf):
+    """n draws of a parameter (SPEC 5.1): numbers repeat, normal/lognormal are clamped into
+    [lo, hi], bounded distributions are used as they are."""
+    if not (isinstance(p, dict) and "dist" in p):
+        return np.full(n, param(p, variables))
+
+    def f(key):
+        return param(p[key], variables, allow_dist=False)
+    kind = p["dist"]
+    if kind == "normal":
+        x = rng.normal(f("mean"), f("sd"), n)
+    elif kind == "lognormal":
+        m, sd = f("mean"), f("sd")
+        s2 = math.log1p((sd / m) ** 2)
+        x = rng.lognormal(math.log(m) - s2 / 2, math.sqrt(s2), n)
+    elif kind == "uniform":
+        x = rng.uniform(f("min"), f("max"), n)
+    elif kind == "triangular":
+        x = rng.triangular(f("min"), f("mode"), f("max"), n)
+    elif kind == "pert":
+        a, c, b = f("min"), f("mode"), f("max")
+        x = a + (b - a) * rng.beta(1 + 4 * (c - a) / (b - a), 1 + 4 * (b - c) / (b - a), n)
+    else:
+        raise RefError(f"unsupported distribution {kind!r}")
+    return np.clip(x, lo, hi)
+
+
+def monte_carlo(doc, variables, ends, draws, seed):
+    """{code: array draws x len(ends)} of floored capacities (SPEC 5.2: every distribution is
+    drawn independently for each country that uses it; events occur with their probability).
+    Only compound growth; numpy's generator, so results agree with dcproj only statistically."""
+    rng = np.random.default_rng(seed)
+    base = doc["baseline_year"]
+    t = np.array(ends, float) / 12.0
+    out = {}
+    for code, c in doc["countries"].items():
+        g = effective_growth(doc, c)
+        if g["model"] != "compound":
+            raise RefError("Monte Carlo here supports compound growth only")
+        c0 = sample(c["baseline"], variables, rng, draws, lo=0.0)
+        segs = g["rates"] if "rates" in g else [{"rate": g["rate"]}]
+        value = np.repeat(c0[:, None], len(ends), axis=1)
+        lo = 0.0
+        for seg in segs:
+            r = sample(seg["rate"], variables, rng, draws, lo=-0.999999)
+            hi = seg["until"] - base if "until" in seg else math.inf
+            overlap = np.clip(np.minimum(t, hi) - lo, 0.0, None)
+            value = value * (1 + r[:, None]) ** overlap[None, :]
+            lo = hi
+        for ev in doc.get("events", []):
+            if ev["country"] != code:
+                continue
+            add = sample(ev["add"], variables, rng, draws)
+            prob = sample(ev.get("probability", 1), variables, rng, draws, lo=0.0, hi=1.0)
+            occurs = rng.random(draws) < prob
+            delay = sample(ev.get("delay_months", 0), variables, rng, draws, lo=0.0)
+            s = months_of_date(ev["date"], base) + delay
+            ramp = float(ev.get("ramp_months", 0))
+            e = np.array(ends, float)[None, :]
+            if ramp == 0:
+                frac = (e > s[:, None]).astype(float)
+            else:
+                frac = np.clip((e - s[:, None]) / ramp, 0.0, 1.0)
+            value = value + (add * occurs)[:, None] * frac
+        out[code] = np.maximum(value, 0.0)
+    return out
+
+
 def groups_of(doc):
     groups = {}
     for code, c in doc["countries"].items():
@@ -320,8 +390,38 @@ def target_report(doc, variables):
     return out
 
 
-def solve(doc):
-    """Values of all variables: fixed ones as given, unknowns solved from the targets."""
+def bisect(f, a, b, what):
+    """Root of the scalar function f on [a, b] by plain bisection (signs must differ at a, b)."""
+    fa, fb = f(a), f(b)
+    if fa == 0:
+        return a
+    if fb == 0:
+        return b
+    if fa * fb > 0:
+        raise RefError(f"{what}: not bracketed on [{a}, {b}] (residuals {fa}, {fb})")
+    for _ in range(200):
+        m = 0.5 * (a + b)
+        if m in (a, b):
+            break
+        fm = f(m)
+        if fm == 0:
+            return m
+        if fa * fm < 0:
+            b = m
+        else:
+            a, fa = m, fm
+    return 0.5 * (a + b)
+
+
+def solve(doc, method="newton"):
+    """Values of all variables: fixed ones as given, unknowns solved from the targets.
+
+    method "newton": bisection for one unknown, damped Newton for several.
+    method "bisect": nested bisection for two unknowns (for each trial of the first unknown,
+    the second solves the second target by bisection; the outer bisection on the first
+    unknown then solves the first target). It
+    assumes each residual is monotone in the unknown it is paired with, which holds for the
+    pledge scenarios; it exists to cross-check the Newton result by a different route."""
     fixed = {k: float(v["value"]) for k, v in doc.get("variables", {}).items() if "value" in v}
     unknown = [k for k, v in doc.get("variables", {}).items() if "value" not in v]
     n_t = len(doc.get("targets", []))
@@ -339,20 +439,12 @@ def solve(doc):
         return np.array([r[2] for r in target_report(doc, v)])
 
     if len(unknown) == 1:
-        a, b = lo[0], hi[0]
-        fa, fb = resid([a])[0], resid([b])[0]
-        if fa * fb > 0:
-            raise RefError(f"target not bracketed on [{a}, {b}]: residuals {fa}, {fb}")
-        for _ in range(200):
-            m = 0.5 * (a + b)
-            fm = resid([m])[0]
-            if fm == 0 or b - a <= 1e-16 * max(1.0, abs(m)):
-                break
-            if fa * fm < 0:
-                b = m
-            else:
-                a, fa = m, fm
-        x = np.array([0.5 * (a + b)])
+        x = np.array([bisect(lambda u: resid([u])[0], lo[0], hi[0], unknown[0])])
+    elif method == "bisect" and len(unknown) == 2:
+        def inner(u):
+            return bisect(lambda v: resid([u, v])[1], lo[1], hi[1], unknown[1])
+        u = bisect(lambda u: resid([u, inner(u)])[0], lo[0], hi[0], unknown[0])
+        x = np.array([u, inner(u)])
     else:
         x = guess.copy()
         for _ in range(200):
@@ -381,12 +473,12 @@ def solve(doc):
     return dict(fixed, **dict(zip(unknown, x)))
 
 
-def frozen_variables(path):
+def frozen_variables(path, method):
     """SPEC 4 'frozen': the variables as solved on the parent (recursively)."""
     doc, parent = resolve(path)
     if doc.get("calibration") == "frozen" and parent is not None:
-        return frozen_variables(parent)
-    return solve(doc)
+        return frozen_variables(parent, method)
+    return solve(doc, method)
 
 
 # ---------------------------------------------------------------- output
@@ -408,21 +500,25 @@ def main(argv):
     ap.add_argument("-o", "--output", help="write the long CSV here")
     ap.add_argument("--solution", help="write type,id,value,residual,cagr here")
     ap.add_argument("--year", type=int, help="year of the summary table (default: horizon)")
+    ap.add_argument("--method", choices=("newton", "bisect"), default="newton",
+                    help="calibration method (bisect: nested bisection, two unknowns)")
+    ap.add_argument("--draws", type=int, help="Monte Carlo draws (default: the file's)")
+    ap.add_argument("--seed", type=int, help="Monte Carlo seed (default: the file's)")
     ap.add_argument("-q", "--quiet", action="store_true")
     a = ap.parse_args(argv)
 
     doc, parent = resolve(a.scenario)
     frozen = doc.get("calibration") == "frozen" and parent is not None
     if frozen:
-        variables = frozen_variables(parent)
+        variables = frozen_variables(parent, a.method)
     elif a.frozen:
-        variables = solve(doc)
+        variables = solve(doc, a.method)
     for s in a.set:
         doc = set_path(doc, s)
     if frozen or a.frozen:
         doc["variables"] = {k: {"value": v} for k, v in variables.items()}
     else:
-        variables = solve(doc)
+        variables = solve(doc, a.method)
 
     base, horizon = doc["baseline_year"], doc["horizon"]
     rows = periods(base, horizon, doc.get("step", "year"))
@@ -454,9 +550,26 @@ def main(argv):
     aggs.append(aggregate("total", "TOTAL", list(doc["countries"])))
     report = target_report(doc, variables)
 
+    unc = doc.get("uncertainty")
+    draws = a.draws if a.draws is not None else (unc.get("draws", 10000) if unc is not None else 0)
+    stats = {}   # code -> (mean per period, [quantile per period for each q])
+    qs = unc.get("quantiles", [0.05, 0.5, 0.95]) if unc is not None else [0.05, 0.5, 0.95]
+    if draws > 0:
+        seed = a.seed if a.seed is not None else (unc.get("seed", 1) if unc is not None else 1)
+        sims = monte_carlo(doc, variables, [e for _, e in rows], draws, seed)
+        members = {s[1]: [s[1]] for s in series}
+        members.update(groups_of(doc))
+        members["TOTAL"] = list(doc["countries"])
+        for code, ms in members.items():
+            per_draw = np.sum([sims[m] for m in ms], axis=0)   # aggregate per draw (SPEC 3.8)
+            stats[code] = (per_draw.mean(axis=0), [np.quantile(per_draw, q, axis=0) for q in qs])
+    qnames = ["p" + ("%.10g" % (100 * q)) for q in qs]
+
     if a.output:
         with open(a.output, "w", encoding="utf-8", newline="") as f:
             head = "kind,code,name,period,capacity"
+            if stats:
+                head += ",mean," + ",".join(qnames)
             if power:
                 head += ",it_load_mw,facility_mw,energy_twh"
             f.write(head + "\n")
@@ -466,6 +579,9 @@ def main(argv):
                     name = '"' + name.replace('"', '""') + '"'
                 for i, (label, _) in enumerate(rows):
                     cells = [s[0], s[1], name, label, num(s[3][i])]
+                    if stats:
+                        mean, qv = stats[s[1]]
+                        cells += [num(float(mean[i]))] + [num(float(q[i])) for q in qv]
                     if power:
                         cells += [num(s[4][i]), num(s[5][i]), num(s[6][i])]
                     f.write(",".join(cells) + "\n")
@@ -495,12 +611,22 @@ def main(argv):
         if power:
             line += f"{s[6][idx]:>12.3f}"
         print(line)
+    if stats:
+        print(f"\nMonte Carlo ({draws} draws, numpy generator: compare statistically), {year}:")
+        print(f"{'code':<12}{'mean':>10}" + "".join(f"{n:>10}" for n in qnames))
+        for s in series + aggs:
+            mean, qv = stats[s[1]]
+            print(f"{s[1]:<12}{mean[idx]:>10.1f}" + "".join(f"{q[idx]:>10.1f}" for q in qv))
     return 0
 
 
 if __name__ == "__main__":
     try:
-        sys.exit(main(sys.argv[1:]))
+        try:
+            sys.exit(main(sys.argv[1:]))
+        except BrokenPipeError:   # e.g. piped into head: end quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
     except (RefError, KeyError, OSError, ValueError) as exc:
         print(f"msft_check: {type(exc).__name__}: {exc}", file=sys.stderr)
         sys.exit(65)
