@@ -541,6 +541,51 @@ static struct fixture *sample_long(void)
     return f;
 }
 
+START_TEST(test_long_layout)
+{
+    struct fixture *f = sample_long();
+    char *svg = NULL;
+    ck_assert_int_eq(render(f, 8, &svg), DCPROJ_OK);
+    const char *why = xml_problem(svg);
+    ck_assert_msg(why == NULL, "not well-formed: %s", why);
+    /* 100 years: labels every 10 years (100/5 · 44 px > 640 px ≥ 100/10 · 44 px). */
+    ck_assert(strstr(svg, ">2030</text>") != NULL);
+    ck_assert(strstr(svg, ">2120</text>") != NULL);
+    ck_assert(strstr(svg, ">2023</text>") == NULL);
+    ck_assert(strstr(svg, ">2035</text>") == NULL);
+    /* A long name is cut to 24 characters in the legend, kept whole in the
+     * line's tooltip. */
+    ck_assert(strstr(svg, ">The United Kingdom of G\xE2\x80\xA6</tspan>") != NULL);
+    ck_assert(strstr(svg, "<title>ES The United Kingdom of Great Britain and Northern Ireland</title>") != NULL);
+    /* 15 events: a marker each (all before the horizon), one legend line. */
+    ck_assert_uint_eq(count(svg, "</title></path>"), 15);
+    ck_assert(strstr(svg, ">15 events (details in the marker tooltips)</text>") != NULL);
+    ck_assert(strstr(svg, "<title>DE +1\xE2\x80\x89" "000 MW (2035)</title></path>") != NULL);
+    free(svg);
+    free(f);
+}
+END_TEST
+
+START_TEST(test_small_values)
+{
+    /* 0 → 0.7: step 0.1 (0.7/8 = 0.0875 → 0.1), labels with one decimal. */
+    static const double s[] = {0.0}, e[] = {0.7};
+    struct fixture *f = make(1, s, e, 2030, 0, 0);
+    char *svg = NULL;
+    ck_assert_int_eq(render(f, 8, &svg), DCPROJ_OK);
+    ck_assert(strstr(svg, "\">0.0</text>") != NULL);
+    ck_assert(strstr(svg, "\">0.3</text>") != NULL);
+    ck_assert(strstr(svg, "\">0.7</text>") != NULL);
+    ck_assert(strstr(svg, "\">0.8</text>") == NULL);
+    ck_assert(strstr(svg, "0.30000") == NULL);
+    double xs[MAX_P], ys[MAX_P];
+    polyline_points(svg, "TOTAL", xs, ys, MAX_P);
+    ck_assert_double_eq_tol(ys[7], DCPROJ_CHART_PLOT_TOP, 0.006);
+    free(svg);
+    free(f);
+}
+END_TEST
+
 /* Print a sample chart for tests/tools/svg_check.py. */
 static int dump(const char *name)
 {
@@ -576,6 +621,8 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_deterministic);
     tcase_add_test(tc, test_errors);
     tcase_add_test(tc, test_invalid_text);
+    tcase_add_test(tc, test_long_layout);
+    tcase_add_test(tc, test_small_values);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
