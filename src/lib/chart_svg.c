@@ -133,6 +133,10 @@ static const char *tick_label(struct chart *c, double v, int decimals)
 static const char *value_label(struct chart *c, double v)
 {
     char *b = next_buf(c);
+    if (!isfinite(v)) {
+        dcproj_format_number(v, -1, 0, b);
+        return b;
+    }
     double a = fabs(v);
     int decimals = a > 0.0 ? 3 - (int)floor(log10(a)) : 0;
     if (decimals < 0)
@@ -248,6 +252,8 @@ static double value_of(const struct dcproj_value *v, const struct dcproj_result 
     return v->times * x + v->plus;
 }
 
+/* The mean of a parameter: its value, or the mean of its distribution
+ * (PERT with lambda 4); NaN if a field cannot be resolved. */
 static double param_mean(const struct dcproj_param *p, const struct dcproj_result *res)
 {
     switch (p->dist) {
@@ -295,6 +301,8 @@ static void y_axis(struct chart *c, double lo, double hi)
     if (hi - lo <= 0.0 || !isfinite(hi - lo))
         hi = lo + 1.0;
     double step = nice_step((hi - lo) / 8.0);
+    if (!(step > 0.0) || !isfinite(step))
+        step = hi - lo; /* a range so small that a tenth of it underflows */
     c->y_step = step;
     c->y_min = floor(lo / step + 1e-9) * step;
     c->y_max = ceil(hi / step - 1e-9) * step;
@@ -503,6 +511,9 @@ static void put_event_marker(struct chart *c, double px, double base_y, const ch
 
 #define MAX_LISTED_EVENTS 12
 
+/* Lay out and write the whole document: margins from the label widths,
+ * legend rows, then title, axes, band, lines, event markers and legend, in
+ * that order (later elements are drawn on top). */
 static int write_svg(struct chart *c, struct dcproj_error *err)
 {
     const struct dcproj_result *res = c->res;

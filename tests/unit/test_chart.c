@@ -512,6 +512,10 @@ START_TEST(test_invalid_text)
     ck_assert(strstr(svg, "bad\xEF\xBF\xBD" "byte\xEF\xBF\xBD" "end") != NULL);
     ck_assert(strchr(svg, '\x01') == NULL);
     free(svg);
+    /* An event sized by a variable that has no value: no size shown. */
+    f->events[0].add.v = (struct dcproj_value){0, 0, 1.0, 0.0};
+    ck_assert_int_eq(render(f, 8, &svg), DCPROJ_OK);
+    ck_assert(strstr(svg, "<title>ES (2026-07)</title></path>") != NULL);
     free(f);
 }
 END_TEST
