@@ -516,6 +516,7 @@ START_TEST(test_invalid_text)
     f->events[0].add.v = (struct dcproj_value){0, 0, 1.0, 0.0};
     ck_assert_int_eq(render(f, 8, &svg), DCPROJ_OK);
     ck_assert(strstr(svg, "<title>ES (2026-07)</title></path>") != NULL);
+    free(svg);
     free(f);
 }
 END_TEST
