@@ -1,0 +1,153 @@
+/*
+ * model_int.h — the model's internal interface, shared by the projection
+ * (project.c), calibration (calibrate.c) and Monte Carlo (montecarlo.c).
+ *
+ * A struct model is prepared once per scenario (event lists per country,
+ * interpolation objects for `points` curves) and is read-only afterwards,
+ * so several threads may evaluate it at once.  Parameters are resolved per
+ * evaluation into a struct country_values (deterministic means at given
+ * variable values, or one Monte Carlo draw) and struct event_values, then
+ * model_country_series() evaluates growth plus events at period ends.
+ */
+#ifndef DCPROJ_MODEL_INT_H
+#define DCPROJ_MODEL_INT_H
+
+#include <stddef.h>
+
+#include <gsl/gsl_interp.h>
+
+#include "dcproj/error.h"
+#include "dcproj/model.h"
+#include "dcproj/scenario.h"
+
+/* A `points` curve prepared for evaluation (SPEC §3 model 4). */
+struct points_curve {
+    double *x;              /* years as doubles */
+    double *y;
+    size_t n;
+    gsl_interp *interp;     /* NULL for the `step` interpolation */
+};
+
+struct model {
+    const struct dcproj_scenario *sc;
+    size_t *ev_start;       /* events of country i: ev_index[ev_start[i] .. ev_start[i+1]) */
+    size_t *ev_index;       /* event indices, file order within a country */
+    struct points_curve *curves; /* per country; .n == 0 unless model is points */
+    size_t max_segments;    /* largest n_segments of any country */
+};
+
+/* Growth parameters of one country with every parameter resolved. */
+struct country_values {
+    double c0;              /* baseline C0 (curve(B) for points) */
+    double rate;            /* compound r (single), logistic k */
+    double *seg_rates;      /* compound piecewise rates, growth.n_segments of them
+                               (caller-provided storage, m->max_segments long) */
+    double per_year;        /* linear a */
+    double cap;             /* logistic K */
+};
+
+/* One event with its parameters resolved. */
+struct event_values {
+    double add;             /* capacity added at full ramp (deterministic: add * probability) */
+    double start_months;    /* s + delay */
+    double ramp_months;
+};
+
+/* Prepare `m` for `sc`: build per-country event lists and points curves;
+ * check each points baseline against curve(B) (SPEC §3: within
+ * 1e-9 * max(1, |curve(B)|)).  Returns DCPROJ_OK or fills `err`. */
+int model_init(struct model *m, const struct dcproj_scenario *sc, struct dcproj_error *err);
+void model_clear(struct model *m);
+
+/* The value of a number-or-variable reference at variable values `vars`
+ * (may be NULL when no variables are referenced). */
+static inline double value_at(const struct dcproj_value *v, const double *vars)
+{
+    return v->var < 0 ? v->number : v->times * vars[v->var] + v->plus;
+}
+
+/* The deterministic value of a parameter: the value, or the distribution's
+ * mean (SPEC §5.1: m, m, (a+b)/2, (a+b+c)/3, (a+4c+b)/6). */
+double param_mean(const struct dcproj_param *p, const double *vars);
+
+/* Variable values to evaluate at when nothing is solved: fixed values, and
+ * guesses for unknowns.  `vars` has sc->n_variables entries. */
+void model_default_vars(const struct dcproj_scenario *sc, double *vars);
+
+/*
+ * Resolve country `i`'s growth parameters deterministically at `vars` into
+ * *cv (cv->seg_rates must point to m->max_segments doubles).  Checks each
+ * value's valid range (baseline >= 0, compound rate > -1, logistic
+ * 0 < C0 < K, k > 0): a value out of range is a data error that names the
+ * variable when a variable reference produced it (SPEC §4: "a trial point
+ * that makes it invalid is a data error naming the variable").
+ */
+int model_country_values(const struct model *m, size_t i, const double *vars,
+                         struct country_values *cv, struct dcproj_error *err);
+
+/* Resolve the events of country `i` deterministically into ev[0..k), k =
+ * number of events of the country (expected value: add * probability,
+ * start = s + mean delay).  Checks probability in [0, 1] and delay >= 0
+ * for variable-driven values. */
+int model_event_values(const struct model *m, size_t i, const double *vars,
+                       struct event_values *ev, struct dcproj_error *err);
+
+/* Number of events of country `i`. */
+static inline size_t model_n_events(const struct model *m, size_t i)
+{
+    return m->ev_start[i + 1] - m->ev_start[i];
+}
+
+/*
+ * Capacity of country `i` before events at model time t (years), given *cv.
+ * Returns 0, or -1 when a `points` curve with extrapolate "error" is
+ * evaluated past its last point.
+ */
+int model_growth_at(const struct model *m, size_t i, const struct country_values *cv,
+                    double t_years, double *out);
+
+/*
+ * Capacity of country `i` at each period end e_months[0..n) (months since
+ * the end of B): growth plus events (SPEC §3.5), floored at 0 (SPEC §3.6).
+ * *floored is set to 1 if any value was raised to 0 (else left alone).
+ * Errors (data): a points curve past its last point with extrapolate
+ * "error", or a non-finite value — both name the country and the period
+ * (`periods`, when not NULL, gives labels for e_months; otherwise the
+ * message names the month offset as a year-end or month).
+ */
+int model_country_series(const struct model *m, size_t i, const struct country_values *cv,
+                         const struct event_values *ev, const int *e_months,
+                         const struct dcproj_period *periods, size_t n, double *out,
+                         int *floored, struct dcproj_error *err);
+
+/* Build the output periods of SPEC §1 for B, H and `step` into a malloc'ed
+ * array (*out, *n).  Returns DCPROJ_OK or DCPROJ_ERR_NOMEM. */
+int model_periods(int baseline_year, int horizon, enum dcproj_step step,
+                  struct dcproj_period **out, size_t *n);
+
+/*
+ * Deterministic year-end capacities for calibration: for years B..last_year
+ * (n_years = last_year - B + 1), fill rows[r * n_years + y] for the
+ * countries (r < n_countries), then groups, then TOTAL (r = n_countries +
+ * n_groups), at variable values `vars`.  Events, floors included.  `rows`
+ * has (n_countries + n_groups + 1) * n_years entries.
+ */
+int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,
+                    struct dcproj_error *err);
+
+/* Calibration entry used by dcproj_solve(): solve `sc` (not frozen-aware)
+ * with a prepared model. Implemented in calibrate.c. */
+int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct dcproj_error *err);
+
+/*
+ * Monte Carlo (SPEC §5), implemented in montecarlo.c: fill the `mean` and
+ * quantile columns (res->cols[col_mean], col_mean + 1, ...) of every row and
+ * period of `res` (periods, rows and the deterministic columns already set)
+ * with `sc->draws` draws, variables at `vars`.  Sets res->exact_quantiles
+ * and *floored_country[i] = 1 for countries floored in some draw.
+ */
+int montecarlo_fill(const struct model *m, const double *vars,
+                    const struct dcproj_run_options *opt, struct dcproj_result *res,
+                    size_t col_mean, unsigned char *floored_country, struct dcproj_error *err);
+
+#endif

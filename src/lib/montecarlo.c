@@ -1,0 +1,550 @@
+/*
+ * montecarlo.c — Monte Carlo uncertainty (SPEC §5).
+ *
+ * Draws are cut into blocks of MC_BLOCK draws; block b's generator is a
+ * gsl_rng_mt19937 seeded with SplitMix64(seed, b), so every draw is the
+ * same whatever the number of threads.  Each draw samples every
+ * distribution of every country independently, each event's occurrence and
+ * delay, projects every country (floored), and sums groups and TOTAL per
+ * draw.  Means are summed per block and the block sums added in block
+ * order; quantiles are exact (order statistics selected in memory,
+ * interpolated as gsl_stats_quantile_from_sorted_data does) while the store
+ * of draws x cells fits the memory bound, else estimated with GSL's P²
+ * algorithm (gsl_rstat_quantile) fed in draw order.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_rstat.h>
+
+#include "model_int.h"
+
+#define MC_BLOCK 256                          /* draws per generator block */
+#define MC_DEFAULT_MEMORY ((size_t)1 << 30)   /* exact-quantile store bound: 1 GiB */
+
+/* SplitMix64 finaliser: decorrelates (seed, block) so neighbouring seeds
+ * and blocks never share a generator stream. */
+static uint64_t splitmix64(uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+static unsigned long block_seed(uint64_t seed, uint64_t block)
+{
+    uint64_t s = splitmix64(splitmix64(seed) ^ splitmix64(block + 0x632BE59BD9B4E019ULL));
+    /* mt19937 takes an unsigned long seed; 0 is mapped to its default by GSL,
+     * so avoid it */
+    return (unsigned long)(s ? s : 0x5851F42D4C957F2DULL);
+}
+
+/* Draw one value of `p` (SPEC §5.1).  Normal and lognormal draws are
+ * clamped into [lo, hi]; bounded distributions were checked to lie inside
+ * by the loader. */
+static double draw_param(const struct dcproj_param *p, const double *vars, gsl_rng *r, double lo,
+                         double hi)
+{
+    double a, b, c, x;
+    switch (p->dist) {
+    case DCPROJ_DIST_NONE:
+        return value_at(&p->v, vars);
+    case DCPROJ_DIST_NORMAL:
+        x = value_at(&p->f[0], vars) + gsl_ran_gaussian_ziggurat(r, value_at(&p->f[1], vars));
+        break;
+    case DCPROJ_DIST_LOGNORMAL: {
+        double m = value_at(&p->f[0], vars), s = value_at(&p->f[1], vars);
+        double s2 = log1p((s * s) / (m * m));
+        x = gsl_ran_lognormal(r, log(m) - s2 / 2.0, sqrt(s2));
+        break;
+    }
+    case DCPROJ_DIST_UNIFORM:
+        return gsl_ran_flat(r, value_at(&p->f[0], vars), value_at(&p->f[1], vars));
+    case DCPROJ_DIST_TRIANGULAR: {
+        a = value_at(&p->f[0], vars);
+        c = value_at(&p->f[1], vars);
+        b = value_at(&p->f[2], vars);
+        double u = gsl_rng_uniform(r), fc = (c - a) / (b - a);
+        return u < fc ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1.0 - u) * (b - a) * (b - c));
+    }
+    case DCPROJ_DIST_PERT: {
+        a = value_at(&p->f[0], vars);
+        c = value_at(&p->f[1], vars);
+        b = value_at(&p->f[2], vars);
+        double alpha = 1.0 + 4.0 * (c - a) / (b - a), beta = 1.0 + 4.0 * (b - c) / (b - a);
+        return a + (b - a) * gsl_ran_beta(r, alpha, beta);
+    }
+    default:
+        return NAN;
+    }
+    if (x < lo)
+        x = lo;
+    if (x > hi)
+        x = hi;
+    return x;
+}
+
+/* Shared, read-only state of one Monte Carlo run plus the work queue. */
+struct mc {
+    const struct model *m;
+    const double *vars;
+    const struct dcproj_result *res;
+    size_t np, nrows, ncells;
+    int *e_months;
+    uint64_t draws, n_blocks;
+    double *store;          /* exact mode: store[cell * draws + d] */
+    double *block_sums;     /* [n_blocks][ncells] partial sums per block (exact mode) */
+    /* streaming mode: a round computes blocks [round_first, round_first + round_n)
+       into round_buf[(b - round_first) * ncells * MC_BLOCK + cell * MC_BLOCK + k] */
+    double *round_buf;
+    uint64_t round_first, round_n;
+    atomic_uint_fast64_t next_block;
+    atomic_uint_fast64_t done_blocks;
+    atomic_int stop;        /* set by a worker that failed */
+    size_t max_ev;
+    /* progress when the calling thread runs the blocks itself */
+    const struct dcproj_run_options *opt;
+    uint64_t progress_base;
+    int inline_run;
+};
+
+/* Per-thread scratch and outcome. */
+struct worker {
+    struct mc *mc;
+    pthread_t thread;
+    double *seg, *series, *agg;
+    struct event_values *ev;
+    gsl_rng *rng;
+    unsigned char *floored;
+    int rc;
+    uint64_t err_block;     /* block of the first error (for a deterministic message) */
+    struct dcproj_error err;
+};
+
+/* Project one draw into cells out[cell * stride]. */
+static int one_draw(struct worker *w, double *out, size_t stride)
+{
+    struct mc *mc = w->mc;
+    const struct model *m = mc->m;
+    const struct dcproj_scenario *sc = m->sc;
+    size_t np = mc->np, nc = sc->n_countries, ng = sc->n_groups;
+    memset(w->agg, 0, (ng + 1) * np * sizeof *w->agg);
+    for (size_t i = 0; i < nc; i++) {
+        const struct dcproj_country *c = &sc->countries[i];
+        const struct dcproj_growth *g = &c->growth;
+        struct country_values cv = {.seg_rates = w->seg};
+        int rc;
+        if (c->has_baseline) {
+            cv.c0 = draw_param(&c->baseline, mc->vars, w->rng, 0.0, INFINITY);
+        } else {
+            rc = model_country_values(m, i, mc->vars, &cv, &w->err);
+            if (rc != DCPROJ_OK)
+                return rc;
+        }
+        switch (g->model) {
+        case DCPROJ_MODEL_COMPOUND:
+            if (g->n_segments == 0)
+                cv.rate = draw_param(&g->rate, mc->vars, w->rng, -0.999999, INFINITY);
+            for (size_t k = 0; k < g->n_segments; k++)
+                cv.seg_rates[k] = draw_param(&g->segments[k].rate, mc->vars, w->rng, -0.999999, INFINITY);
+            break;
+        case DCPROJ_MODEL_LINEAR:
+            cv.per_year = draw_param(&g->per_year, mc->vars, w->rng, -INFINITY, INFINITY);
+            break;
+        case DCPROJ_MODEL_LOGISTIC:
+            cv.cap = draw_param(&g->cap, mc->vars, w->rng, cv.c0 * (1.0 + 1e-9), INFINITY);
+            cv.rate = draw_param(&g->rate, mc->vars, w->rng, 1e-9, INFINITY);
+            break;
+        case DCPROJ_MODEL_POINTS:
+            break;
+        }
+        for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
+            const struct dcproj_event *e = &sc->events[m->ev_index[k]];
+            struct event_values *x = &w->ev[k - m->ev_start[i]];
+            double add = draw_param(&e->add, mc->vars, w->rng, -INFINITY, INFINITY);
+            double prob = draw_param(&e->probability, mc->vars, w->rng, 0.0, 1.0);
+            double delay = draw_param(&e->delay_months, mc->vars, w->rng, 0.0, INFINITY);
+            int occurs = prob >= 1.0 || gsl_rng_uniform(w->rng) < prob;
+            x->add = occurs ? add : 0.0;
+            x->start_months = e->start_months + delay;
+            x->ramp_months = e->ramp_months;
+        }
+        int fl = 0;
+        rc = model_country_series(m, i, &cv, w->ev, mc->e_months, mc->res->periods, np, w->series,
+                                  &fl, &w->err);
+        if (rc != DCPROJ_OK)
+            return rc;
+        if (fl)
+            w->floored[i] = 1;
+        double *tot = w->agg + ng * np;
+        for (size_t p = 0; p < np; p++) {
+            double v = w->series[p];
+            out[(i * np + p) * stride] = v;
+            tot[p] += v;
+            for (size_t gi = 0; gi < c->n_groups; gi++)
+                w->agg[c->groups[gi] * np + p] += v;
+        }
+    }
+    for (size_t r = 0; r < (ng + 1) * np; r++)
+        out[(nc * np + r) * stride] = w->agg[r];
+    return DCPROJ_OK;
+}
+
+/* Compute block b: into the exact store (and its partial sums) or into the
+ * round buffer. */
+static int run_block(struct worker *w, uint64_t b)
+{
+    struct mc *mc = w->mc;
+    gsl_rng_set(w->rng, block_seed(mc->m->sc->seed, b));
+    uint64_t first = b * MC_BLOCK;
+    uint64_t n = mc->draws - first < MC_BLOCK ? mc->draws - first : MC_BLOCK;
+    for (uint64_t k = 0; k < n; k++) {
+        int rc;
+        if (mc->store != NULL)
+            rc = one_draw(w, mc->store + first + k, mc->draws);
+        else
+            rc = one_draw(w, mc->round_buf + (b - mc->round_first) * mc->ncells * MC_BLOCK + k, MC_BLOCK);
+        if (rc != DCPROJ_OK)
+            return rc;
+    }
+    if (mc->store != NULL) {
+        double *sums = mc->block_sums + b * mc->ncells;
+        for (size_t cell = 0; cell < mc->ncells; cell++) {
+            const double *x = mc->store + cell * mc->draws + first;
+            double s = 0.0;
+            for (uint64_t k = 0; k < n; k++)
+                s += x[k];
+            sums[cell] = s;
+        }
+    }
+    return DCPROJ_OK;
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct mc *mc = w->mc;
+    uint64_t end = mc->store != NULL ? mc->n_blocks : mc->round_first + mc->round_n;
+    for (;;) {
+        uint64_t b = atomic_fetch_add(&mc->next_block, 1);
+        if (b >= end || atomic_load(&mc->stop))
+            break;
+        int rc = run_block(w, b);
+        if (rc != DCPROJ_OK) {
+            w->rc = rc;
+            w->err_block = b;
+            atomic_store(&mc->stop, 1);
+        }
+        uint64_t done = atomic_fetch_add(&mc->done_blocks, 1) + 1;
+        if (mc->inline_run && mc->opt->progress != NULL)
+            mc->opt->progress(mc->opt->progress_ctx, (mc->progress_base + done) * MC_BLOCK, mc->draws);
+    }
+    return NULL;
+}
+
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+/* Run the workers over the queued blocks, reporting progress from this
+ * thread.  Returns the status of the lowest failing block. */
+static int run_workers(struct mc *mc, struct worker *ws, int nthreads,
+                       const struct dcproj_run_options *opt, uint64_t progress_base,
+                       struct dcproj_error *err)
+{
+    int started = 0;
+    mc->opt = opt;
+    mc->progress_base = progress_base;
+    atomic_store(&mc->stop, 0);
+    for (int t = 0; t < nthreads; t++) {
+        ws[t].rc = DCPROJ_OK;
+        if (nthreads == 1 || pthread_create(&ws[t].thread, NULL, worker_main, &ws[t]) != 0)
+            break;
+        started++;
+    }
+    if (started == 0) {
+        /* one thread: run the blocks here (progress from this thread) */
+        mc->inline_run = 1;
+        worker_main(&ws[0]);
+        mc->inline_run = 0;
+    } else {
+        if (opt->progress != NULL) {
+            uint64_t target = mc->store != NULL ? mc->n_blocks : mc->round_n;
+            while (atomic_load(&mc->done_blocks) < target && !atomic_load(&mc->stop)) {
+                opt->progress(opt->progress_ctx, (progress_base + atomic_load(&mc->done_blocks)) * MC_BLOCK,
+                              mc->draws);
+                struct timespec ts = {0, 100 * 1000 * 1000};
+                nanosleep(&ts, NULL);
+            }
+        }
+        for (int t = 0; t < started; t++)
+            pthread_join(ws[t].thread, NULL);
+    }
+    int best = -1;
+    for (int t = 0; t < nthreads; t++)
+        if (ws[t].rc != DCPROJ_OK && (best < 0 || ws[t].err_block < ws[best].err_block))
+            best = t;
+    if (best >= 0) {
+        dcproj_error_merge(err, &ws[best].err);
+        return ws[best].rc;
+    }
+    return DCPROJ_OK;
+}
+
+/* Put the k-th smallest of x[lo..hi) at x[k], partitioning in place:
+ * quickselect with Hoare's partition around the median of three. */
+static void select_kth(double *x, size_t lo, size_t hi, size_t k)
+{
+    while (hi - lo > 1) {
+        size_t last = hi - 1, mid = lo + (last - lo) / 2;
+        double t;
+        /* order x[lo] <= x[mid] <= x[last]; the pivot is then x[mid] */
+        if (x[mid] < x[lo]) { t = x[mid]; x[mid] = x[lo]; x[lo] = t; }
+        if (x[last] < x[mid]) { t = x[last]; x[last] = x[mid]; x[mid] = t; }
+        if (x[mid] < x[lo]) { t = x[mid]; x[mid] = x[lo]; x[lo] = t; }
+        double pivot = x[mid];
+        ptrdiff_t i = (ptrdiff_t)lo - 1, j = (ptrdiff_t)hi;
+        for (;;) {
+            do
+                i++;
+            while (x[i] < pivot);
+            do
+                j--;
+            while (x[j] > pivot);
+            if (i >= j)
+                break;
+            t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        /* x[lo..j] <= pivot <= x[j+1..hi), with lo <= j < hi - 1 */
+        if (k <= (size_t)j)
+            hi = (size_t)j + 1;
+        else
+            lo = (size_t)j + 1;
+    }
+}
+
+/* Quantiles of n values in x (reordered), as
+ * gsl_stats_quantile_from_sorted_data would give on the sorted values. */
+static void exact_quantiles(double *x, size_t n, const double *q, size_t nq, double *out)
+{
+    size_t lo = 0;
+    for (size_t k = 0; k < nq; k++) {
+        double index = q[k] * (double)(n - 1);
+        size_t lhs = (size_t)index;
+        double delta = index - (double)lhs;
+        select_kth(x, lo, n, lhs);
+        double a = x[lhs];
+        double v = a;
+        if (lhs + 1 < n && delta != 0.0) {
+            double b = x[lhs + 1];
+            for (size_t i = lhs + 2; i < n; i++)
+                if (x[i] < b)
+                    b = x[i];
+            v = (1.0 - delta) * a + delta * b;
+        }
+        out[k] = v;
+        lo = lhs;
+    }
+}
+
+struct qjob {
+    struct mc *mc;
+    const double *quantiles;
+    size_t nq;
+    double *out;            /* [cell][nq] */
+    size_t first, last;
+    pthread_t thread;
+};
+
+static void *quantile_main(void *arg)
+{
+    struct qjob *j = arg;
+    for (size_t cell = j->first; cell < j->last; cell++)
+        exact_quantiles(j->mc->store + cell * j->mc->draws, j->mc->draws, j->quantiles, j->nq,
+                        j->out + cell * j->nq);
+    return NULL;
+}
+
+int montecarlo_fill(const struct model *m, const double *vars,
+                    const struct dcproj_run_options *opt, struct dcproj_result *res,
+                    size_t col_mean, unsigned char *floored_country, struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = m->sc;
+    struct mc mc;
+    memset(&mc, 0, sizeof mc);
+    mc.m = m;
+    mc.vars = vars;
+    mc.res = res;
+    mc.np = res->n_periods;
+    mc.nrows = res->n_rows;
+    mc.ncells = mc.nrows * mc.np;
+    mc.draws = (uint64_t)sc->draws;
+    mc.n_blocks = (mc.draws + MC_BLOCK - 1) / MC_BLOCK;
+    for (size_t i = 0; i < sc->n_countries; i++)
+        if (model_n_events(m, i) > mc.max_ev)
+            mc.max_ev = model_n_events(m, i);
+    int nthreads = opt->threads > 0 ? opt->threads : default_threads();
+    if (nthreads > 256)
+        nthreads = 256;
+    if ((uint64_t)nthreads > mc.n_blocks)
+        nthreads = (int)mc.n_blocks;
+    size_t bound = opt->quantile_memory_bytes ? opt->quantile_memory_bytes : MC_DEFAULT_MEMORY;
+    size_t nq = sc->n_quantiles;
+    int rc = DCPROJ_OK;
+    struct worker *ws = calloc((size_t)nthreads, sizeof *ws);
+    double *sums = calloc(mc.ncells, sizeof *sums);
+    double *qout = calloc(mc.ncells * (nq ? nq : 1), sizeof *qout);
+    gsl_rstat_quantile_workspace **p2 = NULL;
+    mc.e_months = malloc(mc.np * sizeof *mc.e_months);
+    if (ws == NULL || sums == NULL || qout == NULL || mc.e_months == NULL)
+        goto nomem;
+    for (size_t p = 0; p < mc.np; p++)
+        mc.e_months[p] = res->periods[p].end_months;
+    for (int t = 0; t < nthreads; t++) {
+        struct worker *w = &ws[t];
+        w->mc = &mc;
+        dcproj_error_init(&w->err);
+        w->seg = malloc((m->max_segments ? m->max_segments : 1) * sizeof *w->seg);
+        w->series = malloc(mc.np * sizeof *w->series);
+        w->agg = malloc((sc->n_groups + 1) * mc.np * sizeof *w->agg);
+        w->ev = malloc((mc.max_ev ? mc.max_ev : 1) * sizeof *w->ev);
+        w->floored = calloc(sc->n_countries + 1, 1);
+        w->rng = gsl_rng_alloc(gsl_rng_mt19937);
+        if (!w->seg || !w->series || !w->agg || !w->ev || !w->floored || !w->rng)
+            goto nomem;
+    }
+
+    int exact = mc.ncells <= bound / sizeof(double) / mc.draws;
+    res->exact_quantiles = exact;
+    if (exact) {
+        mc.store = malloc(mc.ncells * mc.draws * sizeof *mc.store);
+        mc.block_sums = malloc(mc.n_blocks * mc.ncells * sizeof *mc.block_sums);
+        if (mc.store == NULL || mc.block_sums == NULL)
+            goto nomem;
+        rc = run_workers(&mc, ws, nthreads, opt, 0, err);
+        if (rc != DCPROJ_OK)
+            goto done;
+        for (uint64_t b = 0; b < mc.n_blocks; b++)
+            for (size_t cell = 0; cell < mc.ncells; cell++)
+                sums[cell] += mc.block_sums[b * mc.ncells + cell];
+        free(mc.block_sums);
+        mc.block_sums = NULL;
+        /* quantiles per cell, cells split across threads */
+        struct qjob jobs[256];
+        int nj = nthreads;
+        size_t per = (mc.ncells + (size_t)nj - 1) / (size_t)nj;
+        for (int t = 0; t < nj; t++) {
+            jobs[t] = (struct qjob){&mc, sc->quantiles, nq, qout, (size_t)t * per,
+                                    (size_t)(t + 1) * per < mc.ncells ? (size_t)(t + 1) * per : mc.ncells, 0};
+            if (jobs[t].first > jobs[t].last)
+                jobs[t].first = jobs[t].last;
+        }
+        int started = 0;
+        for (int t = 1; t < nj; t++, started++)
+            if (pthread_create(&jobs[t].thread, NULL, quantile_main, &jobs[t]) != 0)
+                break;
+        quantile_main(&jobs[0]);
+        for (int t = 1; t <= started; t++)
+            pthread_join(jobs[t].thread, NULL);
+        /* threads that could not start: do their share here */
+        for (int t = started + 1; t < nj; t++)
+            quantile_main(&jobs[t]);
+    } else {
+        p2 = calloc(mc.ncells * (nq ? nq : 1), sizeof *p2);
+        if (p2 == NULL)
+            goto nomem;
+        for (size_t k = 0; k < mc.ncells * nq; k++)
+            if ((p2[k] = gsl_rstat_quantile_alloc(sc->quantiles[k % nq])) == NULL)
+                goto nomem;
+        /* rounds of blocks computed in parallel, then fed in draw order */
+        uint64_t per_round = (uint64_t)nthreads;
+        size_t block_bytes = mc.ncells * MC_BLOCK * sizeof(double);
+        if (block_bytes * per_round > bound)
+            per_round = bound / block_bytes > 0 ? bound / block_bytes : 1;
+        mc.round_buf = malloc(block_bytes * per_round);
+        if (mc.round_buf == NULL)
+            goto nomem;
+        for (uint64_t b0 = 0; b0 < mc.n_blocks; b0 += per_round) {
+            mc.round_first = b0;
+            mc.round_n = mc.n_blocks - b0 < per_round ? mc.n_blocks - b0 : per_round;
+            atomic_store(&mc.next_block, b0);
+            atomic_store(&mc.done_blocks, 0);
+            int nt = nthreads < (int)mc.round_n ? nthreads : (int)mc.round_n;
+            rc = run_workers(&mc, ws, nt, opt, b0, err);
+            if (rc != DCPROJ_OK)
+                goto done;
+            for (uint64_t b = b0; b < b0 + mc.round_n; b++) {
+                uint64_t n = mc.draws - b * MC_BLOCK < MC_BLOCK ? mc.draws - b * MC_BLOCK : MC_BLOCK;
+                const double *buf = mc.round_buf + (b - b0) * mc.ncells * MC_BLOCK;
+                for (size_t cell = 0; cell < mc.ncells; cell++) {
+                    double s = 0.0;
+                    for (uint64_t k = 0; k < n; k++) {
+                        double x = buf[cell * MC_BLOCK + k];
+                        s += x;
+                        for (size_t q = 0; q < nq; q++)
+                            gsl_rstat_quantile_add(x, p2[cell * nq + q]);
+                    }
+                    sums[cell] += s;
+                }
+            }
+            if (opt->progress != NULL)
+                opt->progress(opt->progress_ctx, (b0 + mc.round_n) * MC_BLOCK, mc.draws);
+        }
+        for (size_t k = 0; k < mc.ncells * nq; k++)
+            qout[k] = gsl_rstat_quantile_get(p2[k]);
+    }
+    if (opt->progress != NULL)
+        opt->progress(opt->progress_ctx, mc.draws, mc.draws);
+    for (size_t cell = 0; cell < mc.ncells; cell++) {
+        double *v = &res->values[cell * res->n_cols + col_mean];
+        v[0] = sums[cell] / (double)mc.draws;
+        for (size_t q = 0; q < nq; q++)
+            v[1 + q] = qout[cell * nq + q];
+    }
+    for (int t = 0; t < nthreads; t++)
+        for (size_t i = 0; i < sc->n_countries; i++)
+            floored_country[i] |= ws[t].floored[i];
+    goto done;
+nomem:
+    rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0,
+                          "out of memory for %llu Monte Carlo draws", (unsigned long long)mc.draws);
+done:
+    if (ws != NULL) {
+        for (int t = 0; t < nthreads; t++) {
+            free(ws[t].seg);
+            free(ws[t].series);
+            free(ws[t].agg);
+            free(ws[t].ev);
+            free(ws[t].floored);
+            gsl_rng_free(ws[t].rng);
+        }
+    }
+    if (p2 != NULL) {
+        for (size_t k = 0; k < mc.ncells * nq; k++)
+            if (p2[k] != NULL)
+                gsl_rstat_quantile_free(p2[k]);
+        free(p2);
+    }
+    free(ws);
+    free(sums);
+    free(qout);
+    free(mc.e_months);
+    free(mc.store);
+    free(mc.block_sums);
+    free(mc.round_buf);
+    return rc;
+}

@@ -1,0 +1,253 @@
+/*
+ * test_montecarlo.c — Monte Carlo against closed forms and sampling error:
+ * quantiles of C0(1+r)^t with r normal, a Bernoulli event's mean, thread
+ * invariance, seed sensitivity, aggregate bands, the streaming estimator.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+
+#include "model_int.h"
+
+static struct dcproj_param num(double x)
+{
+    struct dcproj_param p;
+    memset(&p, 0, sizeof p);
+    p.v.var = -1;
+    p.v.number = x;
+    for (int k = 0; k < 3; k++)
+        p.f[k].var = -1;
+    return p;
+}
+
+static struct dcproj_param dist(enum dcproj_dist d, double a, double b, double c)
+{
+    struct dcproj_param p = num(0);
+    p.dist = d;
+    p.f[0].number = a;
+    p.f[1].number = b;
+    p.f[2].number = c;
+    return p;
+}
+
+static double quantiles3[3] = {0.05, 0.5, 0.95};
+
+/* n countries, C0 = 100, compound rate normal(0.1, 0.05), B=2023, H=2027. */
+static struct dcproj_scenario *scen(size_t n, long long draws)
+{
+    struct dcproj_scenario *sc = calloc(1, sizeof *sc);
+    sc->file = "mc.json";
+    sc->baseline_year = 2023;
+    sc->horizon = 2027;
+    sc->countries = calloc(n, sizeof *sc->countries);
+    sc->n_countries = n;
+    sc->draws = draws;
+    sc->seed = 1;
+    sc->quantiles = quantiles3;
+    sc->n_quantiles = 3;
+    for (size_t i = 0; i < n; i++) {
+        struct dcproj_country *c = &sc->countries[i];
+        snprintf(c->code, sizeof c->code, "C%zu", i);
+        c->name = "";
+        c->has_baseline = 1;
+        c->baseline = num(100);
+        c->growth.model = DCPROJ_MODEL_COMPOUND;
+        c->growth.rate = dist(DCPROJ_DIST_NORMAL, 0.1, 0.05, 0);
+    }
+    return sc;
+}
+
+struct run {
+    struct dcproj_result res;
+    struct model m;
+};
+
+/* Run Monte Carlo on `sc`; columns: capacity, mean, p5, p50, p95. */
+static struct run *mc_run(const struct dcproj_scenario *sc, int threads, size_t memory)
+{
+    struct run *r = calloc(1, sizeof *r);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(model_init(&r->m, sc, &err), DCPROJ_OK);
+    ck_assert_int_eq(model_periods(sc->baseline_year, sc->horizon, sc->step, &r->res.periods,
+                                   &r->res.n_periods), DCPROJ_OK);
+    r->res.n_rows = sc->n_countries + sc->n_groups + 1;
+    r->res.n_cols = 5;
+    r->res.values = calloc(r->res.n_rows * r->res.n_periods * 5, sizeof(double));
+    struct dcproj_run_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.threads = threads;
+    opt.quantile_memory_bytes = memory;
+    unsigned char floored[64] = {0};
+    ck_assert_int_eq(montecarlo_fill(&r->m, NULL, &opt, &r->res, 1, floored, &err), DCPROJ_OK);
+    return r;
+}
+
+static void run_free(struct run *r)
+{
+    model_clear(&r->m);
+    free(r->res.periods);
+    free(r->res.values);
+    free(r);
+}
+
+static double cell(const struct run *r, size_t row, size_t period, size_t col)
+{
+    return r->res.values[(row * r->res.n_periods + period) * r->res.n_cols + col];
+}
+
+START_TEST(test_normal_rate_quantiles)
+{
+    struct dcproj_scenario *sc = scen(1, 40000);
+    struct run *r = mc_run(sc, 2, 0);
+    /* C(4) = 100 (1 + r)^4 is increasing in r, so its q-quantile is
+     * 100 (1 + 0.1 + 0.05 z_q)^4 */
+    for (int k = 0; k < 3; k++) {
+        double z = gsl_cdf_ugaussian_Pinv(quantiles3[k]);
+        double expect = 100 * pow(1.1 + 0.05 * z, 4);
+        double got = cell(r, 0, 4, 2 + (size_t)k);
+        ck_assert_msg(fabs(got / expect - 1) < 0.01, "q%g: %g vs %g", quantiles3[k], got, expect);
+    }
+    /* E[(1+r)^4] for r ~ N(1.1 - 1, s): sum of binomial moments
+     * E[X^4] = mu^4 + 6 mu^2 s^2 + 3 s^4 with X = 1 + r */
+    double mu = 1.1, s = 0.05;
+    double mean4 = pow(mu, 4) + 6 * mu * mu * s * s + 3 * pow(s, 4);
+    ck_assert_msg(fabs(cell(r, 0, 4, 1) / (100 * mean4) - 1) < 0.005, "mean %g", cell(r, 0, 4, 1));
+    run_free(r);
+    free(sc->countries);
+    free(sc);
+}
+END_TEST
+
+START_TEST(test_bernoulli_event)
+{
+    struct dcproj_scenario *sc = scen(1, 50000);
+    sc->countries[0].growth.rate = num(0);
+    struct dcproj_event ev = {.country = 0, .start_months = 12, .add = num(100),
+                              .probability = num(0.3), .delay_months = num(0)};
+    sc->events = &ev;
+    sc->n_events = 1;
+    struct run *r = mc_run(sc, 1, 0);
+    /* mean 100 + 30; sd of the mean = 100 sqrt(0.21 / 50000) ~ 0.2 */
+    ck_assert_msg(fabs(cell(r, 0, 4, 1) - 130.0) < 1.0, "mean %g", cell(r, 0, 4, 1));
+    ck_assert_double_eq(cell(r, 0, 4, 2), 100.0); /* p5: no event */
+    ck_assert_double_eq(cell(r, 0, 4, 4), 200.0); /* p95: event */
+    ck_assert_double_eq(cell(r, 0, 1, 1), 100.0); /* 2024: starts at its end, not in it */
+    run_free(r);
+    free(sc->countries);
+    free(sc);
+}
+END_TEST
+
+START_TEST(test_thread_invariance_and_seed)
+{
+    struct dcproj_scenario *sc = scen(3, 3000);
+    char groups[1][DCPROJ_ID_LEN] = {"G"};
+    size_t g0 = 0;
+    sc->groups = groups;
+    sc->n_groups = 1;
+    sc->countries[1].groups = &g0;
+    sc->countries[1].n_groups = 1;
+    sc->countries[2].baseline = dist(DCPROJ_DIST_PERT, 10, 20, 60);
+    sc->countries[2].growth.rate = dist(DCPROJ_DIST_TRIANGULAR, 0, 0.1, 0.3);
+    struct run *a = mc_run(sc, 1, 0);
+    struct run *b = mc_run(sc, 2, 0);
+    struct run *c = mc_run(sc, 5, 0);
+    size_t bytes = a->res.n_rows * a->res.n_periods * 5 * sizeof(double);
+    ck_assert(memcmp(a->res.values, b->res.values, bytes) == 0);
+    ck_assert(memcmp(a->res.values, c->res.values, bytes) == 0);
+    sc->seed = 2;
+    struct run *d = mc_run(sc, 2, 0);
+    ck_assert(cell(a, 0, 4, 1) != cell(d, 0, 4, 1));
+    run_free(a);
+    run_free(b);
+    run_free(c);
+    run_free(d);
+    free(sc->countries);
+    free(sc);
+}
+END_TEST
+
+START_TEST(test_total_band_narrower)
+{
+    struct dcproj_scenario *sc = scen(4, 20000);
+    struct run *r = mc_run(sc, 2, 0);
+    double sum_bands = 0;
+    for (size_t i = 0; i < 4; i++)
+        sum_bands += cell(r, i, 4, 4) - cell(r, i, 4, 2);
+    double total_band = cell(r, 4, 4, 4) - cell(r, 4, 4, 2);
+    /* independent countries: the band of the sum is ~ 1/sqrt(4) of the sum of bands */
+    ck_assert_msg(total_band < 0.7 * sum_bands, "%g vs %g", total_band, sum_bands);
+    ck_assert(total_band > 0.3 * sum_bands);
+    /* the mean of the sum is the sum of the means */
+    double sum_means = 0;
+    for (size_t i = 0; i < 4; i++)
+        sum_means += cell(r, i, 4, 1);
+    ck_assert(fabs(cell(r, 4, 4, 1) - sum_means) < 1e-9 * sum_means);
+    run_free(r);
+    free(sc->countries);
+    free(sc);
+}
+END_TEST
+
+START_TEST(test_streaming_close_to_exact)
+{
+    struct dcproj_scenario *sc = scen(2, 20000);
+    struct run *a = mc_run(sc, 2, 0);
+    struct run *b = mc_run(sc, 2, 4096); /* too small for the exact store */
+    for (size_t row = 0; row < 3; row++)
+        for (int k = 2; k <= 4; k++)
+            ck_assert_msg(fabs(cell(b, row, 4, (size_t)k) / cell(a, row, 4, (size_t)k) - 1) < 0.01,
+                          "row %zu col %d: %g vs %g", row, k, cell(b, row, 4, (size_t)k),
+                          cell(a, row, 4, (size_t)k));
+    /* means agree to rounding (same draws, same order) */
+    ck_assert(fabs(cell(b, 2, 4, 1) - cell(a, 2, 4, 1)) < 1e-9 * cell(a, 2, 4, 1));
+    struct run *c = mc_run(sc, 1, 4096);
+    ck_assert(memcmp(b->res.values, c->res.values, 3 * 5 * 5 * sizeof(double)) == 0);
+    run_free(a);
+    run_free(b);
+    run_free(c);
+    free(sc->countries);
+    free(sc);
+}
+END_TEST
+
+START_TEST(test_uniform_quantiles_exact)
+{
+    /* capacity = baseline ~ U(0, 1000), no growth: quantile q ~ 1000 q */
+    struct dcproj_scenario *sc = scen(1, 100001);
+    sc->countries[0].baseline = dist(DCPROJ_DIST_UNIFORM, 0, 1000, 0);
+    sc->countries[0].growth.rate = num(0);
+    struct run *r = mc_run(sc, 2, 0);
+    ck_assert(fabs(cell(r, 0, 0, 2) - 50) < 3);
+    ck_assert(fabs(cell(r, 0, 0, 3) - 500) < 6);
+    ck_assert(fabs(cell(r, 0, 0, 4) - 950) < 3);
+    run_free(r);
+    free(sc->countries);
+    free(sc);
+}
+END_TEST
+
+int main(void)
+{
+    gsl_set_error_handler_off();
+    Suite *s = suite_create("montecarlo");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_normal_rate_quantiles);
+    tcase_add_test(tc, test_bernoulli_event);
+    tcase_add_test(tc, test_thread_invariance_and_seed);
+    tcase_add_test(tc, test_total_band_narrower);
+    tcase_add_test(tc, test_streaming_close_to_exact);
+    tcase_add_test(tc, test_uniform_quantiles_exact);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
