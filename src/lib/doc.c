@@ -493,7 +493,7 @@ static int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
     if (first_end == NULL)
         first_end = eq;
     if (first_end - text == 7 && strncmp(text, "extends", 7) == 0)
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, "extends", 0, 0,
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "--set %s: \"extends\" is not allowed in a patch", text);
     if (n_keys > DCPROJ_MAX_DEPTH)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
@@ -650,6 +650,8 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
     if (opt == NULL)
         opt = &none;
     struct source src;
+    if (data == NULL && path == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_NOINPUT, NULL, NULL, 0, 0, "no input given");
     if (data != NULL) {
         src = (struct source){NULL, data, len, name != NULL ? name : "<buffer>", base_dir};
     } else {

@@ -217,10 +217,17 @@ static int mark(struct origin_map *map, const cJSON *node, const struct doc_orig
 /* Replace member `cur` of `obj` by `v` in place, v taking cur's key. */
 static int replace_member(cJSON *obj, cJSON *cur, cJSON *v)
 {
-    v->string = malloc(strlen(cur->string) + 1);
-    if (v->string == NULL)
-        return DCPROJ_ERR_NOMEM;
-    strcpy(v->string, cur->string);
+    /* cJSON_Duplicate() copied the patch member's key, which is the same */
+    if (v->string == NULL || (v->type & cJSON_StringIsConst) || strcmp(v->string, cur->string) != 0) {
+        char *key = malloc(strlen(cur->string) + 1);
+        if (key == NULL)
+            return DCPROJ_ERR_NOMEM;
+        strcpy(key, cur->string);
+        if (!(v->type & cJSON_StringIsConst))
+            free(v->string); /* cJSON's default allocator is malloc/free */
+        v->type &= ~cJSON_StringIsConst;
+        v->string = key;
+    }
     cJSON_ReplaceItemViaPointer(obj, cur, v); /* frees cur */
     return DCPROJ_OK;
 }

@@ -19,6 +19,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "doc_int.h"
+#include "json_int.h"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -481,6 +482,91 @@ START_TEST(test_merge_key_order)
 }
 END_TEST
 
+START_TEST(test_origin_map)
+{
+    /* 2000 nodes with origins; forgetting every third must leave the others
+     * findable (backward-shift deletion keeps probe chains intact) */
+    enum { N = 2000 };
+    cJSON *arr = cJSON_CreateArray();
+    cJSON **nodes = malloc(N * sizeof *nodes);
+    struct doc_origin *labels = calloc(N, sizeof *labels);
+    struct origin_map m = {NULL, 0, 0};
+    for (int i = 0; i < N; i++) {
+        nodes[i] = cJSON_CreateNumber(i);
+        cJSON_AddItemToArray(arr, nodes[i]);
+        /* even nodes: an explicit "from the file" entry (NULL origin) */
+        ck_assert_int_eq(origin_map_set(&m, nodes[i], i % 2 ? &labels[i] : NULL), DCPROJ_OK);
+    }
+    ck_assert_uint_eq(m.count, N);
+    for (int i = 0; i < N; i += 3)
+        origin_map_forget_tree(&m, nodes[i]);
+    ck_assert_uint_eq(m.count, N - (N + 2) / 3);
+    for (int i = 0; i < N; i++) {
+        const struct origin_slot *sl = origin_map_find(&m, nodes[i]);
+        if (i % 3 == 0) {
+            ck_assert_ptr_null(sl);
+        } else {
+            ck_assert_ptr_nonnull(sl);
+            ck_assert_ptr_eq(sl->origin, i % 2 ? &labels[i] : NULL);
+        }
+    }
+    /* forgetting a subtree forgets its descendants */
+    origin_map_set(&m, arr, &labels[0]);
+    origin_map_forget_tree(&m, arr);
+    ck_assert_uint_eq(m.count, 0);
+    origin_map_free(&m);
+    cJSON_Delete(arr);
+    free(nodes);
+    free(labels);
+}
+END_TEST
+
+START_TEST(test_large_patch_origins)
+{
+    /* 40 countries patched by 40 members (indexed lookups): C3 deleted, C5
+     * replaced by a number, C7 merged, N0..N36 added */
+    char dir[] = "/tmp/dcproj-doc-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char sp[4096], pp[4096];
+    snprintf(sp, sizeof sp, "%s/s.json", dir);
+    snprintf(pp, sizeof pp, "%s/p.json", dir);
+    FILE *f = fopen(sp, "w");
+    fprintf(f, "{\"countries\":{");
+    for (int i = 0; i < 40; i++)
+        fprintf(f, "%s\"C%d\":{\"baseline\":%d}", i ? "," : "", i, i);
+    fprintf(f, "}}");
+    fclose(f);
+    f = fopen(pp, "w");
+    fprintf(f, "{\"countries\":{\"C3\":null,\"C5\":5,\"C7\":{\"note\":\"n\"}");
+    for (int i = 0; i < 37; i++)
+        fprintf(f, ",\"N%d\":{\"baseline\":%d}", i, i);
+    fprintf(f, "}}");
+    fclose(f);
+    struct dcproj_patch pt = {DCPROJ_PATCH_FILE, pp};
+    struct dcproj_load_options o;
+    opts(&o, &pt, 1);
+    struct doc *d = NULL;
+    struct dcproj_error e;
+    ck_assert_int_eq(build_file(sp, &o, &d, &e), DCPROJ_OK);
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc_root(d), "countries");
+    ck_assert_int_eq(cJSON_GetArraySize(c), 39 + 37);
+    ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(c, "C3"));
+    ck_assert_str_eq(c->child->next->next->string, "C2");
+    ck_assert_str_eq(c->child->next->next->next->string, "C4");
+    ck_assert_str_eq(c->child->prev->string, "N36");
+    ck_assert(num_at(d, "countries.C5") == 5);
+    assert_origin(d, "countries.C5", DOC_ORIGIN_PATCH, pp);
+    assert_origin(d, "countries.C7.baseline", 0, NULL);
+    assert_origin(d, "countries.C7.note", DOC_ORIGIN_PATCH, pp);
+    assert_origin(d, "countries.N20.baseline", DOC_ORIGIN_PATCH, pp);
+    assert_origin(d, "countries.C39.baseline", 0, NULL);
+    doc_free(d);
+    unlink(sp);
+    unlink(pp);
+    rmdir(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------------- extends */
 
 START_TEST(test_extends_chain)
@@ -693,7 +779,7 @@ START_TEST(test_set_errors)
     struct dcproj_load_options o;
     opts(&o, &pt, 1);
     ck_assert_int_eq(build_text("{}", &o, &d, &e), DCPROJ_ERR_DATA);
-    ck_assert_str_eq(e.items[0].path, "extends");
+    ck_assert_str_eq(e.items[0].path, "");
     ck_assert_str_eq(e.items[0].message, "--set extends=base.json: \"extends\" is not allowed in a patch");
     pt.text = "extends.x=1";
     ck_assert_int_eq(build_text("{}", &o, &d, &e), DCPROJ_ERR_DATA);
@@ -952,6 +1038,7 @@ int main(void)
     tc = tcase_create("merge");
     tcase_add_test(tc, test_merge_rfc7396);
     tcase_add_test(tc, test_merge_key_order);
+    tcase_add_test(tc, test_origin_map);
     suite_add_tcase(s, tc);
     tc = tcase_create("compose");
     tcase_add_test(tc, test_extends_chain);
@@ -962,6 +1049,7 @@ int main(void)
     tcase_add_test(tc, test_set_errors);
     tcase_add_test(tc, test_patch_file);
     tcase_add_test(tc, test_overrides);
+    tcase_add_test(tc, test_large_patch_origins);
     tcase_add_test(tc, test_frozen_calibration);
     tcase_add_test(tc, test_frozen_option);
     suite_add_tcase(s, tc);
