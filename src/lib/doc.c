@@ -599,6 +599,8 @@ static int apply_option(struct doc *d, const char *outer, const char *key, cJSON
     return rc;
 }
 
+/* --horizon, --step, --draws, --seed, in that order, each as its own
+ * one-member patch (draws and seed create `uncertainty` when absent). */
 static int apply_overrides(struct doc *d, const struct dcproj_load_options *opt,
                            struct dcproj_error *err)
 {

@@ -7,6 +7,7 @@
  * columns count characters. */
 #include <check.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,6 +245,22 @@ START_TEST(test_numbers)
     ck_assert(num_at(d, "d") == 1.25);
     ck_assert(num_at(d, "e") == 100.0);
     doc_free(d);
+}
+END_TEST
+
+START_TEST(test_numbers_german_locale)
+{
+    /* a decimal-comma locale changes neither what is accepted nor the value */
+    ck_assert_ptr_nonnull(setlocale(LC_NUMERIC, "de_DE.UTF-8"));
+    ck_assert_str_eq(localeconv()->decimal_point, ",");
+    struct doc *d = ok_text("{\"a\":1.5, \"b\":-2.25e-1, \"c\":1.7976931348623157e308}");
+    ck_assert(num_at(d, "a") == 1.5);
+    ck_assert(num_at(d, "b") == -0.225);
+    ck_assert(num_at(d, "c") == 1.7976931348623157e308);
+    doc_free(d);
+    syntax_error_s("{\"a\":1,5}", 1, 8, "expected a string key after ',', got '5'");
+    syntax_error_s("{\"a\":1.8e308}", 1, 6, "number out of range");
+    setlocale(LC_NUMERIC, "C");
 }
 END_TEST
 
@@ -1029,6 +1046,7 @@ int main(void)
     tcase_add_test(tc, test_syntax_positions);
     tcase_add_test(tc, test_utf8_and_escapes);
     tcase_add_test(tc, test_numbers);
+    tcase_add_test(tc, test_numbers_german_locale);
     tcase_add_test(tc, test_depth);
     tcase_add_test(tc, test_duplicate_keys);
     tcase_add_test(tc, test_unreadable);
