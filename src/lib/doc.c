@@ -365,7 +365,8 @@ static int resolve(const struct source *src, struct chain *ch, int top, int keep
     if (ext != NULL) {
         if (!cJSON_IsString(ext) || ext->valuestring[0] == '\0') {
             rc = dcproj_error_set(err, DCPROJ_ERR_DATA, src->name, "extends", 0, 0,
-                                  "expected the path of the parent scenario (a non-empty string), got %s",
+                                  "expected the path of the parent scenario "
+                                  "(a non-empty string), got %s",
                                   cJSON_IsString(ext) ? "\"\"" : json_type_name(ext));
             goto fail;
         }

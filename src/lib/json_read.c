@@ -301,7 +301,8 @@ static int scan_string(struct scan *s)
             continue;
         }
         if (c < 0x20)
-            return fail_at(s, s->p, "control character U+%04X in string (write it as an escape)", c);
+            return fail_at(s, s->p,
+                           "control character U+%04X in string (write it as an escape)", c);
         if (c >= 0x80) {
             unsigned cp;
             size_t n = utf8_seq(s->p, s->end, &cp);

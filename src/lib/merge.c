@@ -218,7 +218,8 @@ static int mark(struct origin_map *map, const cJSON *node, const struct doc_orig
 static int replace_member(cJSON *obj, cJSON *cur, cJSON *v)
 {
     /* cJSON_Duplicate() copied the patch member's key, which is the same */
-    if (v->string == NULL || (v->type & cJSON_StringIsConst) || strcmp(v->string, cur->string) != 0) {
+    if (v->string == NULL || (v->type & cJSON_StringIsConst)
+        || strcmp(v->string, cur->string) != 0) {
         char *key = malloc(strlen(cur->string) + 1);
         if (key == NULL)
             return DCPROJ_ERR_NOMEM;
