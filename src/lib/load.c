@@ -22,6 +22,30 @@
  * were copied from (struct merge_map), so a problem in a value inherited
  * from the defaults names `defaults.growth.…` and the country that uses it,
  * once, and a problem in the country's own value names the country's path.
+ *
+ * Decisions where SPEC is silent (documented here and in the report):
+ * - Growth merge (§3) is RFC 7396 with two refinements so a merge never
+ *   mixes incompatible forms: a country's `rate` drops an inherited `rates`
+ *   and vice versa (conformance basic.json relies on it), and a parameter
+ *   object of another kind (another "dist", or {"var"} onto a distribution)
+ *   replaces the inherited one; same-kind objects merge field by field.
+ * - A group may not have the name of a country (target scopes and output
+ *   rows would be ambiguous).
+ * - `points` values are any finite numbers (negative allowed; §3.6 floors
+ *   apply); the baseline of a points curve must be a plain number >= 0.
+ * - `points` with "extrapolate": "error" that end before the last year ever
+ *   evaluated (horizon, target years) are refused here, not mid-run.
+ * - A normal/lognormal parameter's mean (its deterministic value) must lie
+ *   in the parameter's range; a bounded distribution's min and max must.
+ *   Logistic: baseline > 0 and cap > baseline are checked with what is
+ *   known at load (numbers, fixed variables, bounded supports).
+ * - `calibration` defaults to "solve".  In a frozen scenario the rule
+ *   "targets >= unknowns" applies to the parent (which is solved), not to
+ *   the child, whose targets are only reported.
+ * - JSON null where a value is expected is a type error; `sources` fields
+ *   (`url`, `date`, `note`) are free strings; event dates after the horizon
+ *   are accepted (they do not show); `until` and target years are <= 9999.
+ * - Unknown-key messages carry the path of the object holding the key.
  */
 #include "dcproj/scenario.h"
 

@@ -409,8 +409,6 @@ START_TEST(test_frozen)
                             "'countries': {'IE': {'baseline': 1, 'growth': {'model': 'compound',"
                             " 'rate': {'var': 'g'}}}}}",
                        &opt, &sc, &e);
-    if (st != DCPROJ_OK)
-        dump(&e);
     /* frozen: no targets are needed for the unknown here (the parent's
      * check is the parent's own: it is frozen-free, so it needs one) */
     ck_assert_int_eq(st, DCPROJ_ERR_DATA);
@@ -983,6 +981,38 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* The largest scenario the limits allow loads (and in linear time: the
+ * suite's timeout would catch a quadratic lookup). */
+START_TEST(test_large)
+{
+    size_t n = DCPROJ_MAX_COUNTRIES;
+    size_t size = 200 + n * 64 + n * 48;
+    char *text = malloc(size);
+    ck_assert_ptr_nonnull(text);
+    char *p = text;
+    p += sprintf(p, HEAD "'defaults': {'growth': {'model': 'compound', 'rate': 0.1}},"
+                        " 'countries': {");
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s'C%zu': {'baseline': %zu, 'growth': {'rate': 0.2}}", i ? "," : "", i,
+                     i);
+    p += sprintf(p, "}, 'events': [");
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s{'country': 'C%zu', 'date': '2025', 'add': 1}", i ? "," : "",
+                     n - 1 - i);
+    sprintf(p, "]}");
+    struct dcproj_error e;
+    struct dcproj_scenario *sc;
+    int st = load_text(text, NULL, &sc, &e);
+    free(text);
+    ck_assert_int_eq(st, DCPROJ_OK);
+    ck_assert_uint_eq(sc->n_countries, n);
+    ck_assert_uint_eq(sc->events[0].country, n - 1);
+    ck_assert_double_eq(sc->countries[n - 1].baseline.v.number, (double)(n - 1));
+    ck_assert_double_eq(sc->countries[7].growth.rate.v.number, 0.2);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -1000,6 +1030,7 @@ int main(void)
     tcase_add_test(tc, test_defaults_reported_once);
     tcase_add_test(tc, test_origins);
     tcase_add_test(tc, test_limits);
+    tcase_add_test(tc, test_large);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
