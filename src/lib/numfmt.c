@@ -7,11 +7,21 @@
  * work in whatever locale is current and the decimal point is swapped
  * afterwards (formatting) or beforehand (parsing): the bytes never depend
  * on the locale, and no locale is ever set or created here.
+ *
+ * printf costs about 600 ns a number and a table can hold millions, so the
+ * usual range (1e-6 <= |v| < 2^127) takes an exact integer path instead:
+ * the digits are round-half-even of the exact binary value, as glibc's
+ * printf produces them, and the %.15g read-back test is Clinger's fast
+ * path (a 15-digit mantissa times or divided by an exact power of ten is
+ * correctly rounded, as strtod's result is).  Anything outside that range
+ * goes through snprintf.  test_numfmt compares both paths byte for byte.
  */
 #include "dcproj/report.h"
 
+#include <float.h>
 #include <langinfo.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,25 +33,214 @@ const char *dcproj_numfmt_radix(void)
     return (r == NULL || r[0] == '\0') ? "." : r;
 }
 
-/* Write the integer `v` (|v| < 1e15, integral) in decimal: what `%.15g`
- * prints for it, without going through printf. */
-static int format_integer(double v, char *buf)
+#if defined(__SIZEOF_INT128__) && FLT_EVAL_METHOD == 0
+#define NUMFMT_FAST 1
+__extension__ typedef unsigned __int128 u128;
+
+#define U128_MAX (~(u128)0)
+
+static const uint64_t pow10_u64[20] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+    100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+    10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+    100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+
+static const double pow10_dbl[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* 10^k for 0 <= k <= 38 (10^38 < 2^128). */
+static u128 pow10_128(int k)
 {
-    char tmp[24];
-    int n = 0;
-    int neg = v < 0;
-    unsigned long long u = (unsigned long long)(neg ? -v : v);
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
+    if (k <= 19)
+        return pow10_u64[k];
+    return (u128)pow10_u64[19] * pow10_u64[k - 19];
+}
+
+/* *out = a * 10^k rounded half to even, computed exactly from the binary
+ * value of `a` (> 0, finite).  Returns -1 when the numbers do not fit in
+ * 128 bits (the caller falls back to printf). */
+static int scaled_round(double a, int k, u128 *out)
+{
+    int ex;
+    double f = frexp(a, &ex);
+    uint64_t m = (uint64_t)ldexp(f, 53); /* a = m * 2^e exactly */
+    int e = ex - 53;
+    if (k > 22 || k < -38)
+        return -1;
+    u128 num = m;
+    u128 den = 1;
+    if (k >= 0)
+        num *= pow10_128(k); /* < 2^53 * 10^22 < 2^127 */
+    else
+        den = pow10_128(-k);
+    if (e > 0) {
+        if (e >= 128 || num > (U128_MAX >> e))
+            return -1;
+        num <<= e;
+    } else if (e < 0) {
+        int s = -e;
+        if (s >= 127 || den > (U128_MAX >> s))
+            return -1;
+        if (den == 1) { /* the common case: a shift */
+            u128 q = num >> s;
+            u128 r = num & (((u128)1 << s) - 1);
+            u128 half = (u128)1 << (s - 1);
+            if (r > half || (r == half && (q & 1) != 0))
+                q++;
+            *out = q;
+            return 0;
+        }
+        den <<= s;
+    }
+    u128 q = num / den;
+    u128 r = num % den;
+    u128 rest = den - r; /* r > den/2, without overflowing 2r */
+    if (r > rest || (r == rest && (q & 1) != 0))
+        q++;
+    *out = q;
+    return 0;
+}
+
+/* Write the `p` significant digits of `n` (exponent `x`: the value is
+ * n * 10^(x - p + 1)) the way printf's %.<p>g does, with decimal point
+ * `dec`.  Returns the length. */
+static int format_g(uint64_t n, int p, int x, char dec, char *buf)
+{
+    char d[24];
+    for (int i = p - 1; i >= 0; i--) {
+        d[i] = (char)('0' + n % 10);
+        n /= 10;
+    }
+    int nd = p;
+    while (nd > 1 && d[nd - 1] == '0')
+        nd--;
     int len = 0;
-    if (neg)
-        buf[len++] = '-';
-    while (n > 0)
-        buf[len++] = tmp[--n];
+    if (x < -4 || x >= p) {
+        buf[len++] = d[0];
+        if (nd > 1) {
+            buf[len++] = dec;
+            memcpy(buf + len, d + 1, (size_t)nd - 1);
+            len += nd - 1;
+        }
+        buf[len++] = 'e';
+        buf[len++] = x < 0 ? '-' : '+';
+        int ax = x < 0 ? -x : x;
+        if (ax >= 100)
+            buf[len++] = (char)('0' + ax / 100);
+        buf[len++] = (char)('0' + ax / 10 % 10);
+        buf[len++] = (char)('0' + ax % 10);
+    } else if (x >= 0) {
+        int ip = x + 1; /* digits before the point (<= p) */
+        for (int i = 0; i < ip; i++)
+            buf[len++] = i < nd ? d[i] : '0';
+        if (nd > ip) {
+            buf[len++] = dec;
+            memcpy(buf + len, d + ip, (size_t)(nd - ip));
+            len += nd - ip;
+        }
+    } else {
+        buf[len++] = '0';
+        buf[len++] = dec;
+        for (int i = 0; i < -x - 1; i++)
+            buf[len++] = '0';
+        memcpy(buf + len, d, (size_t)nd);
+        len += nd;
+    }
     buf[len] = '\0';
     return len;
+}
+
+/* The shortest rule for a > 0 on the exact path; -1 to fall back. */
+static int shortest_fast(double a, char dec, char *buf)
+{
+    int x = (int)floor(log10(a));
+    u128 n17;
+    for (int tries = 0;; tries++) {
+        if (tries > 2 || scaled_round(a, 16 - x, &n17) != 0)
+            return -1;
+        if (n17 >= pow10_u64[17])
+            x++;
+        else if (n17 < pow10_u64[16])
+            x--;
+        else
+            break;
+    }
+    u128 n15;
+    if (scaled_round(a, 14 - x, &n15) != 0)
+        return -1;
+    int x15 = x;
+    if (n15 == pow10_u64[15]) { /* rounded up to the next power of ten */
+        n15 = pow10_u64[14];
+        x15++;
+    }
+    /* Clinger: n15 < 2^53 and 10^|q| <= 10^22 are exact doubles, so one
+     * correctly rounded operation gives what strtod would read. */
+    int q = x15 - 14;
+    double back;
+    if (q >= 0 && q <= 22)
+        back = (double)(uint64_t)n15 * pow10_dbl[q];
+    else if (q < 0 && q >= -22)
+        back = (double)(uint64_t)n15 / pow10_dbl[-q];
+    else
+        return -1;
+    if (back == a)
+        return format_g((uint64_t)n15, 15, x15, dec, buf);
+    return format_g((uint64_t)n17, 17, x, dec, buf);
+}
+
+/* %.<prec>f for a >= 0 on the exact path; -1 to fall back. */
+static int fixed_fast(double a, int prec, char dec, char *buf)
+{
+    u128 n;
+    if (a == 0)
+        n = 0;
+    else if (scaled_round(a, prec, &n) != 0)
+        return -1;
+    char d[48];
+    int nd = 0;
+    do {
+        d[nd++] = (char)('0' + (int)(n % 10));
+        n /= 10;
+    } while (n != 0);
+    while (nd < prec + 1)
+        d[nd++] = '0';
+    int len = 0;
+    for (int i = nd - 1; i >= prec; i--)
+        buf[len++] = d[i];
+    if (prec > 0) {
+        buf[len++] = dec;
+        for (int i = prec - 1; i >= 0; i--)
+            buf[len++] = d[i];
+    }
+    buf[len] = '\0';
+    return len;
+}
+#endif
+
+/* dcproj_numfmt_format() on the exact path: 0 and the length in *len on
+ * success, -1 to fall back to printf. */
+static int format_fast(double v, int precision, char dec, char *buf, int *len)
+{
+#ifdef NUMFMT_FAST
+    double a = fabs(v);
+    int neg = v < 0;
+    if (neg)
+        buf[0] = '-';
+    int n = precision >= 0 ? fixed_fast(a, precision, dec, buf + neg)
+                           : shortest_fast(a, dec, buf + neg);
+    if (n < 0)
+        return -1;
+    *len = n + neg;
+    return 0;
+#else
+    (void)v;
+    (void)precision;
+    (void)dec;
+    (void)buf;
+    (void)len;
+    return -1;
+#endif
 }
 
 /* Replace the locale's decimal point `radix` in `buf` (length `len`) by
@@ -92,16 +291,16 @@ int dcproj_numfmt_format(double v, int precision, int decimal_comma, const char 
         return (int)n;
     }
     int len;
+    if (precision > 17)
+        precision = 17;
+    if (v != 0 && format_fast(v, precision, decimal_comma ? ',' : '.', buf, &len) == 0)
+        return drop_negative_zero(buf, len);
     if (precision >= 0) {
-        if (precision > 17)
-            precision = 17;
         len = snprintf(buf, DCPROJ_NUMBER_LEN, "%.*f", precision, v);
     } else if (v == 0) {
         buf[0] = '0';
         buf[1] = '\0';
         return 1;
-    } else if (fabs(v) < 1e15 && v == trunc(v)) {
-        return format_integer(v, buf);
     } else {
         /* snprintf and strtod share the current locale's decimal point, so
          * the read-back test needs no normalisation. */

@@ -150,6 +150,84 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+/* The reference: what SPEC §8 says, literally, with printf and strtod in
+ * the C locale. */
+static void reference(double v, int precision, char *buf)
+{
+    if (precision >= 0) {
+        snprintf(buf, DCPROJ_NUMBER_LEN, "%.*f", precision, v);
+    } else {
+        snprintf(buf, DCPROJ_NUMBER_LEN, "%.15g", v);
+        if (strtod(buf, NULL) != v)
+            snprintf(buf, DCPROJ_NUMBER_LEN, "%.17g", v);
+    }
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+static void check_reference(double v, int precision)
+{
+    char want[DCPROJ_NUMBER_LEN], got[DCPROJ_NUMBER_LEN];
+    reference(v, precision, want);
+    dcproj_format_number(v, precision, 0, got);
+    ck_assert_msg(strcmp(want, got) == 0, "%a (precision %d): want '%s', got '%s'", v,
+                  precision, want, got);
+}
+
+/* The exact integer path gives printf's bytes: random bit patterns, random
+ * magnitudes across and beyond its range, exact ties (k / 2^j, where
+ * round-half-even matters), integers and neighbours of powers of ten. */
+START_TEST(test_same_as_printf)
+{
+    uint64_t state = 99;
+    for (int i = 0; i < 100000; i++) {
+        uint64_t bits = next_rand(&state);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (!isfinite(x))
+            continue;
+        check_reference(x, -1);
+        check_reference(x, (int)(bits % 18));
+    }
+    for (int i = 0; i < 200000; i++) {
+        uint64_t r = next_rand(&state);
+        double mag = ((double)(r >> 11) / 9007199254740992.0) * 100.0 - 50.0; /* 1e-50..1e50 */
+        double x = pow(10.0, mag);
+        if (r & 1)
+            x = -x;
+        check_reference(x, -1);
+        check_reference(x, (int)(r >> 1) % 18);
+    }
+    for (int j = 1; j <= 12; j++) {
+        for (int k = 1; k < 3000; k += 2) {
+            double x = ldexp((double)k, -j);
+            for (int p = 0; p <= 17; p++)
+                check_reference(x, p);
+            check_reference(x, -1);
+            check_reference(x * 1e16, -1);
+            check_reference(x * 1e17, 1);
+        }
+    }
+    for (int e = -30; e <= 40; e++) {
+        double p10 = pow(10.0, e);
+        double around[3] = {nextafter(p10, 0), p10, nextafter(p10, INFINITY)};
+        for (int i = 0; i < 3; i++) {
+            check_reference(around[i], -1);
+            for (int p = 0; p <= 17; p++)
+                check_reference(around[i], p);
+        }
+    }
+    for (int i = 1; i < 100000; i++) {
+        check_reference((double)i * 1234567, -1);
+        check_reference((double)i * 0.05, 1); /* ties in decimal, not in binary */
+    }
+    check_reference(9007199254740993.0, -1);
+    check_reference(999999999999999.9, -1);
+    check_reference(0.000001, -1);
+    check_reference(1e-7, 17);
+}
+END_TEST
+
 /* Under de_DE.UTF-8 (decimal point ',') the bytes are those of the C
  * locale, and parsing still takes '.'. */
 START_TEST(test_german_locale)
@@ -207,6 +285,7 @@ int main(void)
     tcase_add_test(tc, test_nonfinite);
     tcase_add_test(tc, test_parse);
     tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_same_as_printf);
     tcase_add_test(tc, test_german_locale);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
