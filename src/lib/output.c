@@ -262,6 +262,12 @@ int dcproj_output_open(const char *path, const struct dcproj_file_id *inputs, si
         output_free(o);
         return rc;
     }
+    /* A file we may not write is not silently replaced by renaming. */
+    if (exists && access(o->target, W_OK) != 0) {
+        int rc = cantcreat(err, path, errno);
+        output_free(o);
+        return rc;
+    }
     int rc = open_atomic(o, &st, exists, err);
     if (rc != DCPROJ_OK) {
         output_free(o);

@@ -251,6 +251,13 @@ START_TEST(test_cannot_create)
         rc = write_through(path, "x", &err);
         ck_assert_int_eq(rc, DCPROJ_ERR_CANTCREAT);
         ck_assert_str_eq(err.items[0].message, "cannot create output file: Permission denied");
+
+        /* a read-only file is not replaced behind its back */
+        const char *f = in_dir("readonly.csv");
+        write_file(f, "keep\n");
+        ck_assert_int_eq(chmod(f, 0444), 0);
+        ck_assert_int_eq(write_through(f, "x", &err), DCPROJ_ERR_CANTCREAT);
+        ck_assert_str_eq(read_file(f), "keep\n");
     }
 }
 END_TEST
