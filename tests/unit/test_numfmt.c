@@ -2,12 +2,14 @@
  * reads back bit for bit, %.Nf with --precision, "-0" as "0", decimal
  * comma, and the same bytes under a German locale. */
 #include <check.h>
+#include <ftw.h>
 #include <locale.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dcproj/report.h"
 
@@ -228,6 +230,32 @@ START_TEST(test_same_as_printf)
 }
 END_TEST
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+/* Switch to de_DE.UTF-8.  When it is not installed, compile it from the
+ * glibc locale sources into a temporary LOCPATH (as CI machines ship the
+ * sources but no compiled German locale).  Returns 0 on success. */
+static int german_locale(void)
+{
+    if (setlocale(LC_ALL, "de_DE.UTF-8") != NULL || setlocale(LC_ALL, "de_DE.utf8") != NULL)
+        return 0;
+    char dir[] = "/tmp/dcproj-test-locale-XXXXXX";
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+    int rc = system(cmd);
+    (void)rc; /* localedef may warn and still build the locale: try it */
+    setenv("LOCPATH", dir, 1);
+    int ok = setlocale(LC_ALL, "de_DE.UTF-8") != NULL;
+    /* the loaded locale stays mapped; the files can go */
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return ok ? 0 : -1;
+}
+
 /* Under de_DE.UTF-8 (decimal point ',') the bytes are those of the C
  * locale, and parsing still takes '.'. */
 START_TEST(test_german_locale)
@@ -239,8 +267,8 @@ START_TEST(test_german_locale)
         dcproj_format_number(vals[i], 3, 0, c_out[i][1]);
         dcproj_format_number(vals[i], -1, 1, c_out[i][2]);
     }
-    if (setlocale(LC_ALL, "de_DE.UTF-8") == NULL && setlocale(LC_ALL, "de_DE.utf8") == NULL) {
-        fprintf(stderr, "test_german_locale: de_DE.UTF-8 not installed, skipped\n");
+    if (german_locale() != 0) {
+        fprintf(stderr, "test_german_locale: de_DE.UTF-8 not available, skipped\n");
         return;
     }
     char probe[16];
