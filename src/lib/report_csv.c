@@ -456,10 +456,9 @@ static void table_spaces(struct rsink *s, size_t n)
         rsink_putc(s, ' ');
 }
 
-/* A numeric table column: result column `col`, short header, unit and the
- * decimals it is printed with. */
+/* A numeric table column (same index as the result column): short header,
+ * unit, the decimals it is printed with and its width. */
 struct tcol {
-    size_t col;
     const char *head;
     const char *unit;
     int decimals;
@@ -512,7 +511,6 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
     const char *radix = dcproj_numfmt_radix();
     char buf[DCPROJ_NUMBER_LEN];
     for (size_t c = 0; c < res->n_cols; c++) {
-        tc[c].col = c;
         table_column(res->cols[c], cap_unit, &tc[c]);
         if (fmt->precision >= 0)
             tc[c].decimals = fmt->precision;
