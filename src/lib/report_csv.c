@@ -17,7 +17,7 @@
 
 /* ---- buffered sink ---- */
 
-int rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err)
+int dcproj_rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err)
 {
     s->out = out;
     s->len = 0;
@@ -29,7 +29,7 @@ int rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err)
     return DCPROJ_OK;
 }
 
-void rsink_flush(struct rsink *s)
+void dcproj_rsink_flush(struct rsink *s)
 {
     if (s->len > 0 && !s->failed) {
         errno = 0;
@@ -41,11 +41,11 @@ void rsink_flush(struct rsink *s)
     s->len = 0;
 }
 
-void rsink_write(struct rsink *s, const char *p, size_t n)
+void dcproj_rsink_write(struct rsink *s, const char *p, size_t n)
 {
     while (n > 0) {
         if (s->len == RSINK_SIZE)
-            rsink_flush(s);
+            dcproj_rsink_flush(s);
         size_t room = RSINK_SIZE - s->len;
         size_t k = n < room ? n : room;
         memcpy(s->buf + s->len, p, k);
@@ -55,14 +55,14 @@ void rsink_write(struct rsink *s, const char *p, size_t n)
     }
 }
 
-void rsink_puts(struct rsink *s, const char *str)
+void dcproj_rsink_puts(struct rsink *s, const char *str)
 {
-    rsink_write(s, str, strlen(str));
+    dcproj_rsink_write(s, str, strlen(str));
 }
 
-int rsink_finish(struct rsink *s, struct dcproj_error *err)
+int dcproj_rsink_finish(struct rsink *s, struct dcproj_error *err)
 {
-    rsink_flush(s);
+    dcproj_rsink_flush(s);
     free(s->buf);
     s->buf = NULL;
     errno = 0;
@@ -120,7 +120,7 @@ struct dsv {
 static int dsv_init(struct dsv *w, const struct dcproj_format *fmt, FILE *out,
                     struct dcproj_error *err)
 {
-    int rc = rsink_init(&w->s, out, err);
+    int rc = dcproj_rsink_init(&w->s, out, err);
     if (rc != DCPROJ_OK)
         return rc;
     w->delim = dcproj_format_delimiter(fmt);
@@ -131,7 +131,7 @@ static int dsv_init(struct dsv *w, const struct dcproj_format *fmt, FILE *out,
     w->crlf = fmt->crlf;
     w->radix = dcproj_numfmt_radix();
     if (fmt->bom)
-        rsink_write(&w->s, "\xEF\xBB\xBF", 3);
+        dcproj_rsink_write(&w->s, "\xEF\xBB\xBF", 3);
     return DCPROJ_OK;
 }
 
@@ -150,7 +150,7 @@ static void dsv_text(struct dsv *w, const char *t)
             break;
     }
     if (i == n) {
-        rsink_write(&w->s, t, n);
+        dcproj_rsink_write(&w->s, t, n);
         return;
     }
     if (w->tsv) {
@@ -164,7 +164,7 @@ static void dsv_text(struct dsv *w, const char *t)
     }
     if (memchr(t, w->delim, n) == NULL && memchr(t, '"', n) == NULL &&
         memchr(t, '\r', n) == NULL && memchr(t, '\n', n) == NULL) {
-        rsink_write(&w->s, t, n); /* only a tab, which CSV keeps as is */
+        dcproj_rsink_write(&w->s, t, n); /* only a tab, which CSV keeps as is */
         return;
     }
     rsink_putc(&w->s, '"');
@@ -184,7 +184,7 @@ static void dsv_number(struct dsv *w, double v)
     if (w->quote_numbers && memchr(buf, w->delim, (size_t)n) != NULL)
         dsv_text(w, buf);
     else
-        rsink_write(&w->s, buf, (size_t)n);
+        dcproj_rsink_write(&w->s, buf, (size_t)n);
 }
 
 static inline void dsv_sep(struct dsv *w)
@@ -211,7 +211,7 @@ static const char *kind_name(enum dcproj_row_kind k)
 /* kind, code and name of row `r`, each followed by the delimiter. */
 static void dsv_row_head(struct dsv *w, const struct dcproj_row *row)
 {
-    rsink_puts(&w->s, kind_name(row->kind));
+    dcproj_rsink_puts(&w->s, kind_name(row->kind));
     dsv_sep(w);
     dsv_text(w, row->code);
     dsv_sep(w);
@@ -361,7 +361,7 @@ static void write_iamc(struct dsv *w, const struct dcproj_result *res)
             iamc_variable(res->cols[c], cap_unit, var, sizeof var, &unit);
             for (size_t p = 0; p < res->n_periods; p++) {
                 const struct dcproj_period *per = &res->periods[p];
-                rsink_write(&w->s, "dcproj", 6);
+                dcproj_rsink_write(&w->s, "dcproj", 6);
                 dsv_sep(w);
                 dsv_text(w, scen);
                 dsv_sep(w);
@@ -372,7 +372,7 @@ static void write_iamc(struct dsv *w, const struct dcproj_result *res)
                 dsv_text(w, unit);
                 dsv_sep(w);
                 snprintf(year, sizeof year, "%d", per->year);
-                rsink_puts(&w->s, year);
+                dcproj_rsink_puts(&w->s, year);
                 dsv_sep(w);
                 if (sub) {
                     const char *dash = strchr(per->label, '-');
@@ -405,7 +405,7 @@ static int write_delimited(const struct dcproj_result *res, const struct dcproj_
     case DCPROJ_LAYOUT_IAMC: write_iamc(&w, res); break;
     default: write_long(&w, res); break;
     }
-    return rsink_finish(&w.s, err);
+    return dcproj_rsink_finish(&w.s, err);
 }
 
 /* ---- aligned table ---- */
@@ -442,7 +442,7 @@ static void table_text(struct rsink *s, const char *t, size_t width, int pad)
         shown++;
     }
     if (w > width) {
-        rsink_puts(s, "\xE2\x80\xA6"); /* … */
+        dcproj_rsink_puts(s, "\xE2\x80\xA6"); /* … */
         shown++;
     }
     if (pad)
@@ -583,7 +583,7 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
         for (size_t c = 0; c < n_shown; c++) {
             const char *t = line == 0 ? tc[c].head : tc[c].unit;
             table_spaces(s, TABLE_GAP + tc[c].width - text_width(t));
-            rsink_puts(s, t);
+            dcproj_rsink_puts(s, t);
         }
         dsv_eol(&w);
     }
@@ -610,14 +610,14 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
                                                         tc[c].decimals, fmt->decimal_comma,
                                                         radix, buf);
                 table_spaces(s, TABLE_GAP + tc[c].width - k);
-                rsink_write(s, buf, k);
+                dcproj_rsink_write(s, buf, k);
             }
             dsv_eol(&w);
         }
     }
     if (n_shown < res->n_cols) {
         /* name the dropped columns, wrapped at TABLE_WIDTH */
-        rsink_puts(s, "(not shown:");
+        dcproj_rsink_puts(s, "(not shown:");
         size_t used = strlen("(not shown:");
         for (size_t c = n_shown; c < res->n_cols; c++) {
             size_t k = strlen(res->cols[c]) + 1; /* with its "," or ")" */
@@ -628,14 +628,14 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
                 rsink_putc(s, ' ');
                 used++;
             }
-            rsink_puts(s, res->cols[c]);
-            rsink_puts(s, c + 1 < res->n_cols ? "," : ")");
+            dcproj_rsink_puts(s, res->cols[c]);
+            dcproj_rsink_puts(s, c + 1 < res->n_cols ? "," : ")");
             used += k;
         }
         dsv_eol(&w);
     }
     free(tc);
-    return rsink_finish(s, err);
+    return dcproj_rsink_finish(s, err);
 }
 
 /* ---- entry points ---- */
@@ -673,7 +673,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
     if (sol->n_targets > 0) {
         char id[32];
         for (size_t i = 0; i < sol->n_variables; i++) {
-            rsink_puts(&w.s, "variable");
+            dcproj_rsink_puts(&w.s, "variable");
             dsv_sep(&w);
             if (sc != NULL && i < sc->n_variables) {
                 dsv_text(&w, sc->variables[i].id);
@@ -689,7 +689,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
         }
         for (size_t i = 0; i < sol->n_targets; i++) {
             const struct dcproj_target_result *t = &sol->targets[i];
-            rsink_puts(&w.s, "target");
+            dcproj_rsink_puts(&w.s, "target");
             dsv_sep(&w);
             if (sc != NULL && i < sc->n_targets) {
                 dsv_text(&w, sc->targets[i].id);
@@ -707,5 +707,5 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_eol(&w);
         }
     }
-    return rsink_finish(&w.s, err);
+    return dcproj_rsink_finish(&w.s, err);
 }

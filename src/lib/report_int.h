@@ -41,22 +41,22 @@ struct rsink {
 
 /* Start writing to `out`.  Returns DCPROJ_OK or DCPROJ_ERR_NOMEM (filled in
  * `err`). */
-int rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err);
+int dcproj_rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err);
 
 /* Hand the buffered bytes to the FILE. */
-void rsink_flush(struct rsink *s);
+void dcproj_rsink_flush(struct rsink *s);
 
 /* Append `n` bytes. */
-void rsink_write(struct rsink *s, const char *p, size_t n);
+void dcproj_rsink_write(struct rsink *s, const char *p, size_t n);
 
 /* Append a NUL-terminated string. */
-void rsink_puts(struct rsink *s, const char *str);
+void dcproj_rsink_puts(struct rsink *s, const char *str);
 
 /* Append one byte. */
 static inline void rsink_putc(struct rsink *s, char c)
 {
     if (s->len == RSINK_SIZE)
-        rsink_flush(s);
+        dcproj_rsink_flush(s);
     s->buf[s->len++] = c;
 }
 
@@ -64,7 +64,7 @@ static inline void rsink_putc(struct rsink *s, char c)
  * report: DCPROJ_OK, or DCPROJ_ERR_IO with "write error: <strerror>" if any
  * write failed or the stream's error flag is set.  Does not close the
  * FILE. */
-int rsink_finish(struct rsink *s, struct dcproj_error *err);
+int dcproj_rsink_finish(struct rsink *s, struct dcproj_error *err);
 
 /* Write the JSON format (report_json.c). */
 int dcproj_report_write_json(const struct dcproj_result *res, const struct dcproj_format *fmt,

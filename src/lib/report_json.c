@@ -39,15 +39,15 @@ static void json_string(struct jw *w, const char *t)
     for (const unsigned char *p = (const unsigned char *)(t != NULL ? t : ""); *p; p++) {
         unsigned char c = *p;
         switch (c) {
-        case '"': rsink_write(&w->s, "\\\"", 2); break;
-        case '\\': rsink_write(&w->s, "\\\\", 2); break;
-        case '\n': rsink_write(&w->s, "\\n", 2); break;
-        case '\r': rsink_write(&w->s, "\\r", 2); break;
-        case '\t': rsink_write(&w->s, "\\t", 2); break;
+        case '"': dcproj_rsink_write(&w->s, "\\\"", 2); break;
+        case '\\': dcproj_rsink_write(&w->s, "\\\\", 2); break;
+        case '\n': dcproj_rsink_write(&w->s, "\\n", 2); break;
+        case '\r': dcproj_rsink_write(&w->s, "\\r", 2); break;
+        case '\t': dcproj_rsink_write(&w->s, "\\t", 2); break;
         default:
             if (c < 0x20) {
                 char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-                rsink_write(&w->s, u, sizeof u);
+                dcproj_rsink_write(&w->s, u, sizeof u);
             } else {
                 rsink_putc(&w->s, (char)c);
             }
@@ -59,19 +59,19 @@ static void json_string(struct jw *w, const char *t)
 static void json_number(struct jw *w, double v)
 {
     if (!isfinite(v)) {
-        rsink_write(&w->s, "null", 4);
+        dcproj_rsink_write(&w->s, "null", 4);
         return;
     }
     char buf[DCPROJ_NUMBER_LEN];
     int n = dcproj_numfmt_format(v, w->precision, 0, w->radix, buf);
-    rsink_write(&w->s, buf, (size_t)n);
+    dcproj_rsink_write(&w->s, buf, (size_t)n);
 }
 
 /* Append `"key": `. */
 static void json_key(struct jw *w, const char *key)
 {
     json_string(w, key);
-    rsink_write(&w->s, ": ", 2);
+    dcproj_rsink_write(&w->s, ": ", 2);
 }
 
 /* The resolved scenario text, checked to be one JSON value; "null" when the
@@ -79,7 +79,7 @@ static void json_key(struct jw *w, const char *key)
 static int json_scenario(struct jw *w, const struct dcproj_scenario *sc, struct dcproj_error *err)
 {
     if (sc == NULL || sc->resolved_json == NULL) {
-        rsink_write(&w->s, "null", 4);
+        dcproj_rsink_write(&w->s, "null", 4);
         return DCPROJ_OK;
     }
     const char *text = sc->resolved_json;
@@ -92,7 +92,7 @@ static int json_scenario(struct jw *w, const struct dcproj_scenario *sc, struct 
     while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\r' ||
                      text[n - 1] == '\t'))
         n--;
-    rsink_write(&w->s, text, n);
+    dcproj_rsink_write(&w->s, text, n);
     return DCPROJ_OK;
 }
 
@@ -113,7 +113,7 @@ static void json_text_column(struct jw *w, const struct dcproj_result *res, int 
         const struct dcproj_row *row = &res->rows[r];
         for (size_t p = 0; p < res->n_periods; p++) {
             if (r > 0 || p > 0)
-                rsink_write(&w->s, ", ", 2);
+                dcproj_rsink_write(&w->s, ", ", 2);
             switch (what) {
             case 0: json_string(w, kind_name(row->kind)); break;
             case 1: json_string(w, row->code); break;
@@ -130,10 +130,10 @@ static void json_solution(struct jw *w, const struct dcproj_result *res)
     const struct dcproj_solution *sol = &res->solution;
     const struct dcproj_scenario *sc = res->scenario;
     char id[32];
-    rsink_puts(&w->s, "{\"variables\": {");
+    dcproj_rsink_puts(&w->s, "{\"variables\": {");
     for (size_t i = 0; i < sol->n_variables; i++) {
         if (i > 0)
-            rsink_write(&w->s, ", ", 2);
+            dcproj_rsink_write(&w->s, ", ", 2);
         if (sc != NULL && i < sc->n_variables) {
             json_key(w, sc->variables[i].id);
         } else {
@@ -142,11 +142,11 @@ static void json_solution(struct jw *w, const struct dcproj_result *res)
         }
         json_number(w, sol->variables[i]);
     }
-    rsink_puts(&w->s, "}, \"targets\": [");
+    dcproj_rsink_puts(&w->s, "}, \"targets\": [");
     for (size_t i = 0; i < sol->n_targets; i++) {
         const struct dcproj_target_result *t = &sol->targets[i];
         if (i > 0)
-            rsink_write(&w->s, ", ", 2);
+            dcproj_rsink_write(&w->s, ", ", 2);
         rsink_putc(&w->s, '{');
         json_key(w, "id");
         if (sc != NULL && i < sc->n_targets) {
@@ -155,28 +155,28 @@ static void json_solution(struct jw *w, const struct dcproj_result *res)
             snprintf(id, sizeof id, "target%zu", i + 1);
             json_string(w, id);
         }
-        rsink_write(&w->s, ", ", 2);
+        dcproj_rsink_write(&w->s, ", ", 2);
         json_key(w, "value");
         json_number(w, t->model);
-        rsink_write(&w->s, ", ", 2);
+        dcproj_rsink_write(&w->s, ", ", 2);
         json_key(w, "residual");
         json_number(w, t->residual);
-        rsink_write(&w->s, ", ", 2);
+        dcproj_rsink_write(&w->s, ", ", 2);
         json_key(w, "cagr");
         if (t->has_cagr)
             json_number(w, t->cagr);
         else
-            rsink_write(&w->s, "null", 4);
+            dcproj_rsink_write(&w->s, "null", 4);
         rsink_putc(&w->s, '}');
     }
-    rsink_puts(&w->s, "]}");
+    dcproj_rsink_puts(&w->s, "]}");
 }
 
 int dcproj_report_write_json(const struct dcproj_result *res, const struct dcproj_format *fmt,
                              FILE *out, struct dcproj_error *err)
 {
     struct jw w;
-    int rc = rsink_init(&w.s, out, err);
+    int rc = dcproj_rsink_init(&w.s, out, err);
     if (rc != DCPROJ_OK)
         return rc;
     w.precision = fmt->precision;
@@ -185,71 +185,71 @@ int dcproj_report_write_json(const struct dcproj_result *res, const struct dcpro
     struct rsink *s = &w.s;
     char num[32];
 
-    rsink_puts(s, "{");
-    rsink_puts(s, w.eol);
-    rsink_puts(s, "  \"provenance\": {");
+    dcproj_rsink_puts(s, "{");
+    dcproj_rsink_puts(s, w.eol);
+    dcproj_rsink_puts(s, "  \"provenance\": {");
     json_key(&w, "dcproj_version");
     json_string(&w, dcproj_version());
-    rsink_write(s, ", ", 2);
+    dcproj_rsink_write(s, ", ", 2);
     json_key(&w, "scenario");
     rc = json_scenario(&w, res->scenario, err);
     if (rc != DCPROJ_OK) {
-        rsink_finish(s, NULL);
+        dcproj_rsink_finish(s, NULL);
         return rc;
     }
-    rsink_write(s, ", ", 2);
+    dcproj_rsink_write(s, ", ", 2);
     json_key(&w, "seed");
     snprintf(num, sizeof num, "%" PRIu64, res->seed);
-    rsink_puts(s, num);
-    rsink_write(s, ", ", 2);
+    dcproj_rsink_puts(s, num);
+    dcproj_rsink_write(s, ", ", 2);
     json_key(&w, "draws");
     snprintf(num, sizeof num, "%lld", res->draws);
-    rsink_puts(s, num);
-    rsink_puts(s, "},");
-    rsink_puts(s, w.eol);
+    dcproj_rsink_puts(s, num);
+    dcproj_rsink_puts(s, "},");
+    dcproj_rsink_puts(s, w.eol);
 
-    rsink_puts(s, "  \"periods\": [");
+    dcproj_rsink_puts(s, "  \"periods\": [");
     for (size_t p = 0; p < res->n_periods; p++) {
         if (p > 0)
-            rsink_write(s, ", ", 2);
+            dcproj_rsink_write(s, ", ", 2);
         json_string(&w, res->periods[p].label);
     }
-    rsink_puts(s, "],");
-    rsink_puts(s, w.eol);
+    dcproj_rsink_puts(s, "],");
+    dcproj_rsink_puts(s, w.eol);
 
-    rsink_puts(s, "  \"rows\": {");
-    rsink_puts(s, w.eol);
+    dcproj_rsink_puts(s, "  \"rows\": {");
+    dcproj_rsink_puts(s, w.eol);
     static const char *const text_cols[] = {"kind", "code", "name", "period"};
     for (int t = 0; t < 4; t++) {
-        rsink_puts(s, "    ");
+        dcproj_rsink_puts(s, "    ");
         json_key(&w, text_cols[t]);
         json_text_column(&w, res, t);
         if (t < 3 || res->n_cols > 0)
             rsink_putc(s, ',');
-        rsink_puts(s, w.eol);
+        dcproj_rsink_puts(s, w.eol);
     }
     size_t n_cells = res->n_rows * res->n_periods;
     for (size_t c = 0; c < res->n_cols; c++) {
-        rsink_puts(s, "    ");
+        dcproj_rsink_puts(s, "    ");
         json_key(&w, res->cols[c]);
         rsink_putc(s, '[');
         for (size_t i = 0; i < n_cells; i++) {
             if (i > 0)
-                rsink_write(s, ", ", 2);
+                dcproj_rsink_write(s, ", ", 2);
             json_number(&w, res->values[i * res->n_cols + c]);
         }
         rsink_putc(s, ']');
         if (c + 1 < res->n_cols)
             rsink_putc(s, ',');
-        rsink_puts(s, w.eol);
+        dcproj_rsink_puts(s, w.eol);
     }
-    rsink_puts(s, "  },");
-    rsink_puts(s, w.eol);
+    dcproj_rsink_puts(s, "  },");
+    dcproj_rsink_puts(s, w.eol);
 
-    rsink_puts(s, "  \"solution\": ");
+    dcproj_rsink_puts(s, "  \"solution\": ");
     json_solution(&w, res);
-    rsink_puts(s, w.eol);
-    rsink_puts(s, "}");
-    rsink_puts(s, w.eol);
-    return rsink_finish(s, err);
+    dcproj_rsink_puts(s, w.eol);
+    dcproj_rsink_puts(s, "}");
+    dcproj_rsink_puts(s, w.eol);
+    return dcproj_rsink_finish(s, err);
 }
