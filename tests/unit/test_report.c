@@ -226,7 +226,8 @@ START_TEST(test_tsv)
     ck_assert_str_eq(line_of(t, 0),
                      "kind\tcode\tname\tperiod\tcapacity\tit_load_mw\tfacility_mw\tenergy_twh");
     ck_assert_str_eq(line_of(t, 1),
-                     "country\tIE\tIreland, \"Green\" Isle \xC3\x89ire\t2023-Q4\t100\t50\t75\t0.657");
+                     "country\tIE\tIreland, \"Green\" Isle \xC3\x89ire\t2023-Q4"
+                     "\t100\t50\t75\t0.657");
     ck_assert_str_eq(line_of(t, 4), "country\tDE\tTab here CRLF\t2023-Q4\t200\t100\t150\t1.314");
     ck_assert_int_eq(count_lines(t), 13);
     free(t);
