@@ -349,6 +349,8 @@ struct ctx {
     unsigned char *var_ok;   /* variable i is valid */
     unsigned char *var_used; /* variable i is referenced by an effective parameter */
     int groups_incomplete;   /* some `groups` array could not be read */
+    int frozen;              /* frozen calibration: every variable will be fixed at the
+                                parent's solution before the model runs */
     uint64_t *seen;          /* hashes of problems already reported via defaults */
     size_t n_seen, cap_seen;
 };
@@ -787,7 +789,9 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
         return -1;
     if (!c->var_ok[idx])
         return 0;
-    if (fixed_only && !var->fixed) {
+    /* in a frozen what-if every variable is fixed at the parent's solution
+     * before anything is drawn, so a distribution may be centred on one */
+    if (fixed_only && !var->fixed && !c->frozen) {
         report(c, &vf,
                "a distribution's fields may only use fixed variables; \"%s\" is an unknown "
                "(it has no \"value\")",
@@ -2419,6 +2423,7 @@ static int convert_doc(const struct doc *d, struct dcproj_error *err,
     struct frame defaults = fkey(&top, "defaults");
     struct frame dgrowth = {&defaults, NULL, "growth", -1, 0};
     int frozen_asked = 0, power_present = 0;
+    c.frozen = doc_parent(d) != NULL;
 
     if (!cJSON_IsObject(root)) {
         report(&c, &top, "expected a JSON object (a scenario), got %s", R(root).s);
