@@ -7,6 +7,8 @@
 #include "dcproj/model.h"
 #include "dcproj/report.h"
 #include "dcproj/output.h"
+#include "dcproj/check.h"
+#include "dcproj/chart.h"
 
 #ifdef __cplusplus
 extern "C" {

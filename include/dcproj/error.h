@@ -77,8 +77,9 @@ int dcproj_error_set(struct dcproj_error *err, int code, const char *file,
 void dcproj_error_merge(struct dcproj_error *dst, const struct dcproj_error *src);
 
 /* Format item `i` of `err` as one GNU-style line without the program name
- * and without a newline: "FILE:LINE:COL: message", "FILE: path: message",
- * "FILE: message" or "message".  Writes at most `size` bytes (NUL included);
+ * and without a newline: "FILE:LINE:COL: message" (JSON syntax),
+ * "FILE:LINE: message" (a line without a column, e.g. of a golden CSV),
+ * "FILE: path: message", "FILE: message" or "message".  Writes at most `size` bytes (NUL included);
  * returns the length it wanted, like snprintf. */
 int dcproj_error_format(const struct dcproj_error *err, int i, char *buf, size_t size);
 

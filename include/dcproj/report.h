@@ -73,6 +73,35 @@ int dcproj_report_write(const struct dcproj_result *res, const struct dcproj_for
 int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
                           FILE *out, struct dcproj_error *err);
 
+/*
+ * A record-by-record writer for delimited tables (CSV/TSV) honouring the
+ * delimiter, quoting (RFC 4180; TSV replaces tabs and line breaks in text
+ * by spaces), decimal comma, precision, BOM and CRLF of a struct
+ * dcproj_format.  Used by every table dcproj writes outside the main
+ * report (diff, sweep, solution).  Errors are sticky: check
+ * dcproj_table_finish() once at the end.
+ */
+struct dcproj_table_writer {
+    FILE *out;
+    char delimiter;
+    int tsv;
+    int crlf;
+    int decimal_comma;
+    int precision;
+    size_t field;       /* fields written in the current record */
+};
+
+/* Start writing to `out` (writes the BOM if fmt->bom). */
+void dcproj_table_begin(struct dcproj_table_writer *w, FILE *out, const struct dcproj_format *fmt);
+/* Append a text field (quoted as needed). */
+void dcproj_table_text(struct dcproj_table_writer *w, const char *s);
+/* Append a number (dcproj_format_number with the writer's settings). */
+void dcproj_table_number(struct dcproj_table_writer *w, double v);
+/* End the current record (LF or CRLF). */
+void dcproj_table_end_record(struct dcproj_table_writer *w);
+/* DCPROJ_OK, or DCPROJ_ERR_IO (with a message in `err`) if any write failed. */
+int dcproj_table_finish(struct dcproj_table_writer *w, struct dcproj_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -108,6 +108,16 @@ int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_in
  * into a malloc'ed array for cli_write(); *n set to the count. */
 struct dcproj_file_id *cli_input_ids(const struct cli_opts *o, size_t *n);
 
+/* Read the whole file `path` ("-" = stdin) into a malloc'ed, NUL-terminated
+ * buffer.  Prints the error and returns 66 when it cannot be read, 65 when
+ * it is over DCPROJ_MAX_FILE_BYTES; 0 on success. */
+int cli_read_file(const char *path, char **data, size_t *len);
+
+/* Render the table of `res` in `fmt` into a malloc'ed buffer (for check and
+ * sweep).  Returns 0 or an exit code after printing the error. */
+int cli_render(const struct dcproj_result *res, const struct dcproj_format *fmt, char **text,
+               size_t *len);
+
 /* Progress bar on stderr (only when stderr is a terminal and not quiet). */
 struct cli_progress;
 struct cli_progress *cli_progress_new(const struct cli_opts *o, const char *what);

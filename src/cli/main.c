@@ -76,6 +76,74 @@ static const struct cli_command commands[] = {
      "  dcproj explain whatif.json -o whatif.txt\n"
      "  dcproj explain s.json --frozen --set countries.IE.baseline=500\n",
      OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS, 1, 1, cmd_explain},
+    {"check", "regression-test a projection against a golden CSV",
+     "Usage: dcproj check SCENARIO --expect GOLDEN.csv [options]\n"
+     "Project SCENARIO with the given output options and compare it cell by cell\n"
+     "with GOLDEN.csv: rows matched on (kind, code, period), columns by name; a\n"
+     "number passes if |got - expected| <= atol + rtol * |expected|, text must match.\n"
+     "Exit status: 0 agrees, 1 differs (a table of the first differences on stdout),\n"
+     "65 the golden is malformed (its line is named), 66 it cannot be read.\n\n"
+     "Options:\n"
+     "      --expect FILE     the golden CSV (required)\n"
+     "      --rtol R          relative tolerance (default 1e-9)\n"
+     "      --atol A          absolute tolerance (default 1e-9)\n"
+     "      --update          rewrite FILE with the current output (atomically) instead\n"
+     "      --junit FILE      also write a JUnit XML report to FILE\n"
+     COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj check scenarios/microsoft-europe-2025.json \\\n"
+     "      --expect scenarios/expected/microsoft-europe-2025.csv\n"
+     "  dcproj check s.json --expect s.csv --rtol 1e-6 --junit report.xml\n"
+     "  dcproj check s.json --expect s.csv --update     # accept a deliberate change\n",
+     OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_CHECK, 1, 1, cmd_check},
+    {"diff", "compare two projections cell by cell",
+     "Usage: dcproj diff SCENARIO_A SCENARIO_B [options]\n"
+     "Write kind,code,name,period,a,b,delta,delta_pct for --metric (default capacity):\n"
+     "delta = b - a, delta_pct = 100 (b - a) / a (empty when a = 0).  Rows are A's,\n"
+     "then B's extras, with empty cells for a missing side.\n"
+     "--set, --patch and --frozen apply to B only; every other option to both.\n\n"
+     "Options:\n" COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj diff base.json what-if/ai-surge.json\n"
+     "  dcproj diff base.json base.json --set countries.IE.growth.rate=0.1\n"
+     "  dcproj diff a.json b.json --metric energy_twh --format tsv\n",
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS, 2, 2, cmd_diff},
+    {"sweep", "what-if grid over one or two varied values",
+     "Usage: dcproj sweep SCENARIO --vary PATH=A:B:STEP [--vary PATH=v1,v2,...] [options]\n"
+     "Project SCENARIO once per grid point, each with --set PATH=value applied after\n"
+     "the command line's own --set/--patch, and write one column per varied path,\n"
+     "period, and --metric (default capacity) of --scope (default TOTAL).\n"
+     "A:B:STEP gives A + i STEP while <= B; v1,v2,... are values parsed like --set.\n"
+     "The first --vary varies slowest; at most 1000000 points.\n\n"
+     "Options:\n"
+     "      --vary SPEC       a varied path (one or two)\n"
+     "      --scope CODE      TOTAL (default), a group or a country code\n"
+     "      --at YEAR         keep only the year-end period of YEAR\n"
+     "      --shard K/N       compute only the K-th of N contiguous blocks of points;\n"
+     "                        every shard writes the header, so\n"
+     "                        { cat s1.csv; tail -q -n +2 s2.csv ...; } is the whole\n"
+     COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj sweep s.json --vary power.utilization=0.4:0.8:0.1 --metric energy_twh --at 2027\n"
+     "  dcproj sweep s.json --vary countries.IE.baseline=200,260,320 \\\n"
+     "      --vary countries.DE.baseline=100:160:30 --scope EU\n"
+     "  parallel dcproj sweep s.json --vary horizon=2030:2040:1 --shard {}/4 -o part{}.csv ::: 1 2 3 4\n",
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SWEEP, 1, 1, cmd_sweep},
+    {"chart", "draw capacity over time per country as an SVG chart",
+     "Usage: dcproj chart SCENARIO -o FILE.svg [options]\n"
+     "Project SCENARIO (a JSON file, or - for stdin) and draw a standalone SVG chart:\n"
+     "a line per country for the largest countries at the horizon, the rest summed\n"
+     "as a dashed \"other\" line, TOTAL, the P5-P95 band of TOTAL when there are\n"
+     "Monte Carlo draws, a legend and a marker per event.\n\n"
+     "Options:\n"
+     "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
+     "      --top N           countries drawn as their own line (1-1000, default 8)\n"
+     COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj chart scenarios/microsoft-europe-2025.json -o europe.svg\n"
+     "  dcproj chart s.json --step quarter --top 5 -o s.svg\n"
+     "  dcproj chart s.json --draws 10000 --seed 7 -o s-band.svg\n",
+     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_CHART, 1, 1, cmd_chart},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -81,8 +81,10 @@ int dcproj_error_format(const struct dcproj_error *err, int i, char *buf, size_t
         return 0;
     }
     const struct dcproj_error_item *it = &err->items[i];
-    if (it->file[0] != '\0' && it->line > 0)
+    if (it->file[0] != '\0' && it->line > 0 && it->column > 0)
         return snprintf(buf, size, "%s:%d:%d: %s", it->file, it->line, it->column, it->message);
+    if (it->file[0] != '\0' && it->line > 0)
+        return snprintf(buf, size, "%s:%d: %s", it->file, it->line, it->message);
     if (it->file[0] != '\0' && it->path[0] != '\0')
         return snprintf(buf, size, "%s: %s: %s", it->file, it->path, it->message);
     if (it->file[0] != '\0')
