@@ -239,7 +239,7 @@ static int solve_brent(struct calib_fn *cf, int *iterations, const char **stop)
         return c->status = dcproj_error_set(
                    c->err, DCPROJ_ERR_DATA, sc->file, "targets[0]", 0, 0,
                    "target \"%s\" cannot be reached with %s in [%.10g, %.10g]: the residual is "
-                   "%.6g at %s = %.10g and %.6g at %s = %.10g (the same sign at both ends; "
+                   "%.10g at %s = %.10g and %.10g at %s = %.10g (the same sign at both ends; "
                    "widen the variable's min/max or check the target)",
                    t->id, v->id, lo, hi, f_lo, v->id, lo, f_hi, v->id, hi);
 
