@@ -5,6 +5,7 @@
  * normal equations, substitution into the growth formulas). */
 #include <check.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,69 @@ START_TEST(test_overdetermined_linear)
 }
 END_TEST
 
+/* The least-squares optimum a* ≈ 27.5 lies above max = 10: the solver's
+ * steps are clamped, so the fit ends at the bound (the objective is convex
+ * in a, so the bound is the constrained minimiser). */
+START_TEST(test_lsq_clamped_at_bound)
+{
+    struct fixture f;
+    fixture_init(&f);
+    int a = add_unknown(&f, "a", 0, 10, 5);
+    size_t c = add_country(&f, "IE", 100);
+    f.countries[c].growth.model = DCPROJ_MODEL_LINEAR;
+    f.countries[c].growth.per_year = param(ref(a, 1, 0));
+    add_value(&f, "v1", "IE", 2024, 130, 1);
+    add_value(&f, "v2", "IE", 2025, 150, 2);
+    struct dcproj_solution sol;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_solve(&f.sc, &sol, &err), DCPROJ_OK);
+    ck_assert_int_eq(sol.method, DCPROJ_SOLVE_LSQ);
+    ck_assert_double_eq(sol.variables[0], 10.0);
+    ck_assert_double_eq_tol(sol.targets[0].residual, 110.0 / 130 - 1, 1e-12);
+    free_solution(&sol);
+}
+END_TEST
+
+struct thread_job {
+    struct fixture f;
+    struct dcproj_solution sol;
+    int rc;
+};
+
+static void *solve_job(void *arg)
+{
+    struct thread_job *j = arg;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    j->rc = dcproj_solve(&j->f.sc, &j->sol, &err);
+    return NULL;
+}
+
+/* No shared mutable state: solves in parallel threads give the serial
+ * result bit for bit. */
+START_TEST(test_threads)
+{
+    struct thread_job *jobs = calloc(3, sizeof *jobs);
+    ck_assert_ptr_nonnull(jobs);
+    for (int i = 0; i < 3; i++)
+        common_rate_pledge(&jobs[i].f);
+    solve_job(&jobs[0]);
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        ck_assert_int_eq(pthread_create(&t[i], NULL, solve_job, &jobs[i + 1]), 0);
+    for (int i = 0; i < 2; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(jobs[i].rc, DCPROJ_OK);
+        ck_assert(memcmp(jobs[i].sol.variables, jobs[0].sol.variables, 2 * sizeof(double)) == 0);
+    }
+    for (int i = 0; i < 3; i++)
+        free_solution(&jobs[i].sol);
+    free(jobs);
+}
+END_TEST
+
 START_TEST(test_frozen_what_if)
 {
     struct fixture parent, child;
@@ -497,6 +561,8 @@ int main(void)
     tcase_add_test(tc, test_conformance_pledge);
     tcase_add_test(tc, test_logistic_cap);
     tcase_add_test(tc, test_overdetermined_linear);
+    tcase_add_test(tc, test_lsq_clamped_at_bound);
+    tcase_add_test(tc, test_threads);
     tcase_add_test(tc, test_frozen_what_if);
     tcase_add_test(tc, test_fixed_only_reports);
     tcase_add_test(tc, test_scopes);
