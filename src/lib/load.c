@@ -45,7 +45,8 @@
  * - JSON null where a value is expected is a type error; `sources` fields
  *   (`url`, `date`, `note`) are free strings; event dates after the horizon
  *   are accepted (they do not show); `until` and target years are <= 9999.
- * - Unknown-key messages carry the path of the object holding the key.
+ * - Unknown-key messages carry the path of the unknown key itself
+ *   (`countries.IE.basline`), which also names the object holding it.
  */
 #include "dcproj/scenario.h"
 
@@ -544,11 +545,13 @@ static int check_keys(struct ctx *c, const struct frame *f, const char *const *a
         if (ok)
             continue;
         bad++;
+        /* the path names the unknown key itself: countries.IE.basline */
+        struct frame kf = {f, ch, ch->string, -1, f->from_defaults};
         struct nearest nb = {ch->string, NULL, 0};
         for (size_t i = 0; allowed[i] != NULL; i++)
             nearest_consider(&nb, allowed[i]);
         if (nb.best != NULL) {
-            report(c, f, "unknown key \"%s\"%s; did you mean \"%s\"?", ch->string,
+            report(c, &kf, "unknown key \"%s\"%s; did you mean \"%s\"?", ch->string,
                    what ? what : "", nb.best);
         } else {
             char list[300] = "";
@@ -556,7 +559,7 @@ static int check_keys(struct ctx *c, const struct frame *f, const char *const *a
                 size_t len = strlen(list);
                 snprintf(list + len, sizeof list - len, "%s\"%s\"", i ? ", " : "", allowed[i]);
             }
-            report(c, f, "unknown key \"%s\"%s (allowed: %s)", ch->string, what ? what : "",
+            report(c, &kf, "unknown key \"%s\"%s (allowed: %s)", ch->string, what ? what : "",
                    list);
         }
     }
