@@ -37,6 +37,7 @@ struct cli_opts {
     int threads;              /* 0 = all cores */
     const char *solution;     /* --solution FILE */
     int quiet;                /* -q */
+    long long draws_cap;      /* > 0: project at most this many draws (validate) */
     /* check */
     const char *expect;
     double rtol, atol;

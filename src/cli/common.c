@@ -40,6 +40,8 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     int rc = cli_load(o, path, &sc);
     if (rc != 0)
         return rc;
+    if (o->draws_cap > 0 && sc->draws > o->draws_cap)
+        sc->draws = o->draws_cap;
     struct dcproj_run_options ro;
     dcproj_run_options_init(&ro);
     ro.threads = o->threads;

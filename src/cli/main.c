@@ -52,7 +52,8 @@ static const struct cli_command commands[] = {
      OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SOLUTION, 1, 1, cmd_run},
     {"validate", "check scenarios completely (calibration included)",
      "Usage: dcproj validate SCENARIO... [options]\n"
-     "Check each SCENARIO completely, as `run` would (calibration included).\n"
+     "Check each SCENARIO completely, as `run` would (calibration included;\n"
+     "Monte Carlo runs at most 1000 of the draws).\n"
      "Prints \"FILE: ok\" per valid file; errors go to stderr.\n"
      "Exit status: 0 all valid, 66 a file could not be read, else 65 a file is invalid.\n\n"
      "Options:\n" COMMON_SCENARIO_HELP COMMON_TAIL_HELP
