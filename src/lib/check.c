@@ -159,8 +159,16 @@ int dcproj_csv_parse(const char *name, const char *text, size_t len, char delimi
                     goto nomem;
             }
             if (i < len && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
-                rc = dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, (int)line, 0,
-                                      "unexpected character after a closing quote");
+                /* a quote that spans lines and then closes badly is most
+                   likely an unterminated quote: name the line it opened */
+                if (line != qline)
+                    rc = dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, (int)qline, 0,
+                                          "unterminated quoted field? it runs to line %zu and is "
+                                          "followed by an unexpected character there",
+                                          line);
+                else
+                    rc = dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, (int)line, 0,
+                                          "unexpected character after a closing quote");
                 goto done;
             }
         } else {

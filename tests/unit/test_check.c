@@ -48,6 +48,11 @@ START_TEST(test_parse_malformed)
     ck_assert_int_eq(err.items[0].line, 2);
     ck_assert_int_eq(parse("", ',', &t, &err), DCPROJ_ERR_DATA);
     ck_assert_int_eq(parse("a,b\n\"1\"x,2\n", ',', &t, &err), DCPROJ_ERR_DATA);
+    ck_assert_int_eq(err.items[0].line, 2);
+    /* a quote opened at line 2 runs to the quoted field of line 4: the
+       error names line 2, where the stray quote is */
+    ck_assert_int_eq(parse("a,b\n\"1,2\n3,4\n\"x\",5\n", ',', &t, &err), DCPROJ_ERR_DATA);
+    ck_assert_int_eq(err.items[0].line, 2);
 }
 END_TEST
 
