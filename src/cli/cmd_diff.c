@@ -110,6 +110,9 @@ int cmd_diff(struct cli_opts *o)
 {
     if (o->fmt.format == DCPROJ_FMT_JSON || o->fmt.format == DCPROJ_FMT_TABLE)
         return cli_fail(DCPROJ_ERR_USAGE, "diff writes CSV or TSV: use --format csv or tsv");
+    if (o->fmt.layout != DCPROJ_LAYOUT_LONG)
+        return cli_fail(DCPROJ_ERR_USAGE, "diff writes one layout (kind,code,name,period,a,b,delta,delta_pct): "
+                                          "--layout wide or iamc does not apply");
     const char *metric = o->fmt.metric != NULL ? o->fmt.metric : "capacity";
     /* A: without the what-if options */
     struct cli_opts oa = *o;

@@ -336,6 +336,9 @@ int cmd_sweep(struct cli_opts *o)
                                           "dcproj: try 'dcproj sweep --help'");
     if (o->fmt.format == DCPROJ_FMT_JSON || o->fmt.format == DCPROJ_FMT_TABLE)
         return cli_fail(DCPROJ_ERR_USAGE, "sweep writes CSV or TSV: use --format csv or tsv");
+    if (o->fmt.layout != DCPROJ_LAYOUT_LONG)
+        return cli_fail(DCPROJ_ERR_USAGE, "sweep writes one layout (the varied paths, period and --metric): "
+                                          "--layout wide or iamc does not apply");
     struct sweep s;
     memset(&s, 0, sizeof s);
     s.o = o;

@@ -184,6 +184,40 @@ def test_check_detects_change():
                f"check {name}: relative difference {rel:.3g} not in the report:\n{text}")
 
 
+def test_check_detects_change_eu():
+    """The same in the --excel-eu format (decimal comma, ';', BOM, CRLF)
+    and in the wide and IAMC layouts."""
+    rng = random.Random(5)
+    s = shipped("microsoft-europe-2025")
+    for opts, key_cols, val_col in ((["--excel-eu"], ("kind", "code", "period"), "capacity"),
+                                    (["--layout", "wide"], ("kind", "code"), "2026"),
+                                    (["--layout", "iamc"], ("region", "variable", "year"), "value")):
+        eu = "--excel-eu" in opts
+        data = run_out("run", s, *opts)
+        text = data.decode("utf-8-sig").replace("\r\n", "\n")
+        recs = list(csv.reader(io.StringIO(text, newline=""), delimiter=";" if eu else ","))
+        head = recs[0]
+        ci = head.index(val_col)
+        num = (lambda x: float(x.replace(",", "."))) if eu else float
+        rows = [i for i in range(1, len(recs)) if num(recs[i][ci]) != 0]
+        i = rng.choice(rows)
+        got = num(recs[i][ci])
+        e = got * (1 + 1e-6)
+        recs[i][ci] = repr(e).replace(".", ",") if eu else repr(e)
+        out = io.StringIO(newline="")
+        csv.writer(out, delimiter=";" if eu else ",", lineterminator="\r\n" if eu else "\n").writerows(recs)
+        g = tmp("perturbed-eu.csv")
+        with open(g, "wb") as f:
+            f.write(("\ufeff" if eu else "").encode() + out.getvalue().encode())
+        rc, rep, err = dc("check", s, "--expect", g, *opts)
+        t = rep.decode()
+        key = ",".join(recs[i][head.index(k)] for k in key_cols)
+        expect(rc == 1 and re.search(r"\b1 of \d+ cells differ", t) is not None and key in t,
+               f"check {opts}: one cell ({key} {val_col}) changed by 1e-6: exit {rc}:\n{t}{err}")
+        rc, rep, err = dc("check", s, "--expect", g, *opts, "--rtol", "2e-6")
+        expect(rc == 0, f"check {opts} --rtol 2e-6 should accept a 1e-6 change: exit {rc} {err}")
+
+
 def test_check_tolerances():
     """--rtol/--atol: a cell passes iff |got - exp| <= atol + rtol |exp|,
     probed just inside and just outside the boundary computed here."""
@@ -443,6 +477,17 @@ def test_diff():
     z = t[(t["code"] == "ES") & (t["period"] == "2023")]
     expect(len(z) == 1 and z.iloc[0]["a"] == "0" and z.iloc[0]["delta_pct"] == "" and
            float(z.iloc[0]["delta"]) == 7, f"diff: ES 2023 with a = 0 should be 0,7,7,(empty): {z}")
+    # diff writes its own layout: --layout wide/iamc and --format json refused
+    for bad in (["--layout", "wide"], ["--layout", "iamc"], ["--format", "json"]):
+        rc, out, _ = dc("diff", s, s, *bad)
+        expect(rc == 2 and out == b"", f"diff {bad}: exit {rc}, wanted 2 and no output")
+    # TSV and --excel-eu read back to the same numbers
+    ref = read_csv_numbers(run_out("diff", s, s, "--set", "countries.IE.baseline=333.3"))
+    for opts, kw in ((["--format", "tsv"], dict(sep="\t")),
+                     (["--excel-eu"], dict(sep=";", decimal=",", encoding="utf-8-sig"))):
+        got = read_csv_numbers(run_out("diff", s, s, "--set", "countries.IE.baseline=333.3", *opts),
+                               **kw)
+        frames_equal(f"diff {opts}", ref, got)
     # the diff of a scenario with itself is all zeros
     t = read_csv_numbers(run_out("diff", s, s))
     expect((t["delta"] == 0).all(), "diff s s: every delta should be 0")
@@ -585,6 +630,19 @@ def test_sweep_shards():
                     pd.read_csv(io.BytesIO(p), sep=sep, encoding="utf-8-sig")
                 except Exception as e:  # noqa: BLE001 - any parse error is a failure
                     expect(False, f"sweep shard {k + 1}/{n}: not a valid table: {e}")
+    # more shards than points: the surplus shards hold the header only
+    parts = [run_out("sweep", s, "--vary", "countries.IE.baseline=1,2,3", "--at", "2024", "--shard",
+                     f"{k}/7") for k in range(1, 8)]
+    expect([len(records(p)) for p in parts] == [2, 2, 2, 1, 1, 1, 1],
+           f"sweep of 3 points in 7 shards: records per shard {[len(records(p)) for p in parts]}")
+    # ceil(points/N) per shard: 10 points in 4 shards → 3, 3, 3, 1
+    parts = [run_out("sweep", s, "--vary", "countries.IE.baseline=1:10:1", "--at", "2024", "--shard",
+                     f"{k}/4") for k in range(1, 5)]
+    expect([len(records(p)) - 1 for p in parts] == [3, 3, 3, 1],
+           f"sweep of 10 points in 4 shards: {[len(records(p)) - 1 for p in parts]}, wanted 3,3,3,1")
+    for bad in (["--layout", "wide"], ["--layout", "iamc"], ["--format", "json"]):
+        rc, out, _ = dc("sweep", s, "--vary", "countries.IE.baseline=1,2", *bad)
+        expect(rc == 2 and out == b"", f"sweep {bad}: exit {rc}, wanted 2 and no output")
     for bad in ("0/3", "4/3", "1/0", "x/2", "1/2/3"):
         rc, *_ = dc("sweep", s, "--vary", "countries.IE.baseline=1,2", "--shard", bad)
         expect(rc == 2, f"sweep --shard {bad}: exit {rc}, wanted 2")
@@ -967,7 +1025,8 @@ def test_run():
 
 
 GROUPS = {
-    "check": [test_check_own_output, test_check_detects_change, test_check_tolerances,
+    "check": [test_check_own_output, test_check_detects_change, test_check_detects_change_eu,
+              test_check_tolerances,
               test_check_missing_extra, test_check_malformed, test_check_update, test_check_junit],
     "diff": [test_diff],
     "sweep": [test_sweep_points, test_sweep_ranges, test_sweep_at, test_sweep_shards],
