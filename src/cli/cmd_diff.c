@@ -138,6 +138,8 @@ int cmd_diff(struct cli_opts *o)
     }
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
+    cli_add_scenario_ids(&ids, &n_ids, sa);
+    cli_add_scenario_ids(&ids, &n_ids, sb);
     rc = cli_write(o->output, ids, n_ids, write_diff, &c);
     free(ids);
 done:

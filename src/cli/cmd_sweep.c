@@ -393,6 +393,20 @@ int cmd_sweep(struct cli_opts *o)
     c.bar = cli_progress_new(o, "sweep");
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
+    /* The parents the scenario's `extends` names are read too, so an output
+     * path naming one is refused: find them with one load of the scenario
+     * with the command line's own patches (if that load fails, the points
+     * report why). */
+    struct dcproj_load_options blo = o->load;
+    blo.patches = o->patches;
+    blo.n_patches = o->n_patches;
+    struct dcproj_scenario *base = NULL;
+    struct dcproj_error berr;
+    dcproj_error_init(&berr);
+    if (dcproj_scenario_load_buffer(s.name, data, len, s.base_dir, &blo, &base, &berr) == DCPROJ_OK) {
+        cli_add_scenario_ids(&ids, &n_ids, base);
+        dcproj_scenario_free(base);
+    }
     rc = cli_write(o->output, ids, n_ids, write_sweep, &c);
     free(ids);
     cli_progress_end(c.bar);

@@ -1024,6 +1024,50 @@ def test_run():
                f"{os.path.basename(sc)} --draws 100: threads 1 and 2 differ")
 
 
+def test_outputs_never_inputs():
+    """SPEC §9: an output path naming any file read is a usage error (2),
+    the file untouched and nothing written: the scenario, the parent its
+    `extends` names, the golden, a --patch file."""
+    d = tmp("outin")
+    os.makedirs(os.path.join(d, "what-if"), exist_ok=True)
+    base = os.path.join(d, "base.json")
+    child = os.path.join(d, "what-if", "child.json")
+    with open(conf("basic"), "rb") as f:
+        base_bytes = f.read()
+    with open(base, "wb") as f:
+        f.write(base_bytes)
+    child_bytes = b'{"extends": "../base.json", "name": "child", "horizon": 2028}\n'
+    with open(child, "wb") as f:
+        f.write(child_bytes)
+    patch = os.path.join(d, "p.json")
+    with open(patch, "w") as f:
+        f.write('{"horizon": 2026}')
+    golden = os.path.join(d, "g.csv")
+    dc("run", child, "-o", golden, check_rc=0)
+    with open(golden, "rb") as f:
+        golden_bytes = f.read()
+    other = os.path.join(d, "other.csv")
+    for target in (base, child, patch):
+        cases = [["run", child, "-o", target], ["run", child, "-o", other, "--solution", target],
+                 ["explain", child, "-o", target], ["chart", child, "-o", target],
+                 ["diff", conf("basic"), child, "-o", target],
+                 ["sweep", child, "--vary", "countries.IE.baseline=1,2", "-o", target],
+                 ["check", child, "--expect", golden, "--junit", target],
+                 ["check", child, "--expect", target, "--update"]]
+        for args in cases:
+            if target == patch:
+                args = args + ["--patch", patch]
+            rc, out, err = dc(*args)
+            expect(rc == 2 and "also an input" in err and out == b"",
+                   f"{' '.join(args)}: exit {rc}, stdout {out[:80]!r}, wanted 2 and nothing on stdout")
+            expect(not os.path.exists(other), f"{' '.join(args)}: wrote {other} before refusing")
+    for path, data in ((base, base_bytes), (child, child_bytes), (golden, golden_bytes)):
+        with open(path, "rb") as f:
+            expect(f.read() == data, f"{path} was changed")
+    rc, *_ = dc("check", child, "--expect", golden, "--junit", golden)
+    expect(rc == 2, f"check --junit GOLDEN: exit {rc}, wanted 2")
+
+
 GROUPS = {
     "check": [test_check_own_output, test_check_detects_change, test_check_detects_change_eu,
               test_check_tolerances,
@@ -1033,7 +1077,7 @@ GROUPS = {
     "formats": [test_formats_csv_variants, test_formats_iamc, test_formats_json, test_formats_wide],
     "explain": [test_explain],
     "chart": [test_chart],
-    "run": [test_run],
+    "run": [test_run, test_outputs_never_inputs],
 }
 
 
