@@ -93,6 +93,38 @@ static int axis_add(struct axis *a, const char *value, double number)
     return 0;
 }
 
+/* 1 if `s` is exactly a JSON number (RFC 8259 grammar): such a list value
+ * is a number in the output, like a range value. */
+static int is_json_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9')
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
 /* Parse "PATH=A:B:STEP" (A + i STEP while <= B + 1e-9 |STEP|) or
  * "PATH=v1,v2,..." (values parse like --set). */
 static int parse_axis(const char *spec, struct axis *a)
@@ -147,7 +179,10 @@ static int parse_axis(const char *spec, struct axis *a)
                 rc = cli_fail(DCPROJ_ERR_USAGE, "--vary %s: more than %ld points", spec, MAX_POINTS);
                 break;
             }
-            if (axis_add(a, tok, NAN) != 0) {
+            double num = NAN;
+            if (is_json_number(tok) && (dcproj_parse_number(tok, 0, &num) != 0 || !isfinite(num)))
+                num = NAN;
+            if (axis_add(a, tok, num) != 0) {
                 rc = cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
                 break;
             }
@@ -312,10 +347,17 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
             }
             for (size_t p = 0; p < pt->n; p++) {
                 for (int a = 0; a < s->n_ax; a++) {
-                    if (s->ax[a].is_range)
-                        dcproj_table_number(&w, s->ax[a].number[vi[a]]);
-                    else
+                    /* a number as a number (the decimal comma applies, not
+                       --precision, which would merge grid values); other
+                       values as written */
+                    double v = s->ax[a].number[vi[a]];
+                    if (isfinite(v)) {
+                        char text[DCPROJ_NUMBER_LEN];
+                        dcproj_format_number(v, -1, s->o->fmt.decimal_comma, text);
+                        dcproj_table_text(&w, text);
+                    } else {
                         dcproj_table_text(&w, s->ax[a].label[vi[a]]);
+                    }
                 }
                 dcproj_table_text(&w, pt->labels[p]);
                 dcproj_table_number(&w, pt->values[p]);

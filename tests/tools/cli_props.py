@@ -560,6 +560,30 @@ def test_sweep_points():
     expect(list(t["capacity"]) == want, f"sweep v1,v2,v3 --at 2027: {list(t['capacity'])} != {want}")
 
 
+def test_sweep_formats():
+    """pandas reads sweep output in every CSV variant to the same numbers,
+    the varied values included (list values that are JSON numbers are
+    numbers); --precision rounds the metric, never the grid values."""
+    s = conf("basic")
+    vary = ["--vary", "countries.IE.baseline=1e2,0.10,7.25", "--vary", "defaults.growth.rate=0:0.2:0.1"]
+    ref = read_csv_numbers(run_out("sweep", s, *vary, "--at", "2025"))
+    expect(list(ref["countries.IE.baseline"]) == [100, 100, 100, 0.1, 0.1, 0.1, 7.25, 7.25, 7.25] and
+           list(ref["defaults.growth.rate"]) == frange(0, 0.2, 0.1) * 3,
+           f"sweep grid values: {ref.iloc[:, :2].values.tolist()}")
+    for label, opts, kw in VARIANTS:
+        got = read_csv_numbers(run_out("sweep", s, *vary, "--at", "2025", *opts), **kw)
+        frames_equal(f"sweep {label}", ref, got)
+    for n in (0, 2):
+        got = read_csv_numbers(run_out("sweep", s, *vary, "--at", "2025", "--precision", str(n)))
+        want = ref.copy()
+        want["capacity"] = [round(x, n) for x in ref["capacity"]]
+        frames_equal(f"sweep --precision {n}", want, got)
+    # a value that is not a number stays text, as written
+    t = read_csv_bytes(run_out("sweep", s, "--vary", 'countries.IE.name=Eire,"Ireland"', "--at", "2024",
+                               "--scope", "IE"))
+    expect(list(t["countries.IE.name"]) == ["Eire", '"Ireland"'], f"sweep text values: {t}")
+
+
 def test_sweep_ranges():
     s = conf("basic")
     p = "defaults.growth.rate"
@@ -1073,7 +1097,7 @@ GROUPS = {
               test_check_tolerances,
               test_check_missing_extra, test_check_malformed, test_check_update, test_check_junit],
     "diff": [test_diff],
-    "sweep": [test_sweep_points, test_sweep_ranges, test_sweep_at, test_sweep_shards],
+    "sweep": [test_sweep_points, test_sweep_formats, test_sweep_ranges, test_sweep_at, test_sweep_shards],
     "formats": [test_formats_csv_variants, test_formats_iamc, test_formats_json, test_formats_wide],
     "explain": [test_explain],
     "chart": [test_chart],
