@@ -44,10 +44,10 @@ def expect(cond, what):
     return cond
 
 
-def dc(*args, stdin=None, check_rc=None):
+def dc(*args, stdin=None, check_rc=None, cwd=None):
     """Run dcproj with ARGS; return (rc, stdout bytes, stderr text)."""
     p = subprocess.run([EXE] + [str(a) for a in args], input=stdin, capture_output=True,
-                       timeout=120)
+                       timeout=120, cwd=cwd)
     err = p.stderr.decode("utf-8", "replace")
     if check_rc is not None and p.returncode != check_rc:
         expect(False, f"dcproj {' '.join(map(str, args))}: exit {p.returncode}, "
@@ -467,6 +467,15 @@ def test_diff():
     got = run_out("diff", s, s, "--set", setx)
     check_diff("basic vs basic with a new country", got, run_out("run", s),
                run_out("run", s, "--set", setx))
+    # B has periods A lacks (a child with a later horizon): they come after
+    d = tmp("diffchild")
+    os.makedirs(d, exist_ok=True)
+    child = os.path.join(d, "child.json")
+    with open(child, "w") as f:
+        json.dump({"extends": s, "name": "child", "horizon": 2029,
+                   "countries": {"PT": {"name": "Portugal", "baseline": 3, "groups": ["EU"]}}}, f)
+    got = run_out("diff", s, child)
+    check_diff("basic vs a child with horizon 2029 and PT", got, run_out("run", s), run_out("run", child))
     # A has rows B lacks: a country deleted in B
     got = run_out("diff", s, s, "--set", "countries.SE=null")
     check_diff("basic vs basic without SE", got, run_out("run", s),
@@ -852,11 +861,22 @@ def test_formats_json():
                         (w == "" and g is None) or (w != "" and g == float(w)) for g, w in zip(col, want))
                 expect(ok, f"{label}: rows.{c} does not match the CSV")
             # the provenance scenario reproduces the projection
-            # (not for a frozen what-if: its resolved document without
-            # `extends` has no parent to solve on)
-            if isinstance(sc, dict) and "--draws" not in opts and sc.get("calibration") != "frozen":
+            # (a frozen what-if too: its variables are written fixed)
+            if isinstance(sc, dict) and "--draws" not in opts:
                 again = dc("run", "-", *opts, stdin=json.dumps(sc).encode(), check_rc=0)[1]
                 expect(again == csvb, f"{label}: provenance.scenario does not reproduce the run")
+    # --frozen --set: the provenance reproduces the frozen run, which
+    # differs from the unfrozen one
+    p = conf("pledge")
+    frozen = ["--frozen", "--set", "countries.IE.baseline=500"]
+    sc = json.loads(run_out("run", p, "--format", "json", *frozen))["provenance"]["scenario"]
+    again = dc("run", "-", stdin=json.dumps(sc).encode(), check_rc=0)[1]
+    expect(again == run_out("run", p, *frozen) and again != run_out("run", p, *frozen[1:]),
+           "run --frozen --set: provenance.scenario does not reproduce the frozen run")
+    expect("calibration" not in sc and len(sc.get("variables", {})) == 2 and
+           all("value" in v and not {"min", "max", "guess"} & set(v)
+               for v in sc["variables"].values()),
+           f"run --frozen: provenance variables should be fixed: {sc.get('variables')}")
     # the solution matches --solution
     s = conf("pledge")
     d = json.loads(run_out("run", s, "--format", "json"))
@@ -1018,6 +1038,15 @@ def test_run():
         src = f.read()
     expect(run_out("run", "-", stdin=src) if False else dc("run", "-", stdin=src, check_rc=0)[1] ==
            run_out("run", s), "run - (stdin) differs from run FILE")
+    # stdin: `extends` resolves against the working directory
+    d = tmp("stdin-extends")
+    os.makedirs(os.path.join(d, "sub"), exist_ok=True)
+    with open(os.path.join(d, "sub", "base.json"), "wb") as f:
+        f.write(src)
+    child = json.dumps({"extends": "sub/base.json", "name": "kid", "horizon": 2026}).encode()
+    want = run_out("run", s, "--set", "name=kid", "--horizon", "2026")
+    got = dc("run", "-", stdin=child, cwd=d, check_rc=0)[1]
+    expect(got == want, "run - with extends: not resolved against the working directory")
     rc, out, err = dc("run", "-", stdin=b"{")
     expect(rc == 65 and "<stdin>" in err, f"run - with broken JSON: exit {rc}, stderr {err!r}")
     u = os.path.join(ROOT, "scenarios/what-if/uncertain.json")
