@@ -23,7 +23,7 @@
 /* One varied path and its values. */
 struct axis {
     char path[256];
-    size_t n;
+    size_t n, cap;
     char **set_text;      /* "PATH=value" for each value */
     char **label;         /* value as written in the output (list values) */
     double *number;       /* value (range values) */
@@ -68,17 +68,22 @@ static void axis_free(struct axis *a)
 
 static int axis_add(struct axis *a, const char *value, double number)
 {
-    char **st = realloc(a->set_text, (a->n + 1) * sizeof *st);
-    if (st != NULL)
-        a->set_text = st;
-    char **lb = realloc(a->label, (a->n + 1) * sizeof *lb);
-    if (lb != NULL)
-        a->label = lb;
-    double *nb = realloc(a->number, (a->n + 1) * sizeof *nb);
-    if (nb != NULL)
-        a->number = nb;
-    if (st == NULL || lb == NULL || nb == NULL)
-        return -1;
+    if (a->n == a->cap) {
+        /* grow geometrically: an axis may hold up to MAX_POINTS values */
+        size_t nc = a->cap ? 2 * a->cap : 16;
+        char **st = realloc(a->set_text, nc * sizeof *st);
+        if (st != NULL)
+            a->set_text = st;
+        char **lb = realloc(a->label, nc * sizeof *lb);
+        if (lb != NULL)
+            a->label = lb;
+        double *nb = realloc(a->number, nc * sizeof *nb);
+        if (nb != NULL)
+            a->number = nb;
+        if (st == NULL || lb == NULL || nb == NULL)
+            return -1;
+        a->cap = nc;
+    }
     size_t need = strlen(a->path) + strlen(value) + 2;
     a->set_text[a->n] = malloc(need);
     a->label[a->n] = strdup(value);
@@ -155,6 +160,11 @@ static int parse_axis(const char *spec, struct axis *a)
             return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: A, B and STEP must be numbers with STEP > 0", spec);
         }
         a->is_range = 1;
+        /* refuse a range that is far too long before building it */
+        if ((hi - lo) / step > (double)MAX_POINTS + 1.0) {
+            free(copy);
+            return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: more than %ld points", spec, MAX_POINTS);
+        }
         for (long i = 0;; i++) {
             double v = lo + (double)i * step;
             if (v > hi + 1e-9 * fabs(step))

@@ -605,10 +605,13 @@ def test_sweep_ranges():
         t = read_csv_numbers(out)
         expect(list(t[p]) == vals, f"sweep {spec}: values {list(t[p])}, wanted {vals}")
     # > 10^6 points: usage error
-    for v in (["--vary", f"{p}=0:1:1e-7"],
+    import time
+    for v in (["--vary", f"{p}=0:1:1e-7"], ["--vary", f"{p}=0:1:1e-300"],
               ["--vary", f"{p}=0:1:0.0009", "--vary", "countries.IE.baseline=0:1000:0.5"]):
+        t0 = time.monotonic()
         rc, out, err = dc("sweep", s, *v)
         expect(rc == 2 and out == b"", f"sweep {v} (more than 10^6 points): exit {rc}, wanted 2")
+        expect(time.monotonic() - t0 < 10, f"sweep {v}: took {time.monotonic() - t0:.1f} s to refuse")
     # exactly 10^6 points is allowed (checked with the smallest shard)
     rc, out, err = dc("sweep", s, "--vary", f"{p}=0:0.999:0.001", "--vary",
                       "countries.IE.baseline=1:1000:1", "--shard", "1000000/1000000", "--at", "2024")
