@@ -757,6 +757,21 @@ def test_formats_csv_variants():
                         break
 
 
+def test_formats_text():
+    """Names holding the delimiters, quotes, tabs and line breaks read back
+    unchanged from every CSV variant; TSV turns tabs and line breaks into
+    spaces (SPEC §8)."""
+    s = conf("basic")
+    name = 'a\tb\nc;d|e,f"g\r\nh'
+    setn = "countries.IE.name=" + json.dumps(name)
+    for label, opts, kw in VARIANTS:
+        data = run_out("run", s, "--set", setn, *opts)
+        t = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, **kw)
+        names = set(t[t["code"] == "IE"]["name"])
+        want = {re.sub(r"\r\n|[\t\r\n]", " ", name)} if "tsv" in opts else {name}
+        expect(names == want, f"name with specials, {label}: read back {names!r}, wanted {want!r}")
+
+
 IAMC_VARS = [("capacity", "Capacity", None), ("mean", "Capacity|Mean", None),
              ("it_load_mw", "Power|IT Load", "MW"), ("facility_mw", "Power|Facility", "MW"),
              ("energy_twh", "Energy", "TWh/yr")]
@@ -1008,6 +1023,20 @@ def test_chart():
             n_ev = sum(1 for e in sc.get("events", []) if int(str(e["date"])[:4]) <= horizon)
             expect(len(markers) == n_ev, f"chart {name}: {len(markers)} event markers, wanted {n_ev}")
         del raw
+    # --top N: the N largest countries at the horizon, the rest as "other"
+    m = shipped("microsoft-europe-2025")
+    long_df = read_csv_numbers(run_out("run", m), keep_default_na=False, dtype={"period": str})
+    last = long_df[(long_df["kind"] == "country") & (long_df["period"] == long_df["period"].iloc[-1])]
+    for top in (1, 3, 16, 40):
+        dc("chart", m, "--top", top, "-o", tmp("top.svg"), check_rc=0)
+        root = ET.parse(tmp("top.svg")).getroot()
+        titles = [el.findtext(SVG + "title") or "" for el in root.iter(SVG + "polyline")]
+        codes = {t.split(" ")[0] for t in titles} - {"TOTAL"}
+        want = set(last.nlargest(min(top, len(last)), "capacity")["code"])
+        if top < len(last):
+            want.add("other")
+        expect(codes == want and "TOTAL" in titles, f"chart --top {top}: lines {sorted(codes)}, "
+                                                    f"wanted {sorted(want)}")
     # an event after a shortened horizon has no marker
     s = conf("basic")
     dc("chart", s, "-o", tmp("c2.svg"), "--horizon", "2025", check_rc=0)
@@ -1130,7 +1159,7 @@ GROUPS = {
               test_check_missing_extra, test_check_malformed, test_check_update, test_check_junit],
     "diff": [test_diff],
     "sweep": [test_sweep_points, test_sweep_formats, test_sweep_ranges, test_sweep_at, test_sweep_shards],
-    "formats": [test_formats_csv_variants, test_formats_iamc, test_formats_json, test_formats_wide],
+    "formats": [test_formats_csv_variants, test_formats_text, test_formats_iamc, test_formats_json, test_formats_wide],
     "explain": [test_explain],
     "chart": [test_chart],
     "run": [test_run, test_outputs_never_inputs],
