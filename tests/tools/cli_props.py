@@ -19,6 +19,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 
 try:
@@ -276,6 +277,28 @@ def test_check_missing_extra():
            f"check: 3 rows and 2 columns added to the golden should count as missing:\n{t}")
 
 
+def test_check_order_free():
+    """Rows are matched on (kind, code, period) and columns by name: a golden
+    with its rows and columns shuffled passes; bad tolerances are usage
+    errors."""
+    rng = random.Random(13)
+    for s in (conf("basic"), shipped("microsoft-europe-2025")):
+        recs = records(run_out("run", s))
+        body = recs[1:]
+        rng.shuffle(body)
+        perm = list(range(len(recs[0])))
+        rng.shuffle(perm)
+        write_records(tmp("shuffled.csv"), [[r[i] for i in perm] for r in [recs[0]] + body])
+        rc, out, err = dc("check", s, "--expect", tmp("shuffled.csv"))
+        expect(rc == 0, f"check {os.path.basename(s)} with rows and columns shuffled: exit {rc}\n"
+                        f"{out.decode()[:400]}{err}")
+    g = tmp("shuffled.csv")
+    for opt in ("--rtol", "--atol"):
+        for bad in ("-1", "nan", "inf", "abc", "1e-3x", ""):
+            rc, *_ = dc("check", conf("basic"), "--expect", g, opt, bad)
+            expect(rc == 2, f"check {opt} {bad!r}: exit {rc}, wanted 2")
+
+
 def test_check_malformed():
     """A malformed golden is a data error (65) naming FILE:LINE."""
     s = conf("basic")
@@ -449,6 +472,9 @@ def check_diff(label, got_bytes, a_bytes, b_bytes, metric="capacity"):
 
 
 def test_diff():
+    """diff: b - a and 100 (b - a)/a equal values computed with pandas from
+    two `run` outputs; --set/--patch apply to B only; B's extra rows and
+    periods come after A's with empty a cells; delta_pct empty when a = 0."""
     ms = shipped("microsoft-europe-2025")
     for b in ("ai-surge", "slower-permitting"):
         bs = os.path.join(ROOT, "scenarios/what-if", b + ".json")
@@ -594,6 +620,8 @@ def test_sweep_formats():
 
 
 def test_sweep_ranges():
+    """Range semantics A + i STEP while <= B + 1e-9 |STEP|; more than 10^6
+    points is a usage error (2), refused quickly; bad ranges are usage errors."""
     s = conf("basic")
     p = "defaults.growth.rate"
     for spec, n in (("0:1:0.1", 11), ("0:0.3:0.1", 4), ("0.2:0.2:0.1", 1), ("0:0.25:0.1", 3),
@@ -605,7 +633,6 @@ def test_sweep_ranges():
         t = read_csv_numbers(out)
         expect(list(t[p]) == vals, f"sweep {spec}: values {list(t[p])}, wanted {vals}")
     # > 10^6 points: usage error
-    import time
     for v in (["--vary", f"{p}=0:1:1e-7"], ["--vary", f"{p}=0:1:1e-300"],
               ["--vary", f"{p}=0:1:0.0009", "--vary", "countries.IE.baseline=0:1000:0.5"]):
         t0 = time.monotonic()
@@ -623,6 +650,8 @@ def test_sweep_ranges():
 
 
 def test_sweep_at():
+    """--at Y keeps only the year-end period of Y (Y-Q4, Y-12 for sub-annual
+    steps), equal to the rows of the full sweep."""
     s = conf("basic")
     p = "countries.IE.baseline"
     full = read_csv_bytes(run_out("sweep", s, "--vary", f"{p}=10,20"))
@@ -812,9 +841,10 @@ def iamc_expectation(long_df, scen_name, unit, step):
 
 
 def test_formats_iamc():
+    """The IAMC layout of SPEC §8 (columns, variables, units, subannual, row
+    order) computed from the long layout, read by pandas, in plain and
+    --excel-eu CSV."""
     for s in scenarios():
-        with open(s) as f:
-            doc = json.load(f)
         for step in ("year", "quarter", "month"):
             long_b = run_out("run", s, "--step", step, *fast(s))
             long_df = read_csv_numbers(long_b, keep_default_na=False, dtype={"period": str})
@@ -828,7 +858,6 @@ def test_formats_iamc():
                 got = read_csv_numbers(data, keep_default_na=False,
                                        dtype={"subannual": str, "scenario": str}, **kw)
                 frames_equal(f"{os.path.basename(s)} --step {step} {label}", want, got)
-        del doc
     # with Monte Carlo columns (mean, p5, p50, p95)
     s = os.path.join(ROOT, "scenarios/what-if/uncertain.json")
     long_b = run_out("run", s, "--draws", "300", "--seed", "5")
@@ -842,6 +871,9 @@ def test_formats_iamc():
 
 
 def test_formats_json():
+    """--format json: parses; provenance (version, the resolved scenario
+    without extends that reproduces the run, seed, draws), periods, rows as
+    column arrays equal to the CSV, solution equal to --solution."""
     for s in scenarios():
         for opts in (fast(s), ["--step", "quarter"] + fast(s), ["--draws", "200", "--seed", "3"]):
             label = f"{os.path.basename(s)} {opts} --format json"
@@ -911,6 +943,8 @@ def test_formats_json():
 
 
 def test_formats_wide():
+    """Wide layout: columns kind,code,name and the period labels, values equal
+    to the long layout's --metric."""
     for s in scenarios():
         for step in ("year", "quarter"):
             long_df = read_csv_numbers(run_out("run", s, "--step", step, *fast(s)), keep_default_na=False,
@@ -940,6 +974,8 @@ def test_formats_wide():
 # --------------------------------------------------------------------------
 
 def test_explain():
+    """explain: exit 0, a line per country, group and TOTAL, the solved
+    variables and target values/residuals with the --solution numbers."""
     for s in scenarios():
         rc, out, err = dc("explain", s)
         text = out.decode()
@@ -980,9 +1016,10 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_chart():
+    """chart: well-formed SVG with a title, a line and legend entry per drawn
+    country, TOTAL, a band only with draws, a marker per event within the
+    horizon; --top; written atomically."""
     for s in scenarios():
-        with open(s) as f:
-            raw = json.load(f)
         name = os.path.basename(s)
         for draws in (0, 50):
             out = tmp("chart.svg")
@@ -1022,7 +1059,6 @@ def test_chart():
             horizon = sc["horizon"]
             n_ev = sum(1 for e in sc.get("events", []) if int(str(e["date"])[:4]) <= horizon)
             expect(len(markers) == n_ev, f"chart {name}: {len(markers)} event markers, wanted {n_ev}")
-        del raw
     # --top N: the N largest countries at the horizon, the rest as "other"
     m = shipped("microsoft-europe-2025")
     long_df = read_csv_numbers(run_out("run", m), keep_default_na=False, dtype={"period": str})
@@ -1065,6 +1101,9 @@ def test_chart():
 
 
 def test_run():
+    """run: stdin (extends against the working directory), byte-identical
+    output for --threads 1 and 2 and between runs, --seed changes only the
+    Monte Carlo columns."""
     s = conf("basic")
     with open(s, "rb") as f:
         src = f.read()
@@ -1155,11 +1194,12 @@ def test_outputs_never_inputs():
 
 GROUPS = {
     "check": [test_check_own_output, test_check_detects_change, test_check_detects_change_eu,
-              test_check_tolerances,
-              test_check_missing_extra, test_check_malformed, test_check_update, test_check_junit],
+              test_check_tolerances, test_check_missing_extra, test_check_order_free,
+              test_check_malformed, test_check_update, test_check_junit],
     "diff": [test_diff],
     "sweep": [test_sweep_points, test_sweep_formats, test_sweep_ranges, test_sweep_at, test_sweep_shards],
-    "formats": [test_formats_csv_variants, test_formats_text, test_formats_iamc, test_formats_json, test_formats_wide],
+    "formats": [test_formats_csv_variants, test_formats_text, test_formats_iamc, test_formats_json,
+                test_formats_wide],
     "explain": [test_explain],
     "chart": [test_chart],
     "run": [test_run, test_outputs_never_inputs],
