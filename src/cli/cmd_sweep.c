@@ -130,6 +130,31 @@ static int is_json_number(const char *s)
     return *s == '\0';
 }
 
+/* The comma that ends the list value starting at `s`, or NULL: commas
+ * inside a JSON string, object or array belong to the value
+ * (countries.IE={"baseline":1,"name":"x"},... is two values). */
+static char *next_list_comma(char *s)
+{
+    int depth = 0, in_string = 0;
+    for (char *p = s; *p != '\0'; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1] != '\0')
+                p++;
+            else if (*p == '"')
+                in_string = 0;
+        } else if (*p == '"') {
+            in_string = 1;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if ((*p == '}' || *p == ']') && depth > 0) {
+            depth--;
+        } else if (*p == ',' && depth == 0) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
 /* Parse "PATH=A:B:STEP" (A + i STEP while <= B + 1e-9 |STEP|) or
  * "PATH=v1,v2,..." (values parse like --set). */
 static int parse_axis(const char *spec, struct axis *a)
@@ -146,7 +171,9 @@ static int parse_axis(const char *spec, struct axis *a)
         return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
     char *c1 = strchr(copy, ':');
     int rc = 0;
-    if (c1 != NULL && strchr(copy, ',') == NULL) {
+    /* a JSON object, array or string value is never a range */
+    int json_value = copy[0] == '{' || copy[0] == '[' || copy[0] == '"';
+    if (c1 != NULL && strchr(copy, ',') == NULL && !json_value) {
         char *c2 = strchr(c1 + 1, ':');
         double lo, hi, step;
         if (c2 == NULL || strchr(c2 + 1, ':') != NULL) {
@@ -182,7 +209,7 @@ static int parse_axis(const char *spec, struct axis *a)
         }
     } else {
         for (char *tok = copy, *next; tok != NULL; tok = next) {
-            next = strchr(tok, ',');
+            next = next_list_comma(tok);
             if (next != NULL)
                 *next++ = '\0';
             if ((long)a->n >= MAX_POINTS) {
@@ -302,17 +329,27 @@ static void point_clear(struct point *pt)
     memset(pt, 0, sizeof *pt);
 }
 
+static void write_header(struct dcproj_table_writer *w, const struct sweep *s)
+{
+    for (int k = 0; k < s->n_ax; k++)
+        dcproj_table_text(w, s->ax[k].path);
+    dcproj_table_text(w, "period");
+    dcproj_table_text(w, s->metric);
+    dcproj_table_end_record(w);
+}
+
+/* Compute the shard's points chunk by chunk (in parallel within a chunk)
+ * and write header and rows; a failed point stops it with its problems in
+ * `err`. */
 static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
 {
     struct out_ctx *c = ctx;
     struct sweep *s = c->s;
     struct dcproj_table_writer w;
     dcproj_table_begin(&w, out, &s->o->fmt);
-    for (int k = 0; k < s->n_ax; k++)
-        dcproj_table_text(&w, s->ax[k].path);
-    dcproj_table_text(&w, "period");
-    dcproj_table_text(&w, s->metric);
-    dcproj_table_end_record(&w);
+    /* the header goes out with the first chunk that computed, so a sweep
+       whose first point fails writes nothing */
+    int header = 0;
     s->pts = calloc(CHUNK, sizeof *s->pts);
     if (s->pts == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
@@ -342,12 +379,19 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                     rem /= (long)s->ax[a].n;
                 }
                 fprintf(stderr, ") failed:\n");
-                c->rc = cli_print_errors(&pt->err);
+                /* the caller prints the point's problems and exits with
+                   their status (2 for a bad --scope, --metric or --at) */
+                *err = pt->err;
+                c->rc = pt->rc;
                 for (long j = k; j < s->count; j++)
                     point_clear(&s->pts[j]);
                 free(s->pts);
                 s->pts = NULL;
                 return c->rc;
+            }
+            if (!header) {
+                write_header(&w, s);
+                header = 1;
             }
             long rem = base + k;
             size_t vi[CLI_MAX_VARY];
@@ -378,6 +422,8 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
     }
     free(s->pts);
     s->pts = NULL;
+    if (!header) /* an empty shard: the header alone */
+        write_header(&w, s);
     return dcproj_table_finish(&w, err);
 }
 
@@ -399,6 +445,16 @@ int cmd_sweep(struct cli_opts *o)
     char *data = NULL, *dir = NULL;
     for (int k = 0; k < o->n_vary && rc == 0; k++, s.n_ax++)
         rc = parse_axis(o->vary[k], &s.ax[k]);
+    /* two axes on one path (or one inside the other) would overwrite each
+       other: the grid would repeat itself under two column names */
+    if (rc == 0 && s.n_ax == 2) {
+        const char *p0 = s.ax[0].path, *p1 = s.ax[1].path;
+        size_t l0 = strlen(p0), l1 = strlen(p1), l = l0 < l1 ? l0 : l1;
+        const char *longer = l0 < l1 ? p1 : p0;
+        if (strncmp(p0, p1, l) == 0 && (l0 == l1 || longer[l] == '.'))
+            rc = cli_fail(DCPROJ_ERR_USAGE, "--vary %s and --vary %s change the same value: "
+                                            "vary two different paths", p0, p1);
+    }
     long points = 1;
     for (int k = 0; k < s.n_ax && rc == 0; k++) {
         if ((long)s.ax[k].n > MAX_POINTS / points) {

@@ -619,6 +619,44 @@ def test_sweep_formats():
     expect(list(t["countries.IE.name"]) == ["Eire", '"Ireland"'], f"sweep text values: {t}")
 
 
+def test_sweep_errors_and_json_values():
+    """A point that fails: its status (2 for a bad --scope/--metric/--at, 65
+    for invalid data) and no table on stdout; two --vary on one path are a
+    usage error; list values that are JSON objects, arrays or strings keep
+    their inner commas and colons, each equal to `run --set`."""
+    s = conf("basic")
+    for extra, want in ((["--scope", "XX"], 2), (["--metric", "nope"], 2),
+                        (["--vary", "horizon=2025,2026", "--at", "2026"], 2),
+                        (["--set", "countries.IE.baseline=-1"], 65)):
+        rc, out, err = dc("sweep", s, "--vary", "countries.DE.baseline=1,2", *extra)
+        expect(rc == want and out == b"" and "failed" in err,
+               f"sweep {extra}: exit {rc} (wanted {want}), stdout {out[:100]!r}")
+    for a, b in (("countries.IE.baseline=1,2", "countries.IE.baseline=3"),
+                 ("countries.IE.baseline=1,2", "countries.IE=null"),
+                 ("countries.IE=null", "countries.IE.name=x")):
+        rc, out, err = dc("sweep", s, "--vary", a, "--vary", b)
+        expect(rc == 2 and out == b"", f"sweep --vary {a} --vary {b}: exit {rc}, wanted 2")
+    rc, *_ = dc("sweep", s, "--vary", "countries.IE.baseline=1", "--vary", "countries.IE.baseline2=1")
+    expect(rc == 65, f"sweep on paths sharing a prefix only (baseline, baseline2): exit {rc}, wanted 65")
+    values = ['{"baseline":3,"name":"a,b"}', '{"baseline":5}']
+    t = read_csv_bytes(run_out("sweep", s, "--vary", "countries.IE=" + ",".join(values), "--scope", "IE"))
+    expect(list(dict.fromkeys(t["countries.IE"])) == values, f"sweep object values: {t}")
+    for v in values:
+        want = run_metric(s, [("countries.IE", v)], "IE")
+        sub = t[t["countries.IE"] == v]
+        expect(dict(zip(sub["period"], map(float, sub["capacity"]))) == want,
+               f"sweep countries.IE={v}: differs from run --set")
+    values = ['["EU","X-1"]', '["B"]']
+    t = read_csv_bytes(run_out("sweep", s, "--vary", "countries.IE.groups=" + ",".join(values),
+                               "--scope", "EU", "--at", "2024"))
+    expect(list(t["countries.IE.groups"]) == values and
+           float(t["capacity"][0]) == run_metric(s, [("countries.IE.groups", values[0])], "EU")["2024"],
+           f"sweep array values: {t}")
+    t = read_csv_bytes(run_out("sweep", s, "--vary", 'countries.IE.name="a:b"', "--scope", "IE",
+                               "--at", "2024"))
+    expect(list(t["countries.IE.name"]) == ['"a:b"'], f"sweep string value with a colon: {t}")
+
+
 def test_sweep_ranges():
     """Range semantics A + i STEP while <= B + 1e-9 |STEP|; more than 10^6
     points is a usage error (2), refused quickly; bad ranges are usage errors."""
@@ -1197,7 +1235,8 @@ GROUPS = {
               test_check_tolerances, test_check_missing_extra, test_check_order_free,
               test_check_malformed, test_check_update, test_check_junit],
     "diff": [test_diff],
-    "sweep": [test_sweep_points, test_sweep_formats, test_sweep_ranges, test_sweep_at, test_sweep_shards],
+    "sweep": [test_sweep_points, test_sweep_formats, test_sweep_errors_and_json_values,
+              test_sweep_ranges, test_sweep_at, test_sweep_shards],
     "formats": [test_formats_csv_variants, test_formats_text, test_formats_iamc, test_formats_json,
                 test_formats_wide],
     "explain": [test_explain],
