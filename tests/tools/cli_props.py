@@ -399,6 +399,10 @@ def test_check_junit():
         cases = list(root.iter("testcase"))
         fails = list(root.iter("failure")) + list(root.iter("error"))
         expect(len(cases) == 1, f"check --junit: {len(cases)} testcases, wanted 1")
+        for el in [root] + list(root.iter("testsuite")):
+            if el.get("failures") is not None:
+                expect(el.get("failures") == str(len(fails)) and el.get("tests") == "1",
+                       f"check --junit: <{el.tag}> counts {el.attrib} disagree with its content")
         expect(len(fails) == (1 if changed else 0),
                f"check --junit (changed={changed}): {len(fails)} failures")
         if changed and fails:
@@ -488,6 +492,16 @@ def test_diff():
         got = run_out("diff", s, s, "--set", "countries.IE.baseline=333.3", *opts)
         check_diff(f"basic vs basic --set {opts}", got, run_out("run", s, *opts),
                    run_out("run", s, "--set", "countries.IE.baseline=333.3", *opts))
+    # --frozen applies to B only; --draws/--seed to both (--metric p50)
+    p = conf("pledge")
+    fz = ["--frozen", "--set", "countries.IE.baseline=500"]
+    check_diff("pledge vs pledge --frozen --set", run_out("diff", p, p, *fz), run_out("run", p),
+               run_out("run", p, *fz))
+    u = os.path.join(ROOT, "scenarios/what-if/uncertain.json")
+    mc = ["--draws", "300", "--seed", "9"]
+    got = run_out("diff", ms, u, *mc, "--metric", "p50")
+    check_diff("microsoft vs uncertain --draws 300 --metric p50", got, run_out("run", ms, *mc),
+               run_out("run", u, *mc), "p50")
     # B has rows A lacks (a new country, a new group): they come after A's
     setx = 'countries.XX={"name": "Newland", "baseline": 5, "groups": ["NEW"]}'
     got = run_out("diff", s, s, "--set", setx)
