@@ -299,6 +299,21 @@ def test_check_order_free():
             expect(rc == 2, f"check {opt} {bad!r}: exit {rc}, wanted 2")
 
 
+def test_check_other_layout():
+    """A golden of one layout checked with another is a difference (exit 1,
+    every row missing), never a malformed golden (65)."""
+    s = conf("basic")
+    for made, checked in (([], ["--layout", "wide"]), (["--layout", "wide"], []),
+                          ([], ["--layout", "iamc"]), (["--layout", "iamc"], ["--layout", "wide"])):
+        g = tmp("layout.csv")
+        dc("run", s, *made, "-o", g, check_rc=0)
+        n_rows = len(records(run_out("run", s, *made))) - 1
+        rc, out, err = dc("check", s, "--expect", g, *checked)
+        expect(rc == 1 and f" {n_rows} rows missing" in out.decode(),
+               f"check a {made or 'long'} golden with {checked or 'long'}: exit {rc}, "
+               f"wanted 1 and {n_rows} rows missing\n{out.decode()[:300]}{err}")
+
+
 def test_check_malformed():
     """A malformed golden is a data error (65) naming FILE:LINE."""
     s = conf("basic")
@@ -1247,7 +1262,7 @@ def test_outputs_never_inputs():
 GROUPS = {
     "check": [test_check_own_output, test_check_detects_change, test_check_detects_change_eu,
               test_check_tolerances, test_check_missing_extra, test_check_order_free,
-              test_check_malformed, test_check_update, test_check_junit],
+              test_check_other_layout, test_check_malformed, test_check_update, test_check_junit],
     "diff": [test_diff],
     "sweep": [test_sweep_points, test_sweep_formats, test_sweep_errors_and_json_values,
               test_sweep_ranges, test_sweep_at, test_sweep_shards],
