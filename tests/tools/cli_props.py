@@ -616,6 +616,18 @@ def test_sweep_points():
             sub = t[t[p2] == b]
             ok = ok and dict(zip(sub["period"], sub[metric])) == want
         expect(ok, f"sweep --scope {scope} --metric {metric}: not equal to run --set:\n{out.decode()}")
+    # with Monte Carlo draws (--metric p95) and a frozen what-if: every point
+    # equals run --set with the same options
+    u = os.path.join(ROOT, "scenarios/what-if/uncertain.json")
+    opts = ["--draws", "200", "--seed", "4", "--metric", "p95", "--scope", "EU"]
+    vp = "countries.IE.baseline"
+    out = run_out("sweep", u, "--vary", f"{vp}=500,900", *opts)
+    t = read_csv_numbers(out, keep_default_na=False, dtype={"period": str})
+    for v in (500, 900):
+        want = run_metric(u, [(vp, v)], "EU", "p95", ("--draws", "200", "--seed", "4"))
+        sub = t[t[vp] == v]
+        expect(len(sub) == len(want) and dict(zip(sub["period"], sub["p95"])) == want,
+               f"sweep uncertain.json {vp}={v} --draws 200 --metric p95: differs from run --set")
     # values that are JSON: a list of --set values, one of them a string
     out = run_out("sweep", s, "--vary", "countries.DE.growth.per_year=0,12.5,-10",
                   "--at", "2027")
