@@ -994,6 +994,17 @@ def test_formats_json():
             if isinstance(sc, dict) and "--draws" not in opts:
                 again = dc("run", "-", *opts, stdin=json.dumps(sc).encode(), check_rc=0)[1]
                 expect(again == csvb, f"{label}: provenance.scenario does not reproduce the run")
+    # never a BOM, numbers with a decimal point whatever the CSV options
+    s = conf("basic")
+    ref = json.loads(run_out("run", s, "--format", "json"))
+    for opts in (["--bom"], ["--excel-eu"], ["--decimal-comma"], ["--excel", "--delimiter", ";"]):
+        data = run_out("run", s, "--format", "json", *opts)
+        ok = not data.startswith(b"\xef\xbb\xbf")
+        try:
+            ok = ok and json.loads(data)["rows"] == ref["rows"]
+        except ValueError:
+            ok = False
+        expect(ok, f"--format json {opts}: a BOM, or rows differ from plain --format json")
     # --frozen --set: the provenance reproduces the frozen run, which
     # differs from the unfrozen one
     p = conf("pledge")
