@@ -25,9 +25,8 @@ struct axis {
     char path[256];
     size_t n, cap;
     char **set_text;      /* "PATH=value" for each value */
-    char **label;         /* value as written in the output (list values) */
-    double *number;       /* value (range values) */
-    int is_range;
+    char **label;         /* value as written on the command line */
+    double *number;       /* the value when it is a number, else NAN */
 };
 
 /* The outcome of one grid point: its periods and the metric for the scope. */
@@ -186,7 +185,6 @@ static int parse_axis(const char *spec, struct axis *a)
             free(copy);
             return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: A, B and STEP must be numbers with STEP > 0", spec);
         }
-        a->is_range = 1;
         /* refuse a range that is far too long before building it */
         if ((hi - lo) / step > (double)MAX_POINTS + 1.0) {
             free(copy);
