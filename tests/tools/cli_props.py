@@ -185,6 +185,20 @@ def test_check_detects_change():
                f"check {name}: relative difference {rel:.3g} not in the report:\n{text}")
 
 
+def test_check_text_cell():
+    """Text cells match byte for byte: a name with one more space differs."""
+    s = conf("basic")
+    recs = records(run_out("run", s))
+    ni = recs[0].index("name")
+    recs[7][ni] += " "
+    write_records(tmp("text.csv"), recs)
+    rc, out, _ = dc("check", s, "--expect", tmp("text.csv"))
+    t = out.decode()
+    key = f"{recs[7][0]},{recs[7][1]},{recs[7][3]}"
+    expect(rc == 1 and re.search(r"\b1 of \d+ cells differ", t) is not None and key in t and " name " in t,
+           f"check: a name with a trailing space should be one differing cell ({key} name):\n{t}")
+
+
 def test_check_detects_change_eu():
     """The same in the --excel-eu format (decimal comma, ';', BOM, CRLF)
     and in the wide and IAMC layouts."""
@@ -1283,7 +1297,8 @@ def test_outputs_never_inputs():
 
 
 GROUPS = {
-    "check": [test_check_own_output, test_check_detects_change, test_check_detects_change_eu,
+    "check": [test_check_own_output, test_check_detects_change, test_check_text_cell,
+              test_check_detects_change_eu,
               test_check_tolerances, test_check_missing_extra, test_check_order_free,
               test_check_other_layout, test_check_malformed, test_check_update, test_check_junit],
     "diff": [test_diff],
