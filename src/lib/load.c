@@ -62,6 +62,7 @@
 #include <cjson/cJSON.h>
 
 #include "doc_int.h"
+#include "json_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                            */
@@ -2542,6 +2543,19 @@ static int load(const char *path, const char *data, size_t len, const char *name
         return st;
     struct dcproj_scenario *sc = NULL;
     st = convert_doc(d, err, &sc);
+    if (st == DCPROJ_OK) {
+        const struct json_file_id *ids;
+        size_t n = doc_files(d, &ids);
+        sc->files = calloc(n ? n : 1, sizeof *sc->files);
+        if (sc->files == NULL) {
+            dcproj_scenario_free(sc);
+            doc_free(d);
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++)
+            sc->files[i] = (struct dcproj_file_id){ids[i].dev, ids[i].ino};
+        sc->n_files = n;
+    }
     doc_free(d);
     if (st == DCPROJ_OK)
         *out = sc;
@@ -2602,6 +2616,7 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
     free(sc->quantiles);
     dcproj_scenario_free(sc->parent);
     cJSON_free(sc->resolved_json);
+    free(sc->files);
     free(sc->file);
     free(sc->name);
     free(sc->title);
