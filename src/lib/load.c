@@ -530,7 +530,9 @@ static char *xstrdup(struct ctx *c, const char *s)
 
 /* Check every key of the object of frame `f` against `allowed` (NULL
  * terminated); `what` (or NULL) qualifies the message, e.g. ` for model
- * "linear"`.  Returns the number of unknown keys. */
+ * "linear"`.  An unknown key is reported at its own path
+ * (`countries.IE.groupz`): the key is the value at fault.  Returns the
+ * number of unknown keys. */
 static int check_keys(struct ctx *c, const struct frame *f, const char *const *allowed,
                       const char *what)
 {
@@ -544,11 +546,12 @@ static int check_keys(struct ctx *c, const struct frame *f, const char *const *a
         if (ok)
             continue;
         bad++;
+        struct frame kf = fchild(f, ch, -1);
         struct nearest nb = {ch->string, NULL, 0};
         for (size_t i = 0; allowed[i] != NULL; i++)
             nearest_consider(&nb, allowed[i]);
         if (nb.best != NULL) {
-            report(c, f, "unknown key \"%s\"%s; did you mean \"%s\"?", ch->string,
+            report(c, &kf, "unknown key \"%s\"%s; did you mean \"%s\"?", ch->string,
                    what ? what : "", nb.best);
         } else {
             char list[300] = "";
@@ -556,7 +559,7 @@ static int check_keys(struct ctx *c, const struct frame *f, const char *const *a
                 size_t len = strlen(list);
                 snprintf(list + len, sizeof list - len, "%s\"%s\"", i ? ", " : "", allowed[i]);
             }
-            report(c, f, "unknown key \"%s\"%s (allowed: %s)", ch->string, what ? what : "",
+            report(c, &kf, "unknown key \"%s\"%s (allowed: %s)", ch->string, what ? what : "",
                    list);
         }
     }
