@@ -1757,6 +1757,11 @@ static int convert_sources(struct ctx *c, const struct frame *top)
             bad++;
             continue;
         }
+        if (strcmp(ch->string, "TOTAL") == 0) {
+            report(c, &f, "\"TOTAL\" is reserved and cannot be a source id");
+            bad++;
+            continue;
+        }
         snprintf(s->id, sizeof s->id, "%s", ch->string);
         if (want_object(c, &f, "an object {\"title\": ..., \"url\": ..., \"date\": ...}") != 0) {
             bad++;
@@ -1861,6 +1866,11 @@ static int convert_variables(struct ctx *c, const struct frame *top)
         if (!is_identifier(ch->string)) {
             report(c, &vs, "invalid variable id \"%s\": expected [A-Za-z0-9][A-Za-z0-9_-]{0,31}",
                    ch->string);
+            bad++;
+            continue;
+        }
+        if (strcmp(ch->string, "TOTAL") == 0) {
+            report(c, &f, "\"TOTAL\" is reserved and cannot be a variable id");
             bad++;
             continue;
         }
