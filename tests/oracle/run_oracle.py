@@ -32,6 +32,29 @@ def run(cmd, cwd):
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
+def run_oracle(args, cwd):
+    """oracle.main(args) in directory cwd, in this process (no numpy import
+    per case): (exit status, stderr text)."""
+    import contextlib
+    import io
+    import traceback
+    sys.path.insert(0, HERE)
+    import oracle
+    here = os.getcwd()
+    err = io.StringIO()
+    try:
+        os.chdir(cwd)
+        with contextlib.redirect_stderr(err):
+            try:
+                rc = oracle.main(args)
+            except Exception:  # an oracle crash is a disagreement, not a pass
+                traceback.print_exc()
+                rc = 1
+    finally:
+        os.chdir(here)
+    return rc, err.getvalue()
+
+
 def main():
     dcproj, csvcmp = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     count, seed = int(sys.argv[3]), int(sys.argv[4])
@@ -49,8 +72,7 @@ def main():
                 rtol, atol = json.load(f)
             rc_d, _, err_d = run([dcproj, "run", "scenario.json", "-q", "-o", "d.csv",
                                   "--solution", "ds.csv"] + args, d)
-            rc_o, _, err_o = run([sys.executable, os.path.join(HERE, "oracle.py"), "scenario.json",
-                                  "-o", "o.csv", "--solution", "os.csv"] + args, d)
+            rc_o, err_o = run_oracle(["scenario.json", "-o", "o.csv", "--solution", "os.csv"] + args, d)
             problems = []
             if rc_d != rc_o:
                 problems.append("exit dcproj %d oracle %d\n  dcproj: %s  oracle: %s"
