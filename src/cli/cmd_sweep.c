@@ -257,17 +257,23 @@ static void point_clear(struct point *pt)
     memset(pt, 0, sizeof *pt);
 }
 
+/* The header: one column per varied path, period, the metric. */
+static void put_header(struct dcproj_table_writer *w, const struct sweep *s)
+{
+    for (int k = 0; k < s->n_ax; k++)
+        dcproj_table_text(w, s->ax[k].path);
+    dcproj_table_text(w, "period");
+    dcproj_table_text(w, s->metric);
+    dcproj_table_end_record(w);
+}
+
 static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
 {
     struct out_ctx *c = ctx;
     struct sweep *s = c->s;
     struct dcproj_table_writer w;
     dcproj_table_begin(&w, out, &s->o->fmt);
-    for (int k = 0; k < s->n_ax; k++)
-        dcproj_table_text(&w, s->ax[k].path);
-    dcproj_table_text(&w, "period");
-    dcproj_table_text(&w, s->metric);
-    dcproj_table_end_record(&w);
+    int header = 0; /* written once the first chunk has projected without error */
     s->pts = calloc(CHUNK, sizeof *s->pts);
     if (s->pts == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
@@ -286,7 +292,16 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
         for (int t = 0; t < started; t++)
             pthread_join(th[t], NULL);
         cli_progress_cb(c->bar, (uint64_t)(base + s->count - c->first), (uint64_t)(c->last - c->first));
-        for (long k = 0; k < s->count; k++) {
+        /* the first failed point of the chunk stops the sweep before any of
+         * the chunk is written: an invalid scenario leaves stdout empty */
+        long bad = 0;
+        while (bad < s->count && s->pts[bad].rc == DCPROJ_OK)
+            bad++;
+        if (!header && bad == s->count) {
+            put_header(&w, s);
+            header = 1;
+        }
+        for (long k = bad < s->count ? bad : 0; k < s->count; k++) {
             struct point *pt = &s->pts[k];
             if (pt->rc != DCPROJ_OK) {
                 long idx = base + k, rem = idx;
@@ -298,7 +313,7 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                 }
                 fprintf(stderr, ") failed:\n");
                 c->rc = cli_print_errors(&pt->err);
-                for (long j = k; j < s->count; j++)
+                for (long j = 0; j < s->count; j++)
                     point_clear(&s->pts[j]);
                 free(s->pts);
                 s->pts = NULL;
@@ -324,6 +339,8 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
             point_clear(pt);
         }
     }
+    if (!header) /* an empty shard: the header alone */
+        put_header(&w, s);
     free(s->pts);
     s->pts = NULL;
     return dcproj_table_finish(&w, err);
@@ -391,6 +408,8 @@ int cmd_sweep(struct cli_opts *o)
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
     rc = cli_write(o->output, ids, n_ids, write_sweep, &c);
+    if (c.rc != 0) /* a failed point: its errors are printed, its code is the exit code */
+        rc = c.rc;
     free(ids);
     cli_progress_end(c.bar);
 done:
