@@ -1177,7 +1177,8 @@ static int enum_value(struct ctx *c, const struct frame *f, const char *const *n
         snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
     }
     if (!cJSON_IsString(f->node)) {
-        report(c, f, "expected a %s (%s), got %s", what, list, R(f->node).s);
+        report(c, f, "expected %s %s (%s), got %s", strchr("aeiou", what[0]) ? "an" : "a", what,
+               list, R(f->node).s);
         return -1;
     }
     int i = name_index(names, f->node->valuestring);
