@@ -187,7 +187,7 @@ def make_case(rng, idx):
     dg = None
     if rng.random() < 0.4:
         dg = growth(rng, B, H, last_needed, fixed)
-        if dg["model"] == "points":
+        if dg["model"] == "points" and rng.random() < 0.5:
             dg = {"model": "compound", "rate": 0.05}
         doc["defaults"] = {"growth": dg}
 
@@ -219,6 +219,11 @@ def make_case(rng, idx):
                 c["growth"] = {"rate": rnum(rng, 0, 0.3)}
             elif dg["model"] == "linear":
                 c["growth"] = {"model": "linear", "per_year": rnum(rng, -10, 10)}
+            elif dg["model"] == "points" and mode < 0.6:
+                # merged onto the default curve: another interpolation, or
+                # one more point (the object merges key by key)
+                c["growth"] = rng.choice([{"interp": "step"}, {"extrapolate": "flat"},
+                                          {"points": {str(B): 33.5}}])
             elif mode < 0.85:
                 pass
             else:
@@ -233,6 +238,8 @@ def make_case(rng, idx):
                 pts = sorted((int(k), v) for k, v in g["points"].items())
                 it = oracle.Interp(g.get("interp", "linear"), [p[0] for p in pts], [p[1] for p in pts])
                 c["baseline"] = it(float(B))
+        elif g is None and dg is not None and dg.get("model") == "points":
+            pass  # the default curve gives the baseline
         else:
             eff = g if g is not None else dg
             if eff is not None and eff.get("model") == "logistic" or (g is None and dg and dg["model"] == "logistic"):
@@ -400,6 +407,10 @@ def make_case(rng, idx):
         parent["countries"] = {extra: {"name": "Added", "baseline": 42, "groups": ["NEWG", "EU"],
                                        "growth": {"model": "linear", "per_year": 3}}}
         child = {"extends": "sub/parent.json", "countries": {code: {"note": "changed"}}}
+        unused = [k for k in codes if k != code and k not in json.dumps(doc.get("events", []))
+                  and k not in json.dumps(doc.get("targets", [])) and '"var"' not in json.dumps(countries[k])]
+        if len(codes) > 1 and unused and rng.random() < 0.5:
+            child["countries"][unused[0]] = None  # deleted by the merge
         if "horizon" in gp and rng.random() < 0.5:
             child["horizon"] = H
         if "defaults" in gp and rng.random() < 0.5:

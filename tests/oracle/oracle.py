@@ -320,6 +320,13 @@ class Model:
                 pts = sorted((int(k), float(v)) for k, v in g["points"].items())
                 self.interps[code] = Interp(g.get("interp", "linear"),
                                             [p[0] for p in pts], [p[1] for p in pts])
+                # SPEC 3.4: a given baseline is a plain number matching curve(B)
+                b = dict(self.countries)[code].get("baseline")
+                if b is not None:
+                    cb = self.interps[code](float(self.B))
+                    if isinstance(b, bool) or not isinstance(b, (int, float)) or \
+                            abs(b - cb) > 1e-9 * max(1.0, abs(cb)):
+                        raise OracleError("countries.%s.baseline: not curve(B)" % code)
 
     # parameters -----------------------------------------------------------
     def param(self, p, vals):
