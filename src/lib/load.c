@@ -45,7 +45,9 @@
  * - JSON null where a value is expected is a type error; `sources` fields
  *   (`url`, `date`, `note`) are free strings; event dates after the horizon
  *   are accepted (they do not show); `until` and target years are <= 9999.
- * - Unknown-key messages carry the path of the object holding the key.
+ * - Unknown-key messages carry the path of the unknown key itself
+ *   (`countries.IE.groupz`: the key is the value at fault), which begins
+ *   with the path of the object holding it.
  */
 #include "dcproj/scenario.h"
 
