@@ -48,6 +48,7 @@ int cmd_run(struct cli_opts *o)
             || write_solution(&sctx, dcproj_output_stream(sol), &err) != DCPROJ_OK) {
             if (sol != NULL)
                 dcproj_output_abort(sol);
+            cli_name_output(&err, o->solution);
             rc = cli_print_errors(&err);
             goto done;
         }
