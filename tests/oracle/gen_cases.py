@@ -173,6 +173,8 @@ def make_case(rng, idx):
         fixed["f1"] = rnum(rng, 0.0, 0.3)
         variables["f1"] = {"value": fixed["f1"]}
     n_unknown = {"none": 0, "one": 1, "two": 2, "lsq": 2, "frozen-extends": 1, "frozen-set": 2}[calib]
+    if calib in ("two", "lsq") and rng.random() < 0.3:
+        n_unknown = 3
     true = {}
     for k in range(n_unknown):
         name = "g%d" % (k + 1)
@@ -291,7 +293,8 @@ def make_case(rng, idx):
     atol = 1e-9
     if n_unknown:
         scopes = ["TOTAL"] + list(codes) + sorted({g for c in countries.values() for g in c.get("groups", [])})
-        ntargets = n_unknown if calib != "lsq" else rng.randint(3, 4)
+        ntargets = n_unknown if calib != "lsq" else rng.randint(n_unknown + 1, n_unknown + 2)
+        target_years += [rng.randint(B + 1, last_needed) for _ in range(ntargets - len(target_years))]
         # evaluate with the true values to build consistent targets
         tdoc = copy.deepcopy(doc)
         for k, v in true.items():

@@ -447,7 +447,10 @@ class Model:
         cagr = None
         if mb != 0 and int(tg["year"]) != by:
             # a value target in year B spans no year: no CAGR (as for a 0 base)
-            cagr = (my / mb) ** (1.0 / (int(tg["year"]) - by)) - 1.0
+            ex = 1.0 / (int(tg["year"]) - by)
+            # C's pow(0, negative) is +inf: a ratio target whose year value is
+            # 0 and whose base_year is later (SPEC is silent; dcproj prints inf)
+            cagr = math.inf if (my == 0 and ex < 0) else (my / mb) ** ex - 1.0
         return model, res, cagr
 
     def residuals(self, x):
@@ -568,6 +571,8 @@ class Model:
 def fmt(v):
     if v == 0:
         return "0"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
     s = "%.15g" % v
     if float(s) != v:
         s = "%.17g" % v
