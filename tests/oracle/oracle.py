@@ -471,6 +471,7 @@ class Model:
         hi = np.array([float(self.variables[k]["max"]) for k in self.unknowns])
         x0 = np.array([float(self.variables[k].get("guess", (self.variables[k]["min"] + self.variables[k]["max"]) / 2))
                        for k in self.unknowns])
+        self._check_box(lo, hi, x0)
         if n == 1 and m == 1:
             x = np.array([self._bisect(lo[0], hi[0])])
         elif n == m:
@@ -481,6 +482,22 @@ class Model:
             x = self._gauss_newton(x0)
         vals.update(dict(zip(self.unknowns, (float(v) for v in x))))
         return vals
+
+    def _check_box(self, lo, hi, x0):
+        """SPEC 4: the model must be valid over [min, max]; checked at each
+        unknown's bounds (the others at their guesses) for compound rates."""
+        for j in range(len(self.unknowns)):
+            for bound in (lo[j], hi[j]):
+                vals = self.fixed_values()
+                vals.update(dict(zip(self.unknowns, x0)))
+                vals[self.unknowns[j]] = bound
+                for code, _ in self.countries:
+                    g = self.growth[code]
+                    if g["model"] != "compound":
+                        continue
+                    rates = [seg["rate"] for seg in g["rates"]] if "rates" in g else [g["rate"]]
+                    if any(self.param(r, vals) <= -1 for r in rates):
+                        raise OracleError("variables.%s: invalid at %g" % (self.unknowns[j], bound))
 
     def _bisect(self, a, b):
         f = lambda v: self.residuals([v])[0]
