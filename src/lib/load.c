@@ -1798,7 +1798,11 @@ static int convert_variable(struct ctx *c, const struct frame *f, struct dcproj_
     struct frame vf = fkey(f, "value"), lo = fkey(f, "min"), hi = fkey(f, "max"),
                  gf = fkey(f, "guess");
     if (vf.node != NULL) {
-        if (lo.node != NULL || hi.node != NULL || gf.node != NULL) {
+        /* In a frozen what-if the parent's unknowns are fixed at its
+         * solution before the what-if's own changes apply (SPEC §4), so a
+         * `value` the what-if gives an unknown of the parent fixes it there:
+         * the `min`/`max`/`guess` merged in from the parent no longer count. */
+        if (!c->frozen && (lo.node != NULL || hi.node != NULL || gf.node != NULL)) {
             report(c, f, "a variable has either \"value\" (fixed) or \"min\" and \"max\" "
                          "(unknown), not both");
             return -1;

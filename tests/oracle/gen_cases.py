@@ -394,6 +394,9 @@ def make_case(rng, idx):
                 countries[code].get("growth", dg or {}).get("model") != "points":
             child["countries"] = {code: {"baseline": rnum(rng, 100, 600)}}
         child["events"] = [{"country": code, "date": str(B + 1), "add": 77}]
+        if rng.random() < 0.3:
+            # the what-if fixes the unknown itself, after the parent's solve
+            child["variables"] = {"g1": {"value": round(true["g1"] + 0.01, 3)}}
         child["title"] = "what-if"
         files["parent.json"] = doc
         files["scenario.json"] = child
