@@ -98,6 +98,10 @@ int cli_load(const struct cli_opts *o, const char *path, struct dcproj_scenario 
 int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenario **sc_out,
                 struct dcproj_result **res_out);
 
+/* Name `path` as the file of every I/O problem in `err` that names none
+ * (the table writers do not know where their stream goes). */
+void cli_name_output(struct dcproj_error *err, const char *path);
+
 /* Write something to `path` (NULL or "-" = stdout) through `fn`, atomically
  * for regular files (SPEC §9).  `inputs` are the files read (refused as
  * outputs).  Prints errors; returns 0 or an exit code. */

@@ -129,6 +129,14 @@ int cmd_check(struct cli_opts *o)
     struct dcproj_scenario *sc = NULL;
     struct dcproj_result *res = NULL;
     int rc = cli_project(o, o->args[0], &sc, &res);
+    if (rc == DCPROJ_ERR_DATA && !o->update) {
+        /* an unreadable golden outranks the invalid scenario (SPEC §9) */
+        char *g = NULL;
+        size_t g_len = 0;
+        if (cli_read_file(o->expect, &g, &g_len) != 0)
+            rc = DCPROJ_ERR_NOINPUT;
+        free(g);
+    }
     if (rc != 0)
         return rc;
     char *got = NULL, *golden = NULL;

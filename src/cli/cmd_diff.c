@@ -122,8 +122,13 @@ int cmd_diff(struct cli_opts *o)
     struct dcproj_scenario *sa = NULL, *sb = NULL;
     struct dcproj_result *ra = NULL, *rb = NULL;
     int rc = cli_project(&oa, o->args[0], &sa, &ra);
-    if (rc == 0)
-        rc = cli_project(o, o->args[1], &sb, &rb);
+    if (rc == 0 || rc == DCPROJ_ERR_DATA) {
+        /* B is loaded even when A is invalid: an unreadable B outranks it
+         * (SPEC §9), and both scenarios' problems are shown */
+        int rc_b = cli_project(o, o->args[1], &sb, &rb);
+        if (rc == 0 || rc_b == DCPROJ_ERR_NOINPUT)
+            rc = rc_b;
+    }
     if (rc != 0)
         goto done;
     struct diff_ctx c = {ra, rb, dcproj_result_find_col(ra, metric), dcproj_result_find_col(rb, metric), &o->fmt};

@@ -327,6 +327,7 @@ static void point_clear(struct point *pt)
     memset(pt, 0, sizeof *pt);
 }
 
+/* The header: one column per varied path, period, the metric. */
 static void write_header(struct dcproj_table_writer *w, const struct sweep *s)
 {
     for (int k = 0; k < s->n_ax; k++)
@@ -366,7 +367,16 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
         for (int t = 0; t < started; t++)
             pthread_join(th[t], NULL);
         cli_progress_cb(c->bar, (uint64_t)(base + s->count - c->first), (uint64_t)(c->last - c->first));
-        for (long k = 0; k < s->count; k++) {
+        /* the first failed point of the chunk stops the sweep before any of
+         * the chunk is written: an invalid scenario leaves stdout empty */
+        long bad = 0;
+        while (bad < s->count && s->pts[bad].rc == DCPROJ_OK)
+            bad++;
+        if (!header && bad == s->count) {
+            write_header(&w, s);
+            header = 1;
+        }
+        for (long k = bad < s->count ? bad : 0; k < s->count; k++) {
             struct point *pt = &s->pts[k];
             if (pt->rc != DCPROJ_OK) {
                 long idx = base + k, rem = idx;
@@ -381,7 +391,7 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                    their status (2 for a bad --scope, --metric or --at) */
                 *err = pt->err;
                 c->rc = pt->rc;
-                for (long j = k; j < s->count; j++)
+                for (long j = 0; j < s->count; j++)
                     point_clear(&s->pts[j]);
                 free(s->pts);
                 s->pts = NULL;
@@ -514,6 +524,8 @@ int cmd_sweep(struct cli_opts *o)
         dcproj_scenario_free(base);
     }
     rc = cli_write(o->output, ids, n_ids, write_sweep, &c);
+    if (c.rc != 0) /* a failed point: its errors are printed, its code is the exit code */
+        rc = c.rc;
     free(ids);
     cli_progress_end(c.bar);
 done:

@@ -65,6 +65,14 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     return 0;
 }
 
+void cli_name_output(struct dcproj_error *err, const char *path)
+{
+    int shown = err->count < DCPROJ_ERROR_MAX ? err->count : DCPROJ_ERROR_MAX;
+    for (int i = 0; i < shown; i++)
+        if (err->items[i].code == DCPROJ_ERR_IO && err->items[i].file[0] == '\0')
+            snprintf(err->items[i].file, sizeof err->items[i].file, "%s", path);
+}
+
 int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs,
               cli_write_fn fn, void *ctx)
 {
@@ -77,6 +85,7 @@ int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_in
                                   "write error: %s", strerror(errno));
         if (rc == DCPROJ_OK && ferror(stdout))
             rc = dcproj_error_set(&err, DCPROJ_ERR_IO, "<stdout>", NULL, 0, 0, "write error");
+        cli_name_output(&err, "<stdout>");
         return rc == DCPROJ_OK ? 0 : cli_print_errors(&err);
     }
     struct dcproj_output *out = NULL;
@@ -86,6 +95,7 @@ int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_in
     rc = fn(ctx, dcproj_output_stream(out), &err);
     if (rc != DCPROJ_OK) {
         dcproj_output_abort(out);
+        cli_name_output(&err, path);
         return cli_print_errors(&err);
     }
     rc = dcproj_output_commit(out, &err);

@@ -640,6 +640,33 @@ static int apply_overrides(struct doc *d, const struct dcproj_load_options *opt,
     return rc;
 }
 
+/* After a data error (65): report every --patch FILE that cannot be read,
+ * so an unreadable input outranks invalid data (SPEC §9: 66 takes
+ * precedence when several files fail) even when the scenario failed before
+ * the patches were applied.  Standard input is not probed (it may already
+ * have been consumed).  Returns the code to give back. */
+static int probe_patch_files(const struct dcproj_load_options *opt, int rc,
+                             struct dcproj_error *err)
+{
+    if (rc != DCPROJ_ERR_DATA)
+        return rc;
+    for (size_t i = 0; i < opt->n_patches; i++) {
+        const struct dcproj_patch *pt = &opt->patches[i];
+        if (pt->kind != DCPROJ_PATCH_FILE || strcmp(pt->text, "-") == 0)
+            continue;
+        char *buf = NULL;
+        size_t len = 0;
+        struct dcproj_error probe;
+        dcproj_error_init(&probe);
+        if (json_read_file(pt->text, pt->text, &buf, &len, NULL, &probe) == DCPROJ_ERR_NOINPUT) {
+            dcproj_error_merge(err, &probe);
+            rc = DCPROJ_ERR_NOINPUT;
+        }
+        free(buf);
+    }
+    return rc;
+}
+
 /* A copy of `r` (tree and origins) to patch while `r` stays as it is. */
 static int doc_copy(const struct doc *r, struct doc **out, struct dcproj_error *err)
 {
@@ -674,7 +701,7 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
     struct doc *r = NULL, *p = NULL, *f = NULL;
     int rc = resolve(&src, &ch, 1, opt->n_patches > 0, &r, &p, err);
     if (rc != DCPROJ_OK)
-        return rc;
+        return probe_patch_files(opt, rc, err);
 
     if (opt->frozen) {
         /* solve the file as it is (with its own frozen rule), then patch */
@@ -704,7 +731,7 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
     if (rc != DCPROJ_OK) {
         doc_free(p);
         doc_free(f);
-        return rc;
+        return probe_patch_files(opt, rc, err);
     }
     memcpy(f->files, ch.read, ch.n_read * sizeof ch.read[0]);
     f->n_files = ch.n_read;

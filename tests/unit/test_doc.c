@@ -305,17 +305,17 @@ START_TEST(test_duplicate_keys)
     struct dcproj_error e;
     ck_assert_int_eq(build_file(fx(p, sizeof p, "bad/dup.json"), NULL, &d, &e), DCPROJ_ERR_DATA);
     ck_assert_str_eq(e.items[0].file, p);
-    ck_assert_str_eq(e.items[0].path, "countries.IE");
+    ck_assert_str_eq(e.items[0].path, "countries.IE.baseline");
     ck_assert_str_eq(e.items[0].message, "duplicate key \"baseline\"");
     ck_assert_int_eq(e.items[0].line, 0);
 
     ck_assert_int_eq(build_text("{\"$x\":1, \"b\":2, \"$x\":3}", NULL, &d, &e), DCPROJ_ERR_DATA);
-    ck_assert_str_eq(e.items[0].path, "");
+    ck_assert_str_eq(e.items[0].path, "$x");
     ck_assert_str_eq(e.items[0].message, "duplicate key \"$x\"");
 
     ck_assert_int_eq(build_text("{\"events\":[{\"a\":1},{\"_n\":1,\"_n\":2}]}", NULL, &d, &e),
                      DCPROJ_ERR_DATA);
-    ck_assert_str_eq(e.items[0].path, "events[1]");
+    ck_assert_str_eq(e.items[0].path, "events[1]._n");
     ck_assert_str_eq(e.items[0].message, "duplicate key \"_n\"");
 
     /* a large object (sorted check): k0..k29 then k17 again */
@@ -326,7 +326,7 @@ START_TEST(test_duplicate_keys)
         k += (size_t)snprintf(text + k, sizeof text - k, "\"k%d\":%d,", i, i);
     snprintf(text + k, sizeof text - k, "\"k17\":0}}");
     ck_assert_int_eq(build_text(text, NULL, &d, &e), DCPROJ_ERR_DATA);
-    ck_assert_str_eq(e.items[0].path, "c");
+    ck_assert_str_eq(e.items[0].path, "c.k17");
     ck_assert_str_eq(e.items[0].message, "duplicate key \"k17\"");
 
     /* same key in different objects is fine; keys are case-sensitive */
