@@ -128,9 +128,18 @@ static int evaluate(struct calib *c, struct dcproj_target_result *tr)
             r->model = at;
             r->residual = at / t->value - 1.0;
         }
-        /* A value target at year B has no span to grow over. */
+        /* A value target at year B has no span to grow over; a scope that is
+         * 0 at a year before its base has no finite growth rate either
+         * (0^(negative) is infinite): both print an empty cagr. */
+        r->cagr = 0.0;
         r->has_cagr = base != 0 && t->year != base_year;
-        r->cagr = r->has_cagr ? pow(at / base, 1.0 / (double)(t->year - base_year)) - 1.0 : 0.0;
+        if (r->has_cagr) {
+            r->cagr = pow(at / base, 1.0 / (double)(t->year - base_year)) - 1.0;
+            if (!isfinite(r->cagr)) {
+                r->has_cagr = 0;
+                r->cagr = 0.0;
+            }
+        }
     }
     return DCPROJ_OK;
 }
