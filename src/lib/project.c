@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model_int.h"
+#include "alloc_int.h"
 
 void dcproj_run_options_init(struct dcproj_run_options *opt)
 {
@@ -25,7 +26,7 @@ static int nomem(const struct dcproj_scenario *sc, struct dcproj_error *err)
 static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *res)
 {
     size_t n = 1 + (sc->draws > 0 ? 1 + sc->n_quantiles : 0) + (sc->has_power ? 3 : 0);
-    res->cols = calloc(n, sizeof *res->cols);
+    res->cols = dcproj_calloc(n, sizeof *res->cols);
     if (res->cols == NULL)
         return -1;
     size_t k = 0;
@@ -47,7 +48,7 @@ static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *
 static int make_rows(const struct dcproj_scenario *sc, struct dcproj_result *res)
 {
     size_t n = sc->n_countries + sc->n_groups + 1;
-    res->rows = calloc(n, sizeof *res->rows);
+    res->rows = dcproj_calloc(n, sizeof *res->rows);
     if (res->rows == NULL)
         return -1;
     size_t r = 0;
@@ -66,11 +67,11 @@ static int add_floor_warning(struct dcproj_result *res, const char *file, const 
 {
     char buf[DCPROJ_ERROR_FILE_LEN + 96];
     snprintf(buf, sizeof buf, "%s: countries.%s: capacity below 0 was raised to 0", file, code);
-    char **w = realloc(res->warnings, (res->n_warnings + 1) * sizeof *w);
+    char **w = dcproj_realloc(res->warnings, (res->n_warnings + 1) * sizeof *w);
     if (w == NULL)
         return -1;
     res->warnings = w;
-    w[res->n_warnings] = strdup(buf);
+    w[res->n_warnings] = dcproj_strdup(buf);
     if (w[res->n_warnings] == NULL)
         return -1;
     res->n_warnings++;
@@ -89,10 +90,10 @@ static int project_deterministic(const struct model *m, const double *vars,
     for (size_t i = 0; i < sc->n_countries; i++)
         if (model_n_events(m, i) > max_ev)
             max_ev = model_n_events(m, i);
-    int *e = malloc(np * sizeof *e);
-    double *series = malloc(np * sizeof *series);
-    double *seg = malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
-    struct event_values *ev = malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
+    int *e = dcproj_malloc(np * sizeof *e);
+    double *series = dcproj_malloc(np * sizeof *series);
+    double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
+    struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
     int rc = DCPROJ_OK;
     if (e == NULL || series == NULL || seg == NULL || ev == NULL) {
         rc = nomem(sc, err);
@@ -141,10 +142,10 @@ static int project_deterministic(const struct model *m, const double *vars,
         }
     }
 done:
-    free(e);
-    free(series);
-    free(seg);
-    free(ev);
+    dcproj_free(e);
+    dcproj_free(series);
+    dcproj_free(seg);
+    dcproj_free(ev);
     return rc;
 }
 
@@ -156,7 +157,7 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         dcproj_run_options_init(&defaults);
         opt = &defaults;
     }
-    struct dcproj_result *res = calloc(1, sizeof *res);
+    struct dcproj_result *res = dcproj_calloc(1, sizeof *res);
     if (res == NULL)
         return nomem(sc, err);
     res->scenario = sc;
@@ -183,8 +184,8 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
     }
     size_t cells = res->n_rows * res->n_periods;
     if (cells > SIZE_MAX / sizeof(double) / res->n_cols ||
-        (res->values = calloc(cells * res->n_cols, sizeof(double))) == NULL ||
-        (floored = calloc(sc->n_countries + 1, 1)) == NULL) {
+        (res->values = dcproj_calloc(cells * res->n_cols, sizeof(double))) == NULL ||
+        (floored = dcproj_calloc(sc->n_countries + 1, 1)) == NULL) {
         rc = nomem(sc, err);
         goto fail;
     }
@@ -202,12 +203,12 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
             goto fail;
         }
     }
-    free(floored);
+    dcproj_free(floored);
     model_clear(&m);
     *out = res;
     return DCPROJ_OK;
 fail:
-    free(floored);
+    dcproj_free(floored);
     model_clear(&m);
     dcproj_result_free(res);
     return rc;
