@@ -7,6 +7,7 @@
 #error "alloc_hooks.c is for test builds with -DDCPROJ_ALLOC_HOOKS only"
 #endif
 
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,7 @@ static int must_fail(void)
             if (left > 1)
                 return 0;
             atomic_store(&refused, 1);
+            errno = ENOMEM; /* as malloc() does */
             return 1;
         }
     }

@@ -646,14 +646,8 @@ int json_parse_strict(const char *data, size_t len, const char *name, enum json_
     const char *end = NULL;
     size_t plen = (size_t)(s.end - value_start) + 1;
     cJSON *root = cJSON_ParseWithLengthOpts((const char *)value_start, plen, &end, 1);
-    if (root == NULL) {
-        int line, col;
-        const unsigned char *at = (end != NULL && (const unsigned char *)end >= s.start
-                                   && (const unsigned char *)end <= s.end)
-                                      ? (const unsigned char *)end : value_start;
-        position(s.start, at, &line, &col);
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, line, col, "invalid JSON");
-    }
+    if (root == NULL) /* the text passed the strict parser: cJSON ran out of memory */
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
     struct path p = {NULL, 0, 0};
     rc = path_push(&p, "%s", "");
     if (rc != DCPROJ_OK)

@@ -133,11 +133,19 @@ static char *resolve_target(const char *p)
         return r;
     char *dir = dir_of(p);
     char *base = base_of(p);
-    char *rdir = dir != NULL ? realpath(dir, NULL) : NULL;
+    if (dir == NULL || base == NULL) {
+        dcproj_free(dir);
+        dcproj_free(base);
+        errno = ENOMEM;
+        return NULL;
+    }
+    char *rdir = realpath(dir, NULL);
     int e = errno;
-    char *t = (rdir != NULL && base != NULL) ? join_path(rdir, base) : NULL;
+    char *t = rdir != NULL ? join_path(rdir, base) : NULL;
     if (rdir == NULL)
         errno = e;
+    else if (t == NULL)
+        errno = ENOMEM;
     dcproj_free(dir);
     dcproj_free(base);
     dcproj_free(rdir);
@@ -169,9 +177,13 @@ static void output_free(struct dcproj_output *o)
     dcproj_free(o);
 }
 
-/* Fail to create: DCPROJ_ERR_CANTCREAT naming the path and errno `e`. */
+/* Fail to create: DCPROJ_ERR_CANTCREAT naming the path and errno `e`
+ * (DCPROJ_ERR_NOMEM when `e` is ENOMEM: out of memory, not a file
+ * problem). */
 static int cantcreat(struct dcproj_error *err, const char *path, int e)
 {
+    if (e == ENOMEM)
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, path, NULL, 0, 0, "out of memory");
     return dcproj_error_set(err, DCPROJ_ERR_CANTCREAT, path, NULL, 0, 0,
                             "cannot create output file: %s", strerror(e));
 }
@@ -283,19 +295,24 @@ FILE *dcproj_output_stream(struct dcproj_output *o)
     return o->fp;
 }
 
-/* Sync the directory holding `path` so the rename itself is durable
- * (best effort: some file systems refuse fsync on directories). */
+/* Sync the directory holding `path` (absolute, as o->target is) so the
+ * rename itself is durable (best effort: some file systems refuse fsync on
+ * directories).  Allocates nothing, so that a commit whose rename succeeded
+ * cannot fail for lack of memory. */
 static void sync_dir(const char *path)
 {
-    char *dir = dir_of(path);
-    if (dir == NULL)
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || (size_t)(slash - path) >= sizeof dir)
         return;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    memcpy(dir, path, n);
+    dir[n] = '\0';
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         (void)fsync(fd);
         close(fd);
     }
-    dcproj_free(dir);
 }
 
 int dcproj_output_commit(struct dcproj_output *o, struct dcproj_error *err)

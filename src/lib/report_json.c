@@ -85,9 +85,8 @@ static int json_scenario(struct jw *w, const struct dcproj_scenario *sc, struct 
     const char *text = sc->resolved_json;
     size_t n = strlen(text);
     cJSON *doc = cJSON_ParseWithOpts(text, NULL, 1);
-    if (doc == NULL)
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
-                                "the resolved scenario is not valid JSON");
+    if (doc == NULL) /* cJSON printed it: only memory can fail */
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
     cJSON_Delete(doc);
     while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\r' ||
                      text[n - 1] == '\t'))
