@@ -149,6 +149,40 @@ done:
     return rc;
 }
 
+/* SPEC §3.6: a non-finite value anywhere is a data error.  Countries'
+ * capacities are checked as they are computed (model.c); this catches what
+ * is derived from finite capacities — an aggregate whose sum overflows,
+ * power and energy columns, Monte Carlo statistics — naming the first
+ * such cell's row, column and period. */
+static int check_finite(const struct dcproj_result *res, struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = res->scenario;
+    for (size_t r = 0; r < res->n_rows; r++) {
+        for (size_t p = 0; p < res->n_periods; p++) {
+            for (size_t k = 0; k < res->n_cols; k++) {
+                double v = dcproj_result_at(res, r, p, k);
+                if (isfinite(v))
+                    continue;
+                const struct dcproj_row *row = &res->rows[r];
+                const char *what = isnan(v) ? "nan" : "inf";
+                if (row->kind == DCPROJ_ROW_COUNTRY) {
+                    char path[DCPROJ_ID_LEN + 16];
+                    snprintf(path, sizeof path, "countries.%s", row->code);
+                    return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, path, 0, 0,
+                                            "%s in %s is not a finite number (%s)", res->cols[k],
+                                            res->periods[p].label, what);
+                }
+                return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
+                                        "%s%s: %s in %s is not a finite number (%s): the sum "
+                                        "of its countries overflows",
+                                        row->kind == DCPROJ_ROW_GROUP ? "group " : "", row->code,
+                                        res->cols[k], res->periods[p].label, what);
+            }
+        }
+    }
+    return DCPROJ_OK;
+}
+
 int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
                    struct dcproj_result **out, struct dcproj_error *err)
 {
@@ -197,6 +231,9 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         if (rc != DCPROJ_OK)
             goto fail;
     }
+    rc = check_finite(res, err);
+    if (rc != DCPROJ_OK)
+        goto fail;
     for (size_t i = 0; i < sc->n_countries; i++) {
         if (floored[i] && add_floor_warning(res, sc->file, sc->countries[i].code) != 0) {
             rc = nomem(sc, err);
