@@ -11,11 +11,12 @@
  * The text is written here, numbers through dcproj_numfmt_format() (always
  * with a '.' decimal point, as JSON requires; a non-finite number, which
  * callers refuse before writing, would be null).  The resolved scenario is
- * checked with cJSON and embedded as the loader wrote it.  Never a BOM.
+ * checked to be one JSON value (without allocating, so that only invalid
+ * text, never lack of memory, refuses it) and embedded as the loader wrote
+ * it.  Never a BOM.
  */
 #include "dcproj/dcproj.h"
 
-#include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
@@ -74,6 +75,109 @@ static void json_key(struct jw *w, const char *key)
     dcproj_rsink_write(&w->s, ": ", 2);
 }
 
+/* Nesting the JSON check accepts; the loader refuses more than
+ * DCPROJ_MAX_DEPTH, so a resolved scenario never comes near it. */
+#define JSON_CHECK_MAX_DEPTH 512
+
+static const char *json_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
+}
+
+/* Skip a JSON string at `p` (at its opening quote); NULL if malformed. */
+static const char *json_skip_string(const char *p)
+{
+    for (p++; *p != '"'; p++) {
+        if ((unsigned char)*p < 0x20)
+            return NULL;
+        if (*p == '\\') {
+            p++;
+            if (*p == 'u') {
+                for (int k = 1; k <= 4; k++)
+                    if (!((p[k] >= '0' && p[k] <= '9') || (p[k] >= 'a' && p[k] <= 'f') ||
+                          (p[k] >= 'A' && p[k] <= 'F')))
+                        return NULL;
+                p += 4;
+            } else if (*p == '\0' || strchr("\"\\/bfnrt", *p) == NULL) {
+                return NULL;
+            }
+        }
+    }
+    return p + 1;
+}
+
+/* Skip a JSON number at `p` (RFC 8259 grammar); NULL if malformed. */
+static const char *json_skip_number(const char *p)
+{
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return NULL;
+    if (*p == '.') {
+        p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return NULL;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return NULL;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return p;
+}
+
+/* Skip one JSON value at `p` (after white space) nested `depth` deep; NULL
+ * if malformed.  Allocates nothing. */
+static const char *json_skip_value(const char *p, int depth)
+{
+    p = json_ws(p);
+    if (*p == '"')
+        return json_skip_string(p);
+    if (*p == '{' || *p == '[') {
+        char close = *p == '{' ? '}' : ']';
+        if (depth >= JSON_CHECK_MAX_DEPTH)
+            return NULL;
+        p = json_ws(p + 1);
+        if (*p == close)
+            return p + 1;
+        for (;;) {
+            if (close == '}') {
+                if (*p != '"' || (p = json_skip_string(p)) == NULL)
+                    return NULL;
+                p = json_ws(p);
+                if (*p++ != ':')
+                    return NULL;
+            }
+            if ((p = json_skip_value(p, depth + 1)) == NULL)
+                return NULL;
+            p = json_ws(p);
+            if (*p == close)
+                return p + 1;
+            if (*p != ',')
+                return NULL;
+            p = json_ws(p + 1);
+        }
+    }
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t i = 0; i < 3; i++)
+        if (strncmp(p, words[i], strlen(words[i])) == 0)
+            return p + strlen(words[i]);
+    return json_skip_number(p);
+}
+
 /* The resolved scenario text, checked to be one JSON value; "null" when the
  * scenario has none.  Trailing white space is dropped. */
 static int json_scenario(struct jw *w, const struct dcproj_scenario *sc, struct dcproj_error *err)
@@ -84,10 +188,10 @@ static int json_scenario(struct jw *w, const struct dcproj_scenario *sc, struct 
     }
     const char *text = sc->resolved_json;
     size_t n = strlen(text);
-    cJSON *doc = cJSON_ParseWithOpts(text, NULL, 1);
-    if (doc == NULL) /* cJSON printed it: only memory can fail */
-        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
-    cJSON_Delete(doc);
+    const char *end = json_skip_value(text, 0);
+    if (end == NULL || *json_ws(end) != '\0')
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
+                                "the resolved scenario is not valid JSON");
     while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\r' ||
                      text[n - 1] == '\t'))
         n--;
