@@ -133,5 +133,23 @@ fi
 sh "$src/tests/tools/gen_scenario.sh" 100001 year 2026 >countries-100001.json || exit 99
 expect_data countries-100001 'countries'
 
+# A file over 64 MiB is refused with 65 (SPEC §9), as a file and on stdin,
+# without reading it into memory whole (the limit is checked first).
+head -c $((64 * 1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >huge.json
+for how in file stdin; do
+    if [ "$how" = file ]; then
+        "$dcproj" run huge.json >out.txt 2>err.txt
+    else
+        "$dcproj" run - <huge.json >out.txt 2>err.txt
+    fi
+    st=$?
+    if [ "$st" -ne 65 ] || [ -s out.txt ] || ! grep -q 'too large' err.txt; then
+        fail "huge file ($how): exit $st, stderr: $(head -2 err.txt)"
+    else
+        echo "extreme: ok: huge file ($how): $(head -1 err.txt)"
+    fi
+done
+rm -f huge.json
+
 [ "$fails" -eq 0 ] || { echo "extreme: $fails failure(s)"; exit 1; }
 echo "extreme: all passed"
