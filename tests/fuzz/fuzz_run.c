@@ -1,8 +1,9 @@
 /*
  * fuzz_run.c — libFuzzer harness for the whole `run` path on small inputs:
  * load the bytes as a scenario, project it (calibration and Monte Carlo
- * included, one thread), then write the result in every format and layout,
- * the solution table and the SVG chart to /dev/null.
+ * included, one thread), check that a successful run holds finite numbers
+ * only (SPEC §3.6), then write the result in every format and layout, the
+ * solution table and the SVG chart to /dev/null.
  *
  * Work per input is capped so that legitimately huge scenarios do not time
  * the fuzzer out: at most FUZZ_MAX_DRAWS draws (larger draw counts are
@@ -11,6 +12,7 @@
  * more than FUZZ_MAX_UNKNOWNS unknowns or FUZZ_MAX_EVENTS events, are
  * skipped after loading.
  */
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -132,6 +134,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         }
     } else {
+        /* SPEC §3.6: a successful run holds finite numbers only */
+        size_t n = res->n_rows * res->n_periods * res->n_cols;
+        for (size_t i = 0; i < n; i++) {
+            if (!isfinite(res->values[i])) {
+                fprintf(stderr, "fuzz: non-finite value at cell %zu of a successful run\n", i);
+                abort();
+            }
+        }
         write_all(res, sink);
         dcproj_result_free(res);
     }
