@@ -32,8 +32,11 @@ int cmd_run(struct cli_opts *o)
         return rc;
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
+    cli_add_scenario_ids(&ids, &n_ids, sc);
     struct run_ctx ctx = {res, &o->fmt};
-    rc = cli_write(o->output, ids, n_ids, write_table, &ctx);
+    rc = cli_check_output(o->solution, ids, n_ids);
+    if (rc == 0)
+        rc = cli_write(o->output, ids, n_ids, write_table, &ctx);
     if (rc == 0 && o->solution != NULL) {
         struct dcproj_format sfmt = o->fmt;
         sfmt.format = DCPROJ_FMT_CSV;

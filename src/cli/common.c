@@ -40,6 +40,8 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     int rc = cli_load(o, path, &sc);
     if (rc != 0)
         return rc;
+    if (o->draws_cap > 0 && sc->draws > o->draws_cap)
+        sc->draws = o->draws_cap;
     struct dcproj_run_options ro;
     dcproj_run_options_init(&ro);
     ro.threads = o->threads;
@@ -115,6 +117,29 @@ struct dcproj_file_id *cli_input_ids(const struct cli_opts *o, size_t *n)
             add_id(&ids, n, o->patches[i].text);
     add_id(&ids, n, o->expect);
     return ids;
+}
+
+void cli_add_scenario_ids(struct dcproj_file_id **ids, size_t *n, const struct dcproj_scenario *sc)
+{
+    if (sc == NULL || sc->n_files == 0)
+        return;
+    struct dcproj_file_id *p = realloc(*ids, (*n + sc->n_files) * sizeof *p);
+    if (p == NULL)
+        return;
+    memcpy(p + *n, sc->files, sc->n_files * sizeof *p);
+    *ids = p;
+    *n += sc->n_files;
+}
+
+int cli_check_output(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs)
+{
+    struct dcproj_file_id id;
+    if (path == NULL || strcmp(path, "-") == 0 || dcproj_file_id_of(path, &id) != 0)
+        return 0;
+    for (size_t i = 0; i < n_inputs; i++)
+        if (inputs[i].dev == id.dev && inputs[i].ino == id.ino)
+            return cli_fail(DCPROJ_ERR_USAGE, "output %s is also an input", path);
+    return 0;
 }
 
 int cli_read_file(const char *path, char **data, size_t *len)

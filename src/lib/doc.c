@@ -25,6 +25,9 @@ struct doc {
     struct doc_origin **origins;/* owned */
     size_t n_origins, cap_origins;
     struct doc *parent;         /* frozen parent, owned; or NULL */
+    /* the files read for it: the file named, then its `extends` chain */
+    struct json_file_id files[DCPROJ_MAX_EXTENDS + 1];
+    size_t n_files;
 };
 
 /* One file of the `extends` chain being resolved (top file first). */
@@ -36,6 +39,9 @@ struct chain_link {
 struct chain {
     struct chain_link links[DCPROJ_MAX_EXTENDS + 1];
     size_t n;
+    /* every file read, kept when the chain unwinds */
+    struct json_file_id read[DCPROJ_MAX_EXTENDS + 1];
+    size_t n_read;
 };
 
 /* Where a document comes from: a path ("-" = stdin) or a buffer. */
@@ -359,6 +365,8 @@ static int resolve(const struct source *src, struct chain *ch, int top, int keep
     ch->links[ch->n].name = src->name;
     ch->links[ch->n].id = id;
     ch->n++;
+    if (id.valid && ch->n_read < sizeof ch->read / sizeof ch->read[0])
+        ch->read[ch->n_read++] = id;
 
     struct doc *d = NULL, *p = NULL;
     char *ppath = NULL;
@@ -663,6 +671,7 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
     }
     struct chain ch;
     ch.n = 0;
+    ch.n_read = 0;
     struct doc *r = NULL, *p = NULL, *f = NULL;
     int rc = resolve(&src, &ch, 1, opt->n_patches > 0, &r, &p, err);
     if (rc != DCPROJ_OK)
@@ -698,6 +707,14 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
         doc_free(f);
         return rc;
     }
+    memcpy(f->files, ch.read, ch.n_read * sizeof ch.read[0]);
+    f->n_files = ch.n_read;
     *out = f;
     return DCPROJ_OK;
+}
+
+size_t doc_files(const struct doc *d, const struct json_file_id **files)
+{
+    *files = d->files;
+    return d->n_files;
 }

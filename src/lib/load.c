@@ -45,7 +45,8 @@
  * - JSON null where a value is expected is a type error; `sources` fields
  *   (`url`, `date`, `note`) are free strings; event dates after the horizon
  *   are accepted (they do not show); `until` and target years are <= 9999.
- * - Unknown-key messages carry the path of the object holding the key.
+ * - Unknown-key messages carry the path of the unknown key itself
+ *   (`countries.IE.basline`), which also names the object holding it.
  */
 #include "dcproj/scenario.h"
 
@@ -61,6 +62,7 @@
 #include <cjson/cJSON.h>
 
 #include "doc_int.h"
+#include "json_int.h"
 #include "alloc_int.h"
 
 /* ------------------------------------------------------------------------ */
@@ -545,11 +547,13 @@ static int check_keys(struct ctx *c, const struct frame *f, const char *const *a
         if (ok)
             continue;
         bad++;
+        /* the path names the unknown key itself: countries.IE.basline */
+        struct frame kf = {f, ch, ch->string, -1, f->from_defaults};
         struct nearest nb = {ch->string, NULL, 0};
         for (size_t i = 0; allowed[i] != NULL; i++)
             nearest_consider(&nb, allowed[i]);
         if (nb.best != NULL) {
-            report(c, f, "unknown key \"%s\"%s; did you mean \"%s\"?", ch->string,
+            report(c, &kf, "unknown key \"%s\"%s; did you mean \"%s\"?", ch->string,
                    what ? what : "", nb.best);
         } else {
             char list[300] = "";
@@ -557,7 +561,7 @@ static int check_keys(struct ctx *c, const struct frame *f, const char *const *a
                 size_t len = strlen(list);
                 snprintf(list + len, sizeof list - len, "%s\"%s\"", i ? ", " : "", allowed[i]);
             }
-            report(c, f, "unknown key \"%s\"%s (allowed: %s)", ch->string, what ? what : "",
+            report(c, &kf, "unknown key \"%s\"%s (allowed: %s)", ch->string, what ? what : "",
                    list);
         }
     }
@@ -2540,6 +2544,19 @@ static int load(const char *path, const char *data, size_t len, const char *name
         return st;
     struct dcproj_scenario *sc = NULL;
     st = convert_doc(d, err, &sc);
+    if (st == DCPROJ_OK) {
+        const struct json_file_id *ids;
+        size_t n = doc_files(d, &ids);
+        sc->files = dcproj_calloc(n ? n : 1, sizeof *sc->files);
+        if (sc->files == NULL) {
+            dcproj_scenario_free(sc);
+            doc_free(d);
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++)
+            sc->files[i] = (struct dcproj_file_id){ids[i].dev, ids[i].ino};
+        sc->n_files = n;
+    }
     doc_free(d);
     if (st == DCPROJ_OK)
         *out = sc;
@@ -2600,6 +2617,7 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
     dcproj_free(sc->quantiles);
     dcproj_scenario_free(sc->parent);
     cJSON_free(sc->resolved_json);
+    dcproj_free(sc->files);
     dcproj_free(sc->file);
     dcproj_free(sc->name);
     dcproj_free(sc->title);
