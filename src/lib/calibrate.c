@@ -475,13 +475,19 @@ static int solve_hybrids_retry(struct calib_fn *cf, int *iterations, const char 
     dcproj_error_init(&second);
     c->err = &first;
     int rc = solve_hybrids(cf, iterations, stop);
-    if (rc == DCPROJ_ERR_NOMEM || (rc == DCPROJ_OK && solved_inside(c, cf->tr))) {
+    int inside = rc == DCPROJ_OK && solved_inside(c, cf->tr);
+    /* running out of memory anywhere in the first run (or while checking
+     * it) is final: a retry must not hide it */
+    if (rc == DCPROJ_ERR_NOMEM || first.code == DCPROJ_ERR_NOMEM || c->status == DCPROJ_ERR_NOMEM ||
+        inside) {
         c->err = err;
         dcproj_error_merge(err, &first);
+        if (first.code == DCPROJ_ERR_NOMEM || c->status == DCPROJ_ERR_NOMEM)
+            return DCPROJ_ERR_NOMEM;
         return rc == DCPROJ_OK ? c->status : rc;
     }
     size_t nv = c->sc->n_variables;
-    double *kept = malloc(nv * sizeof *kept);
+    double *kept = dcproj_malloc(nv * sizeof *kept);
     if (kept == NULL) {
         c->err = err;
         dcproj_error_merge(err, &first);
@@ -497,15 +503,22 @@ static int solve_hybrids_retry(struct calib_fn *cf, int *iterations, const char 
     const char *stop2 = NULL;
     int rc2 = solve_hybrids(cf, &it2, &stop2);
     c->unclamped = 0;
-    if (rc2 == DCPROJ_OK && solved_inside(c, cf->tr)) {
+    int inside2 = rc2 == DCPROJ_OK && solved_inside(c, cf->tr);
+    if (rc2 == DCPROJ_ERR_NOMEM || second.code == DCPROJ_ERR_NOMEM || c->status == DCPROJ_ERR_NOMEM) {
+        c->err = err;
+        dcproj_error_merge(err, &second);
+        dcproj_free(kept);
+        return c->status = DCPROJ_ERR_NOMEM;
+    }
+    if (inside2) {
         *iterations = it2;
         *stop = stop2;
         c->err = err;
-        free(kept);
+        dcproj_free(kept);
         return DCPROJ_OK;
     }
     memcpy(c->vars, kept, nv * sizeof *kept);
-    free(kept);
+    dcproj_free(kept);
     c->status = kept_status;
     c->diverged = kept_diverged;
     c->err = err;

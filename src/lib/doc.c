@@ -663,7 +663,7 @@ static int probe_patch_files(const struct dcproj_load_options *opt, int rc,
             dcproj_error_merge(err, &probe);
             rc = DCPROJ_ERR_NOINPUT;
         }
-        free(buf);
+        dcproj_free(buf);
     }
     return rc;
 }

@@ -448,9 +448,10 @@ class Model:
         if mb != 0 and int(tg["year"]) != by:
             # a value target in year B spans no year: no CAGR (as for a 0 base)
             ex = 1.0 / (int(tg["year"]) - by)
-            # C's pow(0, negative) is +inf: a ratio target whose year value is
-            # 0 and whose base_year is later (SPEC is silent; dcproj prints inf)
-            cagr = math.inf if (my == 0 and ex < 0) else (my / mb) ** ex - 1.0
+            # a ratio target whose year value is 0 and whose base_year is
+            # later has an infinite CAGR: SPEC is silent, and since output
+            # never holds inf, dcproj leaves the cell empty (as for a 0 base)
+            cagr = None if (my == 0 and ex < 0) else (my / mb) ** ex - 1.0
         return model, res, cagr
 
     def residuals(self, x):
