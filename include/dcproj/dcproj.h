@@ -8,6 +8,7 @@
 #include "dcproj/report.h"
 #include "dcproj/output.h"
 #include "dcproj/check.h"
+#include "dcproj/chart.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -113,6 +113,21 @@ static const struct cli_command commands[] = {
      "      --vary countries.DE.baseline=100:160:30 --scope EU\n"
      "  parallel dcproj sweep s.json --vary horizon=2030:2040:1 --shard {}/4 -o part{}.csv ::: 1 2 3 4\n",
      OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SWEEP, 1, 1, cmd_sweep},
+    {"chart", "draw capacity over time per country as an SVG chart",
+     "Usage: dcproj chart SCENARIO -o FILE.svg [options]\n"
+     "Project SCENARIO (a JSON file, or - for stdin) and draw a standalone SVG chart:\n"
+     "a line per country for the largest countries at the horizon, the rest summed\n"
+     "as a dashed \"other\" line, TOTAL, the P5-P95 band of TOTAL when there are\n"
+     "Monte Carlo draws, a legend and a marker per event.\n\n"
+     "Options:\n"
+     "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
+     "      --top N           countries drawn as their own line (1-1000, default 8)\n"
+     COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj chart scenarios/microsoft-europe-2025.json -o europe.svg\n"
+     "  dcproj chart s.json --step quarter --top 5 -o s.svg\n"
+     "  dcproj chart s.json --draws 10000 --seed 7 -o s-band.svg\n",
+     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_CHART, 1, 1, cmd_chart},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

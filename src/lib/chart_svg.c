@@ -1,0 +1,939 @@
+/*
+ * chart_svg.c — a projection as a standalone SVG 1.1 line chart (SPEC §7
+ * `chart`, §8).  See dcproj/chart.h for what is drawn and where.
+ *
+ * The writer knows nothing about fonts: text widths are estimated from the
+ * number of characters (generously, so labels do not collide), and every
+ * coordinate is rounded to 1/100 px and printed by dcproj_format_number(),
+ * so the output is the same bytes on every run and under every locale.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dcproj/chart.h"
+#include "dcproj/report.h"
+
+/* Okabe-Ito-like safety is not enough for nine lines: Paul Tol's "muted"
+ * qualitative scheme is distinguishable for the common colour-vision
+ * deficiencies.  Past nine lines the colours repeat with a dash pattern. */
+static const char *const PALETTE[] = {"#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
+                                      "#DDCC77", "#CC6677", "#882255", "#AA4499"};
+#define N_PALETTE (sizeof PALETTE / sizeof PALETTE[0])
+static const char *const CYCLE_DASH[] = {NULL, "9 3 2 3", "2 3"};
+#define N_CYCLE_DASH (sizeof CYCLE_DASH / sizeof CYCLE_DASH[0])
+
+#define OTHER_COLOR "#777777"
+#define OTHER_DASH "7 4"
+#define TOTAL_COLOR "#000000"
+#define BAND_OPACITY "0.16"
+#define FONT_FAMILY "Helvetica, Arial, sans-serif"
+
+#define PLOT_W ((double)DCPROJ_CHART_PLOT_WIDTH)
+#define PLOT_H ((double)DCPROJ_CHART_PLOT_HEIGHT)
+#define PLOT_TOP ((double)DCPROJ_CHART_PLOT_TOP)
+#define CHAR_W 7.0          /* estimated width of a 12 px character */
+#define LEGEND_ROW 20.0
+#define LEGEND_NAME_CHARS 24 /* longer names are cut with an ellipsis */
+#define TITLE_CHAR_W 10.5    /* estimated width of an 18 px bold character */
+#define N_NUMBUF 8
+
+enum series_kind { SERIES_COUNTRY = 0, SERIES_OTHER, SERIES_TOTAL };
+
+/* One drawn line. */
+struct series {
+    enum series_kind kind;
+    const char *code;
+    const char *name;
+    const char *color;
+    const char *dash;   /* NULL: solid */
+    size_t country;     /* scenario country index (SERIES_COUNTRY) */
+    size_t n_other;     /* countries summed (SERIES_OTHER) */
+    double *values;     /* n_periods values, owned by the chart */
+};
+
+/* Everything one chart needs; lives on the heap for the number buffers. */
+struct chart {
+    const struct dcproj_result *res;
+    FILE *out;
+    size_t n_periods;
+    double *x;              /* data x of each period, in years */
+    struct series *series;  /* countries by rank, then other, then TOTAL */
+    size_t n_series;
+    double *p5, *p95;       /* TOTAL band, or NULL */
+    double origin;          /* B: x of the end of the baseline year */
+    double x_min, x_max, y_min, y_max, y_step;
+    int y_decimals;
+    double left;            /* left edge of the plot area */
+    char numbuf[N_NUMBUF][DCPROJ_NUMBER_LEN];
+    int next_buf;
+};
+
+/* The next of N_NUMBUF rotating number buffers, so one fprintf() may hold up
+ * to N_NUMBUF formatted numbers. */
+static char *next_buf(struct chart *c)
+{
+    char *b = c->numbuf[c->next_buf];
+    c->next_buf = (c->next_buf + 1) % N_NUMBUF;
+    return b;
+}
+
+/* A coordinate rounded to 1/100 px, in its shortest form ("72", "123.45"). */
+static const char *num(struct chart *c, double v)
+{
+    char *b = next_buf(c);
+    double r = round(v * 100.0) / 100.0;
+    if (r == 0.0)
+        r = 0.0; /* no "-0" */
+    dcproj_format_number(r, -1, 0, b);
+    return b;
+}
+
+/* Insert a thin space (U+2009) between groups of three digits of the integer
+ * part of a formatted number with at least four integer digits ("12345.5"
+ * becomes "12 345.5"); exponent forms are left alone.  `s` must have room
+ * for DCPROJ_NUMBER_LEN bytes. */
+static void group_thousands(char *s)
+{
+    if (strchr(s, 'e') != NULL || strchr(s, 'n') != NULL || strchr(s, 'i') != NULL)
+        return;
+    const char *digits = s[0] == '-' ? s + 1 : s;
+    size_t n_int = strspn(digits, "0123456789");
+    if (n_int < 4)
+        return;
+    char tmp[DCPROJ_NUMBER_LEN * 2];
+    size_t lead = (size_t)(digits - s), o = 0;
+    memcpy(tmp, s, lead);
+    o = lead;
+    for (size_t i = 0; i < n_int; i++) {
+        if (i > 0 && (n_int - i) % 3 == 0) {
+            memcpy(tmp + o, "\xE2\x80\x89", 3);
+            o += 3;
+        }
+        tmp[o++] = digits[i];
+    }
+    size_t rest = strlen(digits + n_int);
+    memcpy(tmp + o, digits + n_int, rest + 1);
+    if (o + rest < DCPROJ_NUMBER_LEN)
+        memcpy(s, tmp, o + rest + 1);
+}
+
+/* A tick label: `v` with exactly `decimals` decimals, thousands grouped. */
+static const char *tick_label(struct chart *c, double v, int decimals)
+{
+    char *b = next_buf(c);
+    dcproj_format_number(v, decimals, 0, b);
+    group_thousands(b);
+    return b;
+}
+
+/* A value for people to read: four significant digits below 1000, whole
+ * numbers from 1000 on, trailing zeros dropped, thousands grouped. */
+static const char *value_label(struct chart *c, double v)
+{
+    char *b = next_buf(c);
+    if (!isfinite(v)) {
+        dcproj_format_number(v, -1, 0, b);
+        return b;
+    }
+    double a = fabs(v);
+    int decimals = a > 0.0 ? 3 - (int)floor(log10(a)) : 0;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 12)
+        decimals = 12;
+    double m = pow(10.0, decimals);
+    double r = round(v * m) / m;
+    if (!isfinite(r))
+        r = v;
+    if (r == 0.0)
+        r = 0.0;
+    dcproj_format_number(r, -1, 0, b);
+    group_thousands(b);
+    return b;
+}
+
+/* Length in bytes of the valid UTF-8 sequence at `s`, or 0 if it is not a
+ * valid, shortest-form sequence of a non-surrogate code point. */
+static size_t utf8_seq(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+        return 0;
+    return n;
+}
+
+/* Number of characters (code points; an invalid byte counts as one). */
+static size_t text_chars(const char *s)
+{
+    size_t n = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p != '\0') {
+        size_t k = utf8_seq(p);
+        p += k == 0 ? 1 : k;
+        n++;
+    }
+    return n;
+}
+
+/* Write `s` as XML character data or attribute text: &<>"' escaped, C0
+ * controls other than tab and line breaks and invalid UTF-8 replaced by
+ * U+FFFD (XML 1.0 cannot hold them).  At most `max_chars` characters are
+ * written; a longer text is cut and ends with an ellipsis.  0 = no limit. */
+static void put_text(FILE *out, const char *s, size_t max_chars)
+{
+    size_t total = text_chars(s);
+    size_t limit = (max_chars > 0 && total > max_chars) ? max_chars - 1 : total;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < limit && *p != '\0'; i++) {
+        size_t k = utf8_seq(p);
+        if (k == 0) {
+            fputs("\xEF\xBF\xBD", out);
+            p++;
+            continue;
+        }
+        switch (*p) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&apos;", out); break;
+        default:
+            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+                fputs("\xEF\xBF\xBD", out);
+            else
+                fwrite(p, 1, k, out);
+        }
+        p += k;
+    }
+    if (limit < total)
+        fputs("\xE2\x80\xA6", out);
+}
+
+/* The deterministic value of a parameter (its mean, SPEC §2.1) with variable
+ * references resolved from the solution (else from fixed variables); NaN if
+ * a referenced variable has no value. */
+static double value_of(const struct dcproj_value *v, const struct dcproj_result *res)
+{
+    if (v->var < 0)
+        return v->number;
+    size_t i = (size_t)v->var;
+    double x;
+    if (i < res->solution.n_variables && res->solution.variables != NULL)
+        x = res->solution.variables[i];
+    else if (res->scenario != NULL && i < res->scenario->n_variables &&
+             res->scenario->variables[i].fixed)
+        x = res->scenario->variables[i].value;
+    else
+        return NAN;
+    return v->times * x + v->plus;
+}
+
+/* The mean of a parameter: its value, or the mean of its distribution
+ * (PERT with lambda 4); NaN if a field cannot be resolved. */
+static double param_mean(const struct dcproj_param *p, const struct dcproj_result *res)
+{
+    switch (p->dist) {
+    case DCPROJ_DIST_NONE:
+        return value_of(&p->v, res);
+    case DCPROJ_DIST_NORMAL:
+    case DCPROJ_DIST_LOGNORMAL:
+        return value_of(&p->f[0], res);
+    case DCPROJ_DIST_UNIFORM:
+        return (value_of(&p->f[0], res) + value_of(&p->f[1], res)) / 2.0;
+    case DCPROJ_DIST_TRIANGULAR:
+        return (value_of(&p->f[0], res) + value_of(&p->f[1], res) + value_of(&p->f[2], res)) /
+               3.0;
+    case DCPROJ_DIST_PERT:
+        return (value_of(&p->f[0], res) + 4.0 * value_of(&p->f[1], res) +
+                value_of(&p->f[2], res)) /
+               6.0;
+    }
+    return NAN;
+}
+
+/* The smallest 1-2-5 step (times a power of ten) that is at least `raw`. */
+static double nice_step(double raw)
+{
+    double mag = pow(10.0, floor(log10(raw)));
+    double norm = raw / mag;
+    if (norm <= 1.0 + 1e-9)
+        return mag;
+    if (norm <= 2.0 + 1e-9)
+        return 2.0 * mag;
+    if (norm <= 5.0 + 1e-9)
+        return 5.0 * mag;
+    return 10.0 * mag;
+}
+
+/* Capacity axis: from min(0, lowest) to the first multiple of the step at
+ * or above the highest value; the step is the smallest 1-2-5 step that
+ * needs at most 8 steps for the range (4 to 8 grid lines). */
+static void y_axis(struct chart *c, double lo, double hi)
+{
+    if (lo > 0.0)
+        lo = 0.0;
+    if (hi < 0.0)
+        hi = 0.0;
+    if (hi - lo <= 0.0 || !isfinite(hi - lo))
+        hi = lo + 1.0;
+    double step = nice_step((hi - lo) / 8.0);
+    if (!(step > 0.0) || !isfinite(step))
+        step = hi - lo; /* a range so small that a tenth of it underflows */
+    c->y_step = step;
+    c->y_min = floor(lo / step + 1e-9) * step;
+    c->y_max = ceil(hi / step - 1e-9) * step;
+    if (c->y_max <= c->y_min)
+        c->y_max = c->y_min + step;
+    int d = -(int)floor(log10(step) + 1e-9);
+    c->y_decimals = d < 0 ? 0 : (d > 17 ? 17 : d);
+}
+
+static double px_x(const struct chart *c, double x)
+{
+    return c->left + PLOT_W * (x - c->x_min) / (c->x_max - c->x_min);
+}
+
+static double px_y(const struct chart *c, double y)
+{
+    return PLOT_TOP + PLOT_H * (1.0 - (y - c->y_min) / (c->y_max - c->y_min));
+}
+
+/* Year step for the time axis: the smallest of 1, 2, 5, 10, 20, 25, 50, 100
+ * that keeps year labels at least 44 px apart. */
+static int year_step(double span)
+{
+    static const int steps[] = {1, 2, 5, 10, 20, 25, 50, 100};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (span / steps[i] * 44.0 <= PLOT_W)
+            return steps[i];
+    return 100;
+}
+
+struct rank {
+    size_t row;
+    double horizon;
+};
+
+/* Largest horizon capacity first; equal values keep file (row) order. */
+static int rank_cmp(const void *a, const void *b)
+{
+    const struct rank *x = a, *y = b;
+    if (x->horizon > y->horizon)
+        return -1;
+    if (x->horizon < y->horizon)
+        return 1;
+    return x->row < y->row ? -1 : (x->row > y->row);
+}
+
+static void chart_free(struct chart *c)
+{
+    if (c == NULL)
+        return;
+    for (size_t i = 0; i < c->n_series; i++)
+        free(c->series[i].values);
+    free(c->series);
+    free(c->x);
+    free(c->p5);
+    free(c->p95);
+    free(c);
+}
+
+/* Copy column `col` of row `row` over all periods into a new array. */
+static double *row_values(const struct dcproj_result *res, size_t row, size_t col)
+{
+    double *v = malloc(res->n_periods * sizeof *v);
+    if (v == NULL)
+        return NULL;
+    for (size_t p = 0; p < res->n_periods; p++)
+        v[p] = dcproj_result_at(res, row, p, col);
+    return v;
+}
+
+/* Pick and compute the series of the chart.  Returns a status. */
+static int build_series(struct chart *c, int top, long cap_col, struct dcproj_error *err)
+{
+    const struct dcproj_result *res = c->res;
+    size_t n_countries = 0, total_row = SIZE_MAX;
+    for (size_t r = 0; r < res->n_rows; r++) {
+        if (res->rows[r].kind == DCPROJ_ROW_COUNTRY)
+            n_countries++;
+        else if (res->rows[r].kind == DCPROJ_ROW_TOTAL && total_row == SIZE_MAX)
+            total_row = r;
+    }
+    struct rank *ranks = malloc((n_countries + 1) * sizeof *ranks);
+    c->series = calloc(n_countries + 2, sizeof *c->series);
+    if (ranks == NULL || c->series == NULL) {
+        free(ranks);
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    }
+    size_t k = 0, last = c->n_periods - 1;
+    for (size_t r = 0; r < res->n_rows; r++)
+        if (res->rows[r].kind == DCPROJ_ROW_COUNTRY)
+            ranks[k++] = (struct rank){r, dcproj_result_at(res, r, last, (size_t)cap_col)};
+    qsort(ranks, n_countries, sizeof *ranks, rank_cmp);
+    size_t n_drawn = n_countries < (size_t)top ? n_countries : (size_t)top;
+    if (n_countries - n_drawn == 1)
+        n_drawn = n_countries;
+    for (size_t i = 0; i < n_drawn; i++) {
+        const struct dcproj_row *row = &res->rows[ranks[i].row];
+        struct series *s = &c->series[c->n_series];
+        s->kind = SERIES_COUNTRY;
+        s->code = row->code;
+        s->name = row->name != NULL ? row->name : "";
+        s->color = PALETTE[i % N_PALETTE];
+        s->dash = CYCLE_DASH[(i / N_PALETTE) % N_CYCLE_DASH];
+        s->country = row->index;
+        s->values = row_values(res, ranks[i].row, (size_t)cap_col);
+        if (s->values == NULL)
+            goto nomem;
+        c->n_series++;
+    }
+    if (n_drawn < n_countries) {
+        struct series *s = &c->series[c->n_series];
+        s->kind = SERIES_OTHER;
+        s->code = "other";
+        s->color = OTHER_COLOR;
+        s->dash = OTHER_DASH;
+        s->values = calloc(c->n_periods, sizeof *s->values);
+        if (s->values == NULL)
+            goto nomem;
+        c->n_series++;
+        for (size_t i = n_drawn; i < n_countries; i++)
+            for (size_t p = 0; p < c->n_periods; p++)
+                s->values[p] += dcproj_result_at(res, ranks[i].row, p, (size_t)cap_col);
+        s->n_other = n_countries - n_drawn;
+    }
+    if (total_row != SIZE_MAX) {
+        struct series *s = &c->series[c->n_series];
+        s->kind = SERIES_TOTAL;
+        s->code = "TOTAL";
+        s->name = "";
+        s->color = TOTAL_COLOR;
+        s->values = row_values(res, total_row, (size_t)cap_col);
+        if (s->values == NULL)
+            goto nomem;
+        c->n_series++;
+        long p5 = dcproj_result_find_col(res, "p5"), p95 = dcproj_result_find_col(res, "p95");
+        if (p5 >= 0 && p95 >= 0) {
+            c->p5 = row_values(res, total_row, (size_t)p5);
+            c->p95 = row_values(res, total_row, (size_t)p95);
+            if (c->p5 == NULL || c->p95 == NULL)
+                goto nomem;
+        }
+    }
+    free(ranks);
+    return DCPROJ_OK;
+nomem:
+    free(ranks);
+    return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+}
+
+/* A legend row's text columns. */
+struct legend_row {
+    const struct series *s; /* NULL for the band and event rows */
+    const char *code;
+    const char *name;       /* written escaped, cut to LEGEND_NAME_CHARS */
+    char value[2 * DCPROJ_NUMBER_LEN + 8];
+    int is_band;
+};
+
+/* Stroke attributes of a series' line (also its legend swatch). */
+static void put_stroke(struct chart *c, const struct series *s)
+{
+    double w = s->kind == SERIES_TOTAL ? 3.5 : 2.0;
+    fprintf(c->out, " stroke=\"%s\" stroke-width=\"%s\"", s->color, num(c, w));
+    if (s->dash != NULL)
+        fprintf(c->out, " stroke-dasharray=\"%s\"", s->dash);
+}
+
+/* The series drawn for scenario country `country`, or NULL (summed into
+ * "other"). */
+static const struct series *series_of_country(const struct chart *c, size_t country)
+{
+    for (size_t i = 0; i < c->n_series; i++)
+        if (c->series[i].kind == SERIES_COUNTRY && c->series[i].country == country)
+            return &c->series[i];
+    return NULL;
+}
+
+/* "ES +150 MW (2026-07)" for event `e`, or without the size when it depends
+ * on a variable that has no value; ", probability 0.5" when not certain. */
+static void put_event_text(struct chart *c, const struct dcproj_event *e, const char *unit)
+{
+    const struct dcproj_scenario *sc = c->res->scenario;
+    put_text(c->out, e->country < sc->n_countries ? sc->countries[e->country].code : "?", 0);
+    double add = param_mean(&e->add, c->res);
+    if (isfinite(add)) {
+        const char *v = value_label(c, add);
+        fprintf(c->out, " %s%s ", v[0] == '-' ? "" : "+", v);
+        put_text(c->out, unit, 0);
+    }
+    fputs(" (", c->out);
+    put_text(c->out, e->date, 0);
+    double prob = param_mean(&e->probability, c->res);
+    if (isfinite(prob) && prob != 1.0)
+        fprintf(c->out, ", probability %s", value_label(c, prob));
+    fputc(')', c->out);
+}
+
+/* An upward triangle with its base on the time axis at pixel x `px`. */
+static void put_event_marker(struct chart *c, double px, double base_y, const char *fill)
+{
+    fprintf(c->out, "<path d=\"M%s %sL%s %sL%s %sZ\" fill=\"%s\" stroke=\"#000000\" "
+                    "stroke-width=\"0.75\"",
+            num(c, px - 5.0), num(c, base_y), num(c, px), num(c, base_y - 9.0),
+            num(c, px + 5.0), num(c, base_y), fill);
+}
+
+#define MAX_LISTED_EVENTS 12
+
+/* Lay out and write the whole document: margins from the label widths,
+ * legend rows, then title, axes, band, lines, event markers and legend, in
+ * that order (later elements are drawn on top). */
+static int write_svg(struct chart *c, struct dcproj_error *err)
+{
+    const struct dcproj_result *res = c->res;
+    const struct dcproj_scenario *sc = res->scenario;
+    FILE *out = c->out;
+    const char *title = "dcproj";
+    if (sc != NULL)
+        title = sc->title != NULL && sc->title[0] != '\0' ? sc->title
+                : (sc->name != NULL ? sc->name : "");
+    const char *unit = sc != NULL && sc->unit != NULL ? sc->unit : "MW";
+    const struct dcproj_period *first = &res->periods[0];
+    const struct dcproj_period *last = &res->periods[c->n_periods - 1];
+    const struct series *total = NULL;
+    for (size_t i = 0; i < c->n_series; i++)
+        if (c->series[i].kind == SERIES_TOTAL)
+            total = &c->series[i];
+    size_t n_events = sc != NULL ? sc->n_events : 0;
+
+    /* Capacity axis labels decide the left margin. */
+    size_t n_yticks = (size_t)llround((c->y_max - c->y_min) / c->y_step);
+    size_t label_chars = 1;
+    for (size_t i = 0; i <= n_yticks; i++) {
+        size_t n = text_chars(tick_label(c, c->y_min + (double)i * c->y_step, c->y_decimals));
+        if (n > label_chars)
+            label_chars = n;
+    }
+    c->left = 40.0 + CHAR_W * (double)label_chars + 10.0;
+    double bottom = PLOT_TOP + PLOT_H;
+
+    /* Legend rows: TOTAL, countries by rank, other, band, events. */
+    size_t n_event_rows = n_events == 0 ? 0 : 1 + (n_events <= MAX_LISTED_EVENTS ? n_events : 0);
+    struct legend_row *rows = calloc(c->n_series + 1, sizeof *rows);
+    if (rows == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    size_t nr = 0;
+    char other_name[64];
+    for (size_t pass = 0; pass < 3; pass++) {
+        for (size_t i = 0; i < c->n_series; i++) {
+            const struct series *s = &c->series[i];
+            if ((pass == 0) != (s->kind == SERIES_TOTAL) || (pass == 2) != (s->kind == SERIES_OTHER))
+                continue;
+            struct legend_row *r = &rows[nr++];
+            r->s = s;
+            r->code = s->code;
+            if (s->kind == SERIES_OTHER) {
+                snprintf(other_name, sizeof other_name, "(%s countries)",
+                         value_label(c, (double)s->n_other));
+                r->name = other_name;
+            } else {
+                r->name = s->name;
+            }
+            snprintf(r->value, sizeof r->value, "%s", value_label(c, s->values[c->n_periods - 1]));
+        }
+    }
+    if (c->p5 != NULL) {
+        struct legend_row *r = &rows[nr++];
+        r->is_band = 1;
+        r->code = "P5\xE2\x80\x93P95";
+        r->name = "TOTAL";
+        snprintf(r->value, sizeof r->value, "%s\xE2\x80\x93%s", value_label(c, c->p5[c->n_periods - 1]),
+                 value_label(c, c->p95[c->n_periods - 1]));
+    }
+    size_t code_chars = 5, name_chars = 0, value_chars = 0;
+    for (size_t i = 0; i < nr; i++) {
+        size_t n = text_chars(rows[i].code);
+        code_chars = n > code_chars ? n : code_chars;
+        n = text_chars(rows[i].name);
+        n = n > LEGEND_NAME_CHARS ? LEGEND_NAME_CHARS : n;
+        name_chars = n > name_chars ? n : name_chars;
+        n = text_chars(rows[i].value);
+        value_chars = n > value_chars ? n : value_chars;
+    }
+    char header[DCPROJ_NUMBER_LEN + 64];
+    snprintf(header, sizeof header, "At %s", last->label);
+    size_t header_chars = text_chars(header) + 2 + text_chars(unit);
+    if (header_chars > value_chars)
+        value_chars = header_chars;
+    double code_w = CHAR_W * 1.1 * (double)code_chars + 8.0;
+    double name_w = CHAR_W * (double)name_chars;
+    double legend_w = 30.0 + code_w + name_w + 16.0 + CHAR_W * (double)value_chars;
+    /* Event rows span the whole legend width. */
+    if (n_events > 0 && n_events <= MAX_LISTED_EVENTS) {
+        for (size_t i = 0; i < n_events; i++) {
+            const struct dcproj_event *e = &sc->events[i];
+            size_t n = text_chars(e->date) + text_chars(unit) + 8 +
+                       text_chars(e->country < sc->n_countries ? sc->countries[e->country].code : "?") +
+                       text_chars(value_label(c, param_mean(&e->add, res)));
+            if (param_mean(&e->probability, res) != 1.0)
+                n += 20;
+            if (c->origin + e->start_months / 12.0 > c->x_max + 1e-9)
+                n += 20;
+            double w = 30.0 + CHAR_W * (double)n;
+            if (w > legend_w)
+                legend_w = w;
+        }
+    }
+    double lx = c->left + PLOT_W + 32.0;
+    double width = ceil(lx + legend_w + 20.0);
+    double legend_bottom = PLOT_TOP + 24.0 + LEGEND_ROW * (double)nr +
+                           (n_events > 0 ? 12.0 + LEGEND_ROW * (double)n_event_rows : 0.0);
+    double height = bottom + 64.0;
+    if (legend_bottom + 16.0 > height)
+        height = ceil(legend_bottom + 16.0);
+
+    /* Header, accessible title and description. */
+    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
+                 "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%s\" "
+                 "height=\"%s\" viewBox=\"0 0 %s %s\" role=\"img\" "
+                 "aria-labelledby=\"chart-title chart-desc\" font-family=\"" FONT_FAMILY
+                 "\" font-size=\"12\">\n",
+            num(c, width), num(c, height), num(c, width), num(c, height));
+    fputs("<title id=\"chart-title\">", out);
+    put_text(out, title, 0);
+    fputs("</title>\n<desc id=\"chart-desc\">Line chart of capacity in ", out);
+    put_text(out, unit, 0);
+    fputs(" per country from ", out);
+    put_text(out, first->label, 0);
+    fputs(" to ", out);
+    put_text(out, last->label, 0);
+    fputs(". At ", out);
+    put_text(out, last->label, 0);
+    fputs(":", out);
+    for (size_t i = 0; i < nr; i++) {
+        if (rows[i].s == NULL)
+            continue;
+        fputs(i == 0 ? " " : "; ", out);
+        put_text(out, rows[i].code, 0);
+        if (rows[i].name[0] != '\0') {
+            fputc(' ', out);
+            put_text(out, rows[i].name, 0);
+        }
+        fputc(' ', out);
+        put_text(out, rows[i].value, 0);
+    }
+    fputs(".", out);
+    if (c->p5 != NULL) {
+        fprintf(out, " The band around TOTAL spans its 5th to 95th percentile (%s to %s at ",
+                value_label(c, c->p5[c->n_periods - 1]), value_label(c, c->p95[c->n_periods - 1]));
+        put_text(out, last->label, 0);
+        fputs(").", out);
+    }
+    if (n_events > 0)
+        fprintf(out, " Triangles on the time axis mark %s event%s.", value_label(c, (double)n_events),
+                n_events == 1 ? "" : "s");
+    fputs("</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", out);
+
+    /* Title and subtitle, cut to the image width. */
+    size_t title_max = (size_t)((width - 32.0) / TITLE_CHAR_W);
+    fputs("<text x=\"16\" y=\"30\" font-size=\"18\" font-weight=\"bold\" fill=\"#000000\">", out);
+    put_text(out, title, title_max < 8 ? 8 : title_max);
+    fputs("</text>\n<text x=\"16\" y=\"52\" font-size=\"13\" fill=\"#444444\">Capacity in ", out);
+    put_text(out, unit, 0);
+    fputs(" per country, ", out);
+    put_text(out, first->label, 0);
+    fputs(" to ", out);
+    put_text(out, last->label, 0);
+    if (c->p5 != NULL && res->draws > 0)
+        fprintf(out, "; P5\xE2\x80\x93P95 band of TOTAL from %s draws", value_label(c, (double)res->draws));
+    else if (c->p5 != NULL)
+        fputs("; P5\xE2\x80\x93P95 band of TOTAL", out);
+    fputs("</text>\n", out);
+
+    /* Capacity axis: grid lines, labels, title. */
+    fputs("<g class=\"y-axis\">\n", out);
+    for (size_t i = 0; i <= n_yticks; i++) {
+        double v = c->y_min + (double)i * c->y_step;
+        double y = px_y(c, v);
+        fprintf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"%s\" stroke-width=\"1\"/>\n",
+                num(c, c->left), num(c, y), num(c, c->left + PLOT_W), num(c, y),
+                v == 0.0 ? "#999999" : "#e4e4e4");
+        fprintf(out, "<text x=\"%s\" y=\"%s\" text-anchor=\"end\" fill=\"#333333\">%s</text>\n",
+                num(c, c->left - 8.0), num(c, y + 4.0), tick_label(c, v, c->y_decimals));
+    }
+    fprintf(out, "<text transform=\"translate(22 %s) rotate(-90)\" text-anchor=\"middle\" "
+                 "font-size=\"13\" fill=\"#000000\">Capacity (",
+            num(c, PLOT_TOP + PLOT_H / 2.0));
+    put_text(out, unit, 0);
+    fputs(")</text>\n</g>\n", out);
+
+    /* Time axis: a tick and label every `step` years, small ticks between. */
+    int step = year_step(c->x_max - c->x_min);
+    fputs("<g class=\"x-axis\">\n", out);
+    fprintf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#333333\" stroke-width=\"1\"/>\n",
+            num(c, c->left), num(c, bottom), num(c, c->left + PLOT_W), num(c, bottom));
+    for (double yr = ceil(c->x_min - 1e-9); yr <= c->x_max + 1e-9; yr += 1.0) {
+        double x = px_x(c, yr);
+        int major = fmod(yr, (double)step) == 0.0;
+        if (major) {
+            fprintf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#f0f0f0\" stroke-width=\"1\"/>\n",
+                    num(c, x), num(c, PLOT_TOP), num(c, x), num(c, bottom));
+            fprintf(out, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" fill=\"#333333\">%s</text>\n",
+                    num(c, x), num(c, bottom + 20.0), num(c, yr));
+        }
+        fprintf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#333333\" stroke-width=\"1\"/>\n",
+                num(c, x), num(c, bottom), num(c, x), num(c, bottom + (major ? 6.0 : 3.0)));
+    }
+    /* Short ticks at the ends of quarters or months when they are far
+     * enough apart (ten years or less). */
+    if (c->x_max - c->x_min <= 10.0 + 1e-9) {
+        for (size_t p = 0; p < c->n_periods; p++) {
+            if (res->periods[p].end_months % 12 == 0)
+                continue;
+            double x = px_x(c, c->x[p]);
+            fprintf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#333333\" "
+                         "stroke-width=\"1\"/>\n",
+                    num(c, x), num(c, bottom), num(c, x), num(c, bottom + 3.0));
+        }
+    }
+    fprintf(out, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"13\" fill=\"#000000\">"
+                 "Year (a tick marks the end of the year)</text>\n</g>\n",
+            num(c, c->left + PLOT_W / 2.0), num(c, bottom + 44.0));
+
+    /* The P5–P95 band of TOTAL, under the lines. */
+    if (c->p5 != NULL) {
+        fputs("<polygon class=\"band\" fill=\"" TOTAL_COLOR "\" fill-opacity=\"" BAND_OPACITY
+              "\" stroke=\"none\" points=\"",
+              out);
+        for (size_t p = 0; p < c->n_periods; p++)
+            fprintf(out, "%s%s,%s", p == 0 ? "" : " ", num(c, px_x(c, c->x[p])), num(c, px_y(c, c->p95[p])));
+        for (size_t p = c->n_periods; p-- > 0;)
+            fprintf(out, " %s,%s", num(c, px_x(c, c->x[p])), num(c, px_y(c, c->p5[p])));
+        fputs("\"><title>TOTAL P5\xE2\x80\x93P95</title></polygon>\n", out);
+    }
+
+    /* Lines: other first, then countries smallest first, TOTAL on top. */
+    fputs("<g class=\"lines\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n", out);
+    for (size_t k = c->n_series; k-- > 0;) {
+        const struct series *s = &c->series[k];
+        if (s->kind == SERIES_TOTAL)
+            continue;
+        fputs("<polyline", out);
+        put_stroke(c, s);
+        fputs(" points=\"", out);
+        for (size_t p = 0; p < c->n_periods; p++)
+            fprintf(out, "%s%s,%s", p == 0 ? "" : " ", num(c, px_x(c, c->x[p])), num(c, px_y(c, s->values[p])));
+        fputs("\"><title>", out);
+        put_text(out, s->code, 0);
+        if (s->kind == SERIES_OTHER) {
+            fprintf(out, " (%s countries)", value_label(c, (double)s->n_other));
+        } else if (s->name[0] != '\0') {
+            fputc(' ', out);
+            put_text(out, s->name, 0);
+        }
+        fputs("</title></polyline>\n", out);
+    }
+    if (total != NULL) {
+        fputs("<polyline", out);
+        put_stroke(c, total);
+        fputs(" points=\"", out);
+        for (size_t p = 0; p < c->n_periods; p++)
+            fprintf(out, "%s%s,%s", p == 0 ? "" : " ", num(c, px_x(c, c->x[p])), num(c, px_y(c, total->values[p])));
+        fputs("\"><title>TOTAL</title></polyline>\n", out);
+    }
+    fputs("</g>\n", out);
+
+    /* Event markers on the time axis. */
+    double origin = c->origin;
+    if (n_events > 0) {
+        fputs("<g class=\"events\">\n", out);
+        for (size_t i = 0; i < n_events; i++) {
+            const struct dcproj_event *e = &sc->events[i];
+            double x = origin + e->start_months / 12.0;
+            if (x < c->x_min - 1e-9 || x > c->x_max + 1e-9)
+                continue;
+            const struct series *s = series_of_country(c, e->country);
+            put_event_marker(c, px_x(c, x), bottom, s != NULL ? s->color : OTHER_COLOR);
+            fputs("><title>", out);
+            put_event_text(c, e, unit);
+            fputs("</title></path>\n", out);
+        }
+        fputs("</g>\n", out);
+    }
+
+    /* Legend. */
+    fputs("<g class=\"legend\">\n", out);
+    double vx = lx + legend_w;
+    fprintf(out, "<text x=\"%s\" y=\"%s\" font-weight=\"bold\" fill=\"#000000\">Line</text>\n",
+            num(c, lx), num(c, PLOT_TOP + 4.0));
+    fprintf(out, "<text x=\"%s\" y=\"%s\" text-anchor=\"end\" font-weight=\"bold\" fill=\"#000000\">",
+            num(c, vx), num(c, PLOT_TOP + 4.0));
+    put_text(out, header, 0);
+    fputs(", ", out);
+    put_text(out, unit, 0);
+    fputs("</text>\n", out);
+    for (size_t i = 0; i < nr; i++) {
+        const struct legend_row *r = &rows[i];
+        double y = PLOT_TOP + 24.0 + LEGEND_ROW * (double)i;
+        if (r->is_band) {
+            fprintf(out, "<rect x=\"%s\" y=\"%s\" width=\"24\" height=\"10\" fill=\"" TOTAL_COLOR
+                         "\" fill-opacity=\"" BAND_OPACITY "\"/>\n",
+                    num(c, lx), num(c, y - 9.0));
+        } else {
+            fprintf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\"", num(c, lx), num(c, y - 4.0),
+                    num(c, lx + 24.0), num(c, y - 4.0));
+            put_stroke(c, r->s);
+            fputs("/>\n", out);
+        }
+        fprintf(out, "<text x=\"%s\" y=\"%s\" fill=\"#000000\"><tspan font-weight=\"bold\">",
+                num(c, lx + 30.0), num(c, y));
+        put_text(out, r->code, 0);
+        fputs("</tspan>", out);
+        if (r->name[0] != '\0') {
+            fprintf(out, "<tspan x=\"%s\">", num(c, lx + 30.0 + code_w));
+            put_text(out, r->name, LEGEND_NAME_CHARS);
+            fputs("</tspan>", out);
+        }
+        fprintf(out, "<tspan x=\"%s\" text-anchor=\"end\">", num(c, vx));
+        put_text(out, r->value, 0);
+        fputs("</tspan></text>\n", out);
+    }
+    if (n_events > 0) {
+        double y = PLOT_TOP + 24.0 + 12.0 + LEGEND_ROW * (double)nr;
+        if (n_events <= MAX_LISTED_EVENTS) {
+            fprintf(out, "<text x=\"%s\" y=\"%s\" font-weight=\"bold\" fill=\"#000000\">Events "
+                         "(markers on the time axis)</text>\n",
+                    num(c, lx), num(c, y));
+        } else {
+            put_event_marker(c, lx + 12.0, y + 1.0, "#ffffff");
+            fputs("/>\n", out);
+            fprintf(out, "<text x=\"%s\" y=\"%s\" fill=\"#000000\">%s events (details in the "
+                         "marker tooltips)</text>\n",
+                    num(c, lx + 30.0), num(c, y), value_label(c, (double)n_events));
+        }
+        for (size_t i = 0; i < n_events && n_events <= MAX_LISTED_EVENTS; i++) {
+            const struct dcproj_event *e = &sc->events[i];
+            const struct series *s = series_of_country(c, e->country);
+            y += LEGEND_ROW;
+            put_event_marker(c, lx + 12.0, y + 1.0, s != NULL ? s->color : OTHER_COLOR);
+            fputs("/>\n", out);
+            fprintf(out, "<text x=\"%s\" y=\"%s\" fill=\"#000000\">", num(c, lx + 30.0), num(c, y));
+            put_event_text(c, e, unit);
+            if (origin + e->start_months / 12.0 > c->x_max + 1e-9)
+                fputs(", after the horizon", out);
+            fputs("</text>\n", out);
+        }
+    }
+    fputs("</g>\n</svg>\n", out);
+    free(rows);
+    return DCPROJ_OK;
+}
+
+void dcproj_chart_options_init(struct dcproj_chart_options *opt)
+{
+    opt->top = DCPROJ_CHART_DEFAULT_TOP;
+}
+
+/* Refuse a non-finite value among what is drawn, naming the row and period. */
+static int check_finite(const struct chart *c, struct dcproj_error *err)
+{
+    for (size_t i = 0; i < c->n_series; i++)
+        for (size_t p = 0; p < c->n_periods; p++)
+            if (!isfinite(c->series[i].values[p]))
+                return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                        "chart: %s, period %s: the value is not finite",
+                                        c->series[i].code, c->res->periods[p].label);
+    for (size_t p = 0; c->p5 != NULL && p < c->n_periods; p++)
+        if (!isfinite(c->p5[p]) || !isfinite(c->p95[p]))
+            return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                    "chart: TOTAL, period %s: a quantile is not finite",
+                                    c->res->periods[p].label);
+    return DCPROJ_OK;
+}
+
+int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_chart_options *opt,
+                       FILE *out, struct dcproj_error *err)
+{
+    struct dcproj_chart_options defaults;
+    if (opt == NULL) {
+        dcproj_chart_options_init(&defaults);
+        opt = &defaults;
+    }
+    if (opt->top < 1)
+        return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
+                                "chart: the number of countries drawn must be at least 1");
+    long cap_col = dcproj_result_find_col(res, "capacity");
+    if (cap_col < 0)
+        return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
+                                "chart: the result has no capacity column");
+    if (res->n_periods == 0)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                "chart: the result has no period");
+    struct chart *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    c->res = res;
+    c->out = out;
+    c->n_periods = res->n_periods;
+    c->x = malloc(c->n_periods * sizeof *c->x);
+    if (c->x == NULL) {
+        chart_free(c);
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    }
+    /* Period p ends e months after the end of B: x = B + e/12 (SPEC §1). */
+    c->origin = res->scenario != NULL ? (double)res->scenario->baseline_year
+                                      : (double)res->periods[0].year;
+    for (size_t p = 0; p < c->n_periods; p++)
+        c->x[p] = c->origin + res->periods[p].end_months / 12.0;
+    c->x_min = c->x[0];
+    c->x_max = c->x[c->n_periods - 1];
+    if (c->x_max <= c->x_min)
+        c->x_max = c->x_min + 1.0;
+    int rc = build_series(c, opt->top, cap_col, err);
+    if (rc == DCPROJ_OK)
+        rc = check_finite(c, err);
+    if (rc == DCPROJ_OK) {
+        double lo = 0.0, hi = 0.0;
+        for (size_t i = 0; i < c->n_series; i++)
+            for (size_t p = 0; p < c->n_periods; p++) {
+                lo = fmin(lo, c->series[i].values[p]);
+                hi = fmax(hi, c->series[i].values[p]);
+            }
+        for (size_t p = 0; c->p5 != NULL && p < c->n_periods; p++) {
+            lo = fmin(lo, c->p5[p]);
+            hi = fmax(hi, c->p95[p]);
+        }
+        y_axis(c, lo, hi);
+        rc = write_svg(c, err);
+    }
+    chart_free(c);
+    if (rc == DCPROJ_OK && ferror(out))
+        rc = dcproj_error_set(err, DCPROJ_ERR_IO, NULL, NULL, 0, 0, "chart: write error");
+    return rc;
+}

@@ -1,0 +1,702 @@
+/*
+ * doc.c — building the final scenario document (SPEC §2, §4 "Frozen
+ * calibration", §6): the `extends` chain, then --set/--patch in order, then
+ * --horizon/--step/--draws/--seed, with the origin of every value.
+ *
+ * Resolution is bottom-up: a file's document is its fully resolved parent
+ * (a struct doc of its own) with the file merged onto it.  Origins are kept
+ * in a pointer -> origin map per document; when a resolved parent becomes
+ * the base of its child, the parent's "written by the file" entries become
+ * "from parent <file>" in the child's map.
+ */
+#include "doc_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_int.h"
+
+struct doc {
+    cJSON *root;
+    char *file;                 /* display name */
+    struct origin_map map;
+    struct doc_origin **origins;/* owned */
+    size_t n_origins, cap_origins;
+    struct doc *parent;         /* frozen parent, owned; or NULL */
+};
+
+/* One file of the `extends` chain being resolved (top file first). */
+struct chain_link {
+    const char *name;
+    struct json_file_id id;
+};
+
+struct chain {
+    struct chain_link links[DCPROJ_MAX_EXTENDS + 1];
+    size_t n;
+};
+
+/* Where a document comes from: a path ("-" = stdin) or a buffer. */
+struct source {
+    const char *path;     /* NULL for a buffer */
+    const char *data;
+    size_t len;
+    const char *name;     /* display name */
+    const char *base_dir; /* buffer only: where `extends` resolves; NULL = cwd */
+};
+
+static int nomem(struct dcproj_error *err, const char *file)
+{
+    return dcproj_error_set(err, DCPROJ_ERR_NOMEM, file, NULL, 0, 0, "out of memory");
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *r = malloc(n);
+    if (r != NULL)
+        memcpy(r, s, n);
+    return r;
+}
+
+static struct doc *doc_new(const char *file)
+{
+    struct doc *d = calloc(1, sizeof *d);
+    if (d == NULL)
+        return NULL;
+    d->file = dup_str(file);
+    if (d->file == NULL) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+void doc_free(struct doc *d)
+{
+    if (d == NULL)
+        return;
+    doc_free(d->parent);
+    cJSON_Delete(d->root);
+    free(d->file);
+    origin_map_free(&d->map);
+    for (size_t i = 0; i < d->n_origins; i++) {
+        free(d->origins[i]->label);
+        free(d->origins[i]);
+    }
+    free(d->origins);
+    free(d);
+}
+
+/* A new origin owned by `d`, or NULL when out of memory. */
+static struct doc_origin *origin_new(struct doc *d, enum doc_origin_kind kind, const char *label)
+{
+    if (d->n_origins == d->cap_origins) {
+        size_t ncap = d->cap_origins == 0 ? 8 : d->cap_origins * 2;
+        struct doc_origin **no = realloc(d->origins, ncap * sizeof *no);
+        if (no == NULL)
+            return NULL;
+        d->origins = no;
+        d->cap_origins = ncap;
+    }
+    struct doc_origin *o = malloc(sizeof *o);
+    if (o == NULL)
+        return NULL;
+    o->kind = kind;
+    o->label = dup_str(label);
+    if (o->label == NULL) {
+        free(o);
+        return NULL;
+    }
+    d->origins[d->n_origins++] = o;
+    return o;
+}
+
+const cJSON *doc_root(const struct doc *d)
+{
+    return d->root;
+}
+
+const char *doc_file(const struct doc *d)
+{
+    return d->file;
+}
+
+const struct doc *doc_parent(const struct doc *d)
+{
+    return d->parent;
+}
+
+const struct doc_origin *doc_origin_of(const struct doc *d, const cJSON *node,
+                                       const struct doc_origin *inherited)
+{
+    const struct origin_slot *s = origin_map_find(&d->map, node);
+    return s != NULL ? s->origin : inherited;
+}
+
+/* --------------------------------------------------------- origin copying */
+
+/* Maps the origins of one document to their copies in another. */
+struct adopt {
+    struct doc *dst;
+    const struct doc *src;
+    const struct doc_origin *as_parent; /* what "written by src's file" becomes */
+    const struct doc_origin **from, **to;
+    size_t n, cap;
+};
+
+/* dst's copy of src's origin `o`, made on first use. */
+static const struct doc_origin *adopt_origin(struct adopt *a, const struct doc_origin *o)
+{
+    for (size_t i = 0; i < a->n; i++)
+        if (a->from[i] == o)
+            return a->to[i];
+    if (a->n == a->cap) {
+        size_t ncap = a->cap == 0 ? 8 : a->cap * 2;
+        const struct doc_origin **nf = realloc(a->from, ncap * sizeof *nf);
+        if (nf == NULL)
+            return NULL;
+        a->from = nf;
+        const struct doc_origin **nt = realloc(a->to, ncap * sizeof *nt);
+        if (nt == NULL)
+            return NULL;
+        a->to = nt;
+        a->cap = ncap;
+    }
+    struct doc_origin *c = origin_new(a->dst, o->kind, o->label);
+    if (c == NULL)
+        return NULL;
+    a->from[a->n] = o;
+    a->to[a->n] = c;
+    a->n++;
+    return c;
+}
+
+/* Walk src's tree `sn` and dst's parallel tree `dn` (a copy of it, or the
+ * same nodes) and record in dst the origin each node had in src.  Members
+ * of the root that src's file wrote become a->as_parent (when set). */
+static int adopt_walk(struct adopt *a, const cJSON *sn, const cJSON *dn, int depth)
+{
+    const struct origin_slot *s = origin_map_find(&a->src->map, sn);
+    int rc = DCPROJ_OK;
+    if (s != NULL) {
+        const struct doc_origin *o = a->as_parent;
+        if (s->origin != NULL && (o = adopt_origin(a, s->origin)) == NULL)
+            return DCPROJ_ERR_NOMEM;
+        rc = origin_map_set(&a->dst->map, dn, o);
+    } else if (depth == 1 && a->as_parent != NULL) {
+        rc = origin_map_set(&a->dst->map, dn, a->as_parent);
+    }
+    if (rc != DCPROJ_OK)
+        return rc;
+    /* Below the root members, nodes without an entry inherit: only entries
+     * need copying, and there are none when src has no map. */
+    if (depth >= 1 && a->src->map.count == 0)
+        return DCPROJ_OK;
+    const cJSON *dc = dn->child;
+    for (const cJSON *sc = sn->child; sc != NULL; sc = sc->next, dc = dc->next)
+        if ((rc = adopt_walk(a, sc, dc, depth + 1)) != DCPROJ_OK)
+            return rc;
+    return DCPROJ_OK;
+}
+
+/* Give `dst` (whose root is `dst_root`, a copy of src->root or src->root
+ * itself) src's origins.  With `parent_label`, values src's own file wrote
+ * become "from parent <parent_label>". */
+static int adopt_origins(struct doc *dst, const cJSON *dst_root, const struct doc *src,
+                         const char *parent_label)
+{
+    struct adopt a = {dst, src, NULL, NULL, NULL, 0, 0};
+    if (parent_label != NULL
+        && (a.as_parent = origin_new(dst, DOC_ORIGIN_PARENT, parent_label)) == NULL)
+        return DCPROJ_ERR_NOMEM;
+    int rc = adopt_walk(&a, src->root, dst_root, 0);
+    free(a.from);
+    free(a.to);
+    return rc;
+}
+
+/* -------------------------------------------------------------- resolving */
+
+/* 1 if `root` has "calibration": "frozen". */
+static int is_frozen(const cJSON *root)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "calibration");
+    return cJSON_IsString(c) && strcmp(c->valuestring, "frozen") == 0;
+}
+
+/* Decide d's frozen parent: `p` (the resolved document its `extends`
+ * names, or NULL) when d is frozen, else free `p`. */
+static int settle_frozen(struct doc *d, struct doc *p, struct dcproj_error *err)
+{
+    if (!is_frozen(d->root)) {
+        doc_free(p);
+        return DCPROJ_OK;
+    }
+    if (p == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, d->file, "calibration", 0, 0,
+                                "\"frozen\" calibration needs a parent scenario to solve first: "
+                                "add \"extends\" or use --frozen instead");
+    d->parent = p;
+    return DCPROJ_OK;
+}
+
+/* The path of the parent named `ext` in `src`: relative to the directory
+ * of src's file (for stdin and buffers without base_dir: the working
+ * directory).  Returns a new string or NULL. */
+static char *parent_path(const struct source *src, const char *ext)
+{
+    const char *dir = "";
+    size_t dlen = 0;
+    int add_slash = 0;
+    if (ext[0] != '/') {
+        if (src->path != NULL && strcmp(src->path, "-") != 0) {
+            const char *slash = strrchr(src->path, '/');
+            if (slash != NULL) {
+                dir = src->path;
+                dlen = (size_t)(slash - src->path) + 1;
+            }
+        } else if (src->path == NULL && src->base_dir != NULL && src->base_dir[0] != '\0') {
+            dir = src->base_dir;
+            dlen = strlen(dir);
+            add_slash = dir[dlen - 1] != '/';
+        }
+    }
+    size_t elen = strlen(ext);
+    char *r = malloc(dlen + (size_t)add_slash + elen + 1);
+    if (r == NULL)
+        return NULL;
+    memcpy(r, dir, dlen);
+    if (add_slash)
+        r[dlen] = '/';
+    memcpy(r + dlen + (size_t)add_slash, ext, elen + 1);
+    return r;
+}
+
+/* Read and strictly parse the object of `src`, and note its file identity. */
+static int load_source(const struct source *src, cJSON **out, struct json_file_id *id,
+                       struct dcproj_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc;
+    id->valid = 0;
+    if (src->path != NULL) {
+        rc = json_read_file(src->path, src->name, &buf, &len, id, err);
+        if (rc != DCPROJ_OK)
+            return rc;
+    } else {
+        if (src->len > DCPROJ_MAX_FILE_BYTES)
+            return dcproj_error_set(err, DCPROJ_ERR_DATA, src->name, NULL, 0, 0,
+                                    "file too large: more than %u bytes (64 MiB)",
+                                    (unsigned)DCPROJ_MAX_FILE_BYTES);
+        len = src->len;
+        buf = malloc(len + 1);
+        if (buf == NULL)
+            return nomem(err, src->name);
+        memcpy(buf, src->data, len);
+        buf[len] = '\0';
+    }
+    rc = json_parse_strict(buf, len, src->name, JSON_TOP_OBJECT, out, err);
+    free(buf);
+    return rc;
+}
+
+/* "a.json -> b.json -> a.json" into `buf`, from link `from` to the end of
+ * the chain, then `last`. */
+static void chain_text(const struct chain *ch, size_t from, const char *last, char *buf,
+                       size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = from; i <= ch->n; i++) {
+        const char *nm = i < ch->n ? ch->links[i].name : last;
+        int n = snprintf(buf + used, size - used, "%s%s", i > from ? " -> " : "", nm);
+        if (n < 0 || (size_t)n >= size - used)
+            return;
+        used += (size_t)n;
+    }
+}
+
+/* 1 if `obj` has the member `key` (case-sensitive). */
+static int has_key(const cJSON *obj, const char *key)
+{
+    return cJSON_GetObjectItemCaseSensitive(obj, key) != NULL;
+}
+
+/*
+ * Resolve the file `src` names, which the file at the end of the chain
+ * extends (the chain is empty for the top file); the chain length and
+ * cycles are checked here, once the identity of the file is known.  For a
+ * parent, its frozen parent is settled here.  For the top file (`top`) the
+ * resolved document its `extends` names goes to *parent_out (NULL without
+ * `extends`) for the caller to settle after the command-line patches;
+ * `keep_parent` then says the patches may make it frozen, so the parent
+ * must stay whole.
+ */
+static int resolve(const struct source *src, struct chain *ch, int top, int keep_parent,
+                   struct doc **out, struct doc **parent_out, struct dcproj_error *err)
+{
+    cJSON *tree = NULL;
+    struct json_file_id id;
+    int rc = load_source(src, &tree, &id, err);
+    if (rc != DCPROJ_OK)
+        return rc;
+    if (id.valid) {
+        for (size_t i = 0; i < ch->n; i++) {
+            if (ch->links[i].id.valid && ch->links[i].id.dev == id.dev
+                && ch->links[i].id.ino == id.ino) {
+                char text[DCPROJ_ERROR_MSG_LEN];
+                chain_text(ch, i, src->name, text, sizeof text);
+                cJSON_Delete(tree);
+                return dcproj_error_set(err, DCPROJ_ERR_DATA, ch->links[ch->n - 1].name,
+                                        "extends", 0, 0, "extends cycle: %s", text);
+            }
+        }
+    }
+    ch->links[ch->n].name = src->name;
+    ch->links[ch->n].id = id;
+    ch->n++;
+
+    struct doc *d = NULL, *p = NULL;
+    char *ppath = NULL;
+    cJSON *ext = cJSON_DetachItemFromObjectCaseSensitive(tree, "extends");
+    if (ext != NULL) {
+        if (!cJSON_IsString(ext) || ext->valuestring[0] == '\0') {
+            rc = dcproj_error_set(err, DCPROJ_ERR_DATA, src->name, "extends", 0, 0,
+                                  "expected the path of the parent scenario "
+                                  "(a non-empty string), got %s",
+                                  cJSON_IsString(ext) ? "\"\"" : json_type_name(ext));
+            goto fail;
+        }
+        if (ch->n > DCPROJ_MAX_EXTENDS) {
+            rc = dcproj_error_set(err, DCPROJ_ERR_DATA, src->name, "extends", 0, 0,
+                                  "extends chain too long: more than %d hops from %s",
+                                  DCPROJ_MAX_EXTENDS, ch->links[0].name);
+            goto fail;
+        }
+        ppath = parent_path(src, ext->valuestring);
+        if (ppath == NULL) {
+            rc = nomem(err, src->name);
+            goto fail;
+        }
+        struct source ps = {ppath, NULL, 0, ppath, NULL};
+        int before = err != NULL ? err->count : 0;
+        rc = resolve(&ps, ch, 0, 0, &p, NULL, err);
+        if (rc != DCPROJ_OK) {
+            /* say which file asked for a parent that cannot be opened */
+            if (rc == DCPROJ_ERR_NOINPUT && err != NULL && err->count == before + 1
+                && before < DCPROJ_ERROR_MAX && strcmp(err->items[before].file, ppath) == 0) {
+                char *msg = err->items[before].message;
+                size_t used = strlen(msg);
+                snprintf(msg + used, sizeof err->items[before].message - used,
+                         " (the parent named by %s)", src->name);
+            }
+            goto fail;
+        }
+    }
+
+    d = doc_new(src->name);
+    if (d == NULL) {
+        rc = nomem(err, src->name);
+        goto fail;
+    }
+    if (p == NULL) {
+        d->root = tree;
+        tree = NULL;
+    } else {
+        /* The parent's tree is copied when the parent must stay whole (it
+         * may be the frozen parent), else taken over. */
+        int keep = keep_parent || is_frozen(tree)
+                   || (!has_key(tree, "calibration") && is_frozen(p->root));
+        cJSON *base = keep ? cJSON_Duplicate(p->root, 1) : p->root;
+        if (base == NULL) {
+            rc = nomem(err, src->name);
+            goto fail;
+        }
+        rc = adopt_origins(d, base, p, p->file);
+        d->root = base;
+        if (!keep)
+            p->root = NULL;
+        if (rc == DCPROJ_OK)
+            rc = merge_patch_tracked(&d->root, tree, &d->map, NULL);
+        if (rc != DCPROJ_OK) {
+            rc = nomem(err, src->name);
+            goto fail;
+        }
+        cJSON_Delete(tree);
+        tree = NULL;
+    }
+
+    if (top) {
+        *parent_out = p;
+        p = NULL;
+    } else {
+        rc = settle_frozen(d, p, err);
+        p = NULL;
+        if (rc != DCPROJ_OK)
+            goto fail;
+    }
+    cJSON_Delete(ext);
+    free(ppath);
+    ch->n--;
+    *out = d;
+    return DCPROJ_OK;
+
+fail:
+    cJSON_Delete(ext);
+    cJSON_Delete(tree);
+    free(ppath);
+    doc_free(p);
+    doc_free(d);
+    ch->n--;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- patches */
+
+/* Merge `patch` onto d's document, recording `kind`/`label` as the origin. */
+static int apply(struct doc *d, const cJSON *patch, enum doc_origin_kind kind, const char *label,
+                 struct dcproj_error *err)
+{
+    const struct doc_origin *o = origin_new(d, kind, label);
+    if (o == NULL || merge_patch_tracked(&d->root, patch, &d->map, o) != DCPROJ_OK)
+        return nomem(err, d->file);
+    return DCPROJ_OK;
+}
+
+/*
+ * --set PATH=VALUE: the patch {PATH: VALUE}, PATH split at dots into keys
+ * (none empty), VALUE strict JSON if it parses as such, else a string.
+ */
+static int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
+{
+    const char *eq = strchr(text, '=');
+    if (eq == NULL || eq == text)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                "--set %s: expected PATH=VALUE", text);
+    if (!json_utf8_valid(text, strlen(text)))
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                "--set %s: not valid UTF-8", text);
+    size_t n_keys = 1;
+    const char *first_end = NULL;
+    for (const char *c = text; c < eq; c++) {
+        if (*c == '.') {
+            if (c == text || c + 1 == eq || c[1] == '.')
+                return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                        "--set %s: empty key in PATH", text);
+            if (first_end == NULL)
+                first_end = c;
+            n_keys++;
+        }
+    }
+    if (first_end == NULL)
+        first_end = eq;
+    if (first_end - text == 7 && strncmp(text, "extends", 7) == 0)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                "--set %s: \"extends\" is not allowed in a patch", text);
+    if (n_keys > DCPROJ_MAX_DEPTH)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                "--set %s: nesting deeper than %d levels", text, DCPROJ_MAX_DEPTH);
+
+    const char *vtext = eq + 1;
+    cJSON *value = NULL;
+    int rc = json_parse_strict(vtext, strlen(vtext), "--set", JSON_TOP_ANY, &value, NULL);
+    if (rc == DCPROJ_ERR_NOMEM)
+        return nomem(err, NULL);
+    if (rc != DCPROJ_OK && (value = cJSON_CreateString(vtext)) == NULL)
+        return nomem(err, NULL);
+    if ((size_t)json_depth(value) + n_keys > DCPROJ_MAX_DEPTH) {
+        cJSON_Delete(value);
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                "--set %s: nesting deeper than %d levels", text, DCPROJ_MAX_DEPTH);
+    }
+
+    /* Wrap from the innermost key outwards. */
+    const char *seg_end = eq;
+    cJSON *patch = value;
+    while (patch != NULL) {
+        const char *seg = seg_end;
+        while (seg > text && seg[-1] != '.')
+            seg--;
+        size_t klen = (size_t)(seg_end - seg);
+        char *key = malloc(klen + 1);
+        cJSON *o = cJSON_CreateObject();
+        if (key == NULL || o == NULL) {
+            free(key);
+            cJSON_Delete(o);
+            cJSON_Delete(patch);
+            return nomem(err, NULL);
+        }
+        memcpy(key, seg, klen);
+        key[klen] = '\0';
+        int ok = cJSON_AddItemToObject(o, key, patch);
+        free(key);
+        if (!ok) {
+            cJSON_Delete(o);
+            cJSON_Delete(patch);
+            return nomem(err, NULL);
+        }
+        patch = o;
+        if (seg == text)
+            break;
+        seg_end = seg - 1;
+    }
+    rc = apply(d, patch, DOC_ORIGIN_SET, text, err);
+    cJSON_Delete(patch);
+    return rc;
+}
+
+/* --patch FILE: a JSON object read like a scenario, without `extends`. */
+static int apply_patch_file(struct doc *d, const char *path, struct dcproj_error *err)
+{
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = json_read_file(path, name, &buf, &len, NULL, err);
+    if (rc != DCPROJ_OK)
+        return rc;
+    cJSON *patch = NULL;
+    rc = json_parse_strict(buf, len, name, JSON_TOP_OBJECT, &patch, err);
+    free(buf);
+    if (rc != DCPROJ_OK)
+        return rc;
+    if (has_key(patch, "extends")) {
+        cJSON_Delete(patch);
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, name, "extends", 0, 0,
+                                "\"extends\" is not allowed in a patch");
+    }
+    rc = apply(d, patch, DOC_ORIGIN_PATCH, path, err);
+    cJSON_Delete(patch);
+    return rc;
+}
+
+/* Merge the one-member patch {key: value}, or {outer: {key: value}} when
+ * `outer` is set; takes `value`. */
+static int apply_option(struct doc *d, const char *outer, const char *key, cJSON *value,
+                        const char *label, struct dcproj_error *err)
+{
+    cJSON *patch = cJSON_CreateObject();
+    cJSON *inner = outer != NULL ? cJSON_CreateObject() : patch;
+    if (value == NULL || patch == NULL || inner == NULL) {
+        cJSON_Delete(value);
+        cJSON_Delete(patch);
+        if (inner != patch)
+            cJSON_Delete(inner);
+        return nomem(err, d->file);
+    }
+    int ok = cJSON_AddItemToObject(inner, key, value);
+    if (!ok)
+        cJSON_Delete(value);
+    if (inner != patch) {
+        if (ok && !cJSON_AddItemToObject(patch, outer, inner))
+            ok = 0;
+        if (!ok)
+            cJSON_Delete(inner);
+    }
+    int rc = ok ? apply(d, patch, DOC_ORIGIN_OPTION, label, err) : nomem(err, d->file);
+    cJSON_Delete(patch);
+    return rc;
+}
+
+/* --horizon, --step, --draws, --seed, in that order, each as its own
+ * one-member patch (draws and seed create `uncertainty` when absent). */
+static int apply_overrides(struct doc *d, const struct dcproj_load_options *opt,
+                           struct dcproj_error *err)
+{
+    static const char *const steps[] = {"year", "quarter", "month"};
+    char label[64];
+    int rc = DCPROJ_OK;
+    if (opt->horizon != 0) {
+        snprintf(label, sizeof label, "--horizon %d", opt->horizon);
+        rc = apply_option(d, NULL, "horizon", cJSON_CreateNumber(opt->horizon), label, err);
+    }
+    if (rc == DCPROJ_OK && opt->step >= 0) {
+        if (opt->step > DCPROJ_STEP_MONTH)
+            return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                    "--step: invalid step %d", opt->step);
+        snprintf(label, sizeof label, "--step %s", steps[opt->step]);
+        rc = apply_option(d, NULL, "step", cJSON_CreateString(steps[opt->step]), label, err);
+    }
+    if (rc == DCPROJ_OK && opt->draws >= 0) {
+        snprintf(label, sizeof label, "--draws %lld", opt->draws);
+        rc = apply_option(d, "uncertainty", "draws", cJSON_CreateNumber((double)opt->draws),
+                          label, err);
+    }
+    if (rc == DCPROJ_OK && opt->seed >= 0) {
+        snprintf(label, sizeof label, "--seed %lld", opt->seed);
+        rc = apply_option(d, "uncertainty", "seed", cJSON_CreateNumber((double)opt->seed),
+                          label, err);
+    }
+    return rc;
+}
+
+/* A copy of `r` (tree and origins) to patch while `r` stays as it is. */
+static int doc_copy(const struct doc *r, struct doc **out, struct dcproj_error *err)
+{
+    struct doc *f = doc_new(r->file);
+    if (f == NULL || (f->root = cJSON_Duplicate(r->root, 1)) == NULL
+        || adopt_origins(f, f->root, r, NULL) != DCPROJ_OK) {
+        doc_free(f);
+        return nomem(err, r->file);
+    }
+    *out = f;
+    return DCPROJ_OK;
+}
+
+int doc_build(const char *path, const char *data, size_t len, const char *name,
+              const char *base_dir, const struct dcproj_load_options *opt,
+              struct doc **out, struct dcproj_error *err)
+{
+    struct dcproj_load_options none = {NULL, 0, 0, 0, -1, -1, -1};
+    if (opt == NULL)
+        opt = &none;
+    struct source src;
+    if (data == NULL && path == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_NOINPUT, NULL, NULL, 0, 0, "no input given");
+    if (data != NULL) {
+        src = (struct source){NULL, data, len, name != NULL ? name : "<buffer>", base_dir};
+    } else {
+        src = (struct source){path, NULL, 0, strcmp(path, "-") == 0 ? "<stdin>" : path, NULL};
+    }
+    struct chain ch;
+    ch.n = 0;
+    struct doc *r = NULL, *p = NULL, *f = NULL;
+    int rc = resolve(&src, &ch, 1, opt->n_patches > 0, &r, &p, err);
+    if (rc != DCPROJ_OK)
+        return rc;
+
+    if (opt->frozen) {
+        /* solve the file as it is (with its own frozen rule), then patch */
+        rc = settle_frozen(r, p, err);
+        p = NULL;
+        if (rc == DCPROJ_OK)
+            rc = doc_copy(r, &f, err);
+        if (rc != DCPROJ_OK) {
+            doc_free(r);
+            return rc;
+        }
+        f->parent = r;
+    } else {
+        f = r;
+    }
+    for (size_t i = 0; i < opt->n_patches && rc == DCPROJ_OK; i++) {
+        const struct dcproj_patch *pt = &opt->patches[i];
+        rc = pt->kind == DCPROJ_PATCH_SET ? apply_set(f, pt->text, err)
+                                          : apply_patch_file(f, pt->text, err);
+    }
+    if (rc == DCPROJ_OK)
+        rc = apply_overrides(f, opt, err);
+    if (rc == DCPROJ_OK && !opt->frozen) {
+        rc = settle_frozen(f, p, err);
+        p = NULL;
+    }
+    if (rc != DCPROJ_OK) {
+        doc_free(p);
+        doc_free(f);
+        return rc;
+    }
+    *out = f;
+    return DCPROJ_OK;
+}

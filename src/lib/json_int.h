@@ -1,0 +1,109 @@
+/*
+ * json_int.h — strict JSON reading and tracked merging (internal to the
+ * document layer: json_read.c, merge.c, doc.c).
+ *
+ * Positions in messages are 1-based; a column counts characters (UTF-8
+ * code points) from the start of the line, a tab counts as one, and a
+ * leading BOM is not counted.
+ */
+#ifndef DCPROJ_JSON_INT_H
+#define DCPROJ_JSON_INT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#include "dcproj/error.h"
+#include "doc_int.h"
+
+/* Longest number token cJSON 1.7 reads without truncating it (its buffer
+ * holds 64 bytes with the NUL).  Longer numbers are refused. */
+#define JSON_MAX_NUMBER_CHARS 63
+
+/* What the top-level value may be. */
+enum json_top { JSON_TOP_OBJECT = 0, JSON_TOP_ANY };
+
+/* Identity of an opened file, for `extends` cycle detection. */
+struct json_file_id {
+    int valid;
+    dev_t dev;
+    ino_t ino;
+};
+
+/*
+ * Read the whole file `path` ("-" = standard input) into a new buffer
+ * (*out, NUL-terminated, *out_len bytes before the NUL; free() it).  `name`
+ * is the display name for messages.  A missing, unreadable file or a
+ * directory is DCPROJ_ERR_NOINPUT ("cannot open: <strerror>"); more than
+ * DCPROJ_MAX_FILE_BYTES is DCPROJ_ERR_DATA, found by stat() for regular
+ * files and by stopping the read for pipes, so memory stays bounded.
+ * `id` (may be NULL) receives the device and inode.  Outputs are written
+ * only on success.
+ */
+int json_read_file(const char *path, const char *name, char **out, size_t *out_len,
+                   struct json_file_id *id, struct dcproj_error *err);
+
+/*
+ * Parse the `len` bytes at `data` strictly (SPEC §2, §9); `data[len]` must
+ * be a NUL byte.  A leading UTF-8 BOM is skipped.  Refused with
+ * DCPROJ_ERR_DATA and FILE:LINE:COL (file = `name`): syntax errors, invalid
+ * UTF-8, lone surrogates, "\u0000", control characters in strings,
+ * non-finite numbers, numbers longer than JSON_MAX_NUMBER_CHARS, nesting
+ * deeper than DCPROJ_MAX_DEPTH, trailing data, empty input, and (with
+ * JSON_TOP_OBJECT) a top-level value that is not an object.  Duplicate keys
+ * are refused with the object's JSON path instead of a position.  On
+ * success sets *out to a new tree (cJSON_Delete() it).
+ */
+int json_parse_strict(const char *data, size_t len, const char *name, enum json_top top,
+                      cJSON **out, struct dcproj_error *err);
+
+/* 1 if the `len` bytes at `s` are valid UTF-8 (no surrogates, no overlong
+ * forms, at most U+10FFFF), else 0. */
+int json_utf8_valid(const char *s, size_t len);
+
+/* Nesting depth of `v`: 0 for a scalar, 1 for an object or array holding
+ * only scalars, and so on. */
+int json_depth(const cJSON *v);
+
+/* "an object", "a string", "null", ... for messages. */
+const char *json_type_name(const cJSON *v);
+
+/* ---- origin map (merge.c): node pointer -> origin ---- */
+
+struct origin_slot {
+    const cJSON *node;               /* NULL: empty slot */
+    const struct doc_origin *origin; /* NULL: written by the scenario file */
+};
+
+struct origin_map {
+    struct origin_slot *slots;
+    size_t cap;   /* a power of two, or 0 */
+    size_t count;
+};
+
+/* Record that `node` came from `origin` (NULL: from the scenario file,
+ * which stops inheritance from an ancestor).  Returns DCPROJ_OK or
+ * DCPROJ_ERR_NOMEM. */
+int origin_map_set(struct origin_map *m, const cJSON *node, const struct doc_origin *origin);
+
+/* The slot of `node`, or NULL when it has none. */
+const struct origin_slot *origin_map_find(const struct origin_map *m, const cJSON *node);
+
+/* Forget `node` and all its descendants (before they are freed, so a new
+ * node at a reused address does not inherit a stale origin). */
+void origin_map_forget_tree(struct origin_map *m, const cJSON *node);
+
+void origin_map_free(struct origin_map *m);
+
+/*
+ * RFC 7396 merge of `patch` onto `*target` (see doc_merge_patch()).  When
+ * `map` is not NULL every node the patch inserts or replaces is recorded
+ * with `origin` (NULL included: "from the file"), and removed nodes are
+ * forgotten.  On DCPROJ_ERR_NOMEM *target may be partly patched but stays
+ * a valid tree.
+ */
+int merge_patch_tracked(cJSON **target, const cJSON *patch, struct origin_map *map,
+                        const struct doc_origin *origin);
+
+#endif
