@@ -76,12 +76,10 @@ def number(x, what):
 
 def fmt(values):
     """SPEC 8 numbers: %.15g if it reads back to the same double, else %.17g; -0 as 0."""
-    flat = np.ascontiguousarray(values, dtype=np.float64).ravel()
-    s15 = np.char.mod("%.15g", flat)
-    out = s15.astype("<U24")
-    bad = s15.astype(np.float64) != flat
-    if bad.any():
-        out[bad] = np.char.mod("%.17g", flat[bad])
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    out = np.array(["%.15g" % v for v in flat.tolist()], dtype=object)
+    bad = np.flatnonzero(out.astype(np.float64) != flat)
+    out[bad] = ["%.17g" % v for v in flat[bad].tolist()]
     out[flat == 0] = "0"
     return out
 
