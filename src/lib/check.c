@@ -326,9 +326,14 @@ static long keymap_get(const struct keymap *m, const char *key)
     return -1;
 }
 
+/* Copy `src` into dst[size], cutting it short if needed. */
 static void copy_trunc(char *dst, size_t size, const char *src)
 {
-    snprintf(dst, size, "%s", src);
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
 }
 
 static void add_diff(struct dcproj_check_report *rep, const struct dcproj_check_options *opt,

@@ -1,0 +1,73 @@
+/*
+ * report_int.h — internals shared by the number formatter and the table
+ * writers (numfmt.c, report_csv.c, report_json.c).
+ *
+ * Writers look the process's decimal point up once per write call
+ * (dcproj_numfmt_radix()) and pass it to dcproj_numfmt_format(), so the hot
+ * path does no locale lookup.  Output goes through a `struct rsink`: lines
+ * are built in one large buffer and handed to fwrite() in big chunks; the
+ * first failing write is remembered and reported once at the end.
+ */
+#ifndef DCPROJ_REPORT_INT_H
+#define DCPROJ_REPORT_INT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "dcproj/error.h"
+#include "dcproj/report.h"
+
+/* The decimal point of the calling thread's LC_NUMERIC locale, as snprintf
+ * and strtod use it (may be several bytes).  Valid until the locale
+ * changes. */
+const char *dcproj_numfmt_radix(void);
+
+/* dcproj_format_number() with the locale's decimal point `radix` already
+ * looked up by dcproj_numfmt_radix(). */
+int dcproj_numfmt_format(double v, int precision, int decimal_comma, const char *radix,
+                         char *buf);
+
+#define RSINK_SIZE (64u * 1024u)
+
+/* A buffered writer on a FILE.  `failed` is set by the first write error
+ * (with its errno in `err_no`); later writes are dropped. */
+struct rsink {
+    FILE *out;
+    size_t len;
+    int failed;
+    int err_no;
+    char *buf; /* RSINK_SIZE bytes */
+};
+
+/* Start writing to `out`.  Returns DCPROJ_OK or DCPROJ_ERR_NOMEM (filled in
+ * `err`). */
+int dcproj_rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err);
+
+/* Hand the buffered bytes to the FILE. */
+void dcproj_rsink_flush(struct rsink *s);
+
+/* Append `n` bytes. */
+void dcproj_rsink_write(struct rsink *s, const char *p, size_t n);
+
+/* Append a NUL-terminated string. */
+void dcproj_rsink_puts(struct rsink *s, const char *str);
+
+/* Append one byte. */
+static inline void rsink_putc(struct rsink *s, char c)
+{
+    if (s->len == RSINK_SIZE)
+        dcproj_rsink_flush(s);
+    s->buf[s->len++] = c;
+}
+
+/* Flush (the FILE too, so that errors show here), release the buffer and
+ * report: DCPROJ_OK, or DCPROJ_ERR_IO with "write error: <strerror>" if any
+ * write failed or the stream's error flag is set.  Does not close the
+ * FILE. */
+int dcproj_rsink_finish(struct rsink *s, struct dcproj_error *err);
+
+/* Write the JSON format (report_json.c). */
+int dcproj_report_write_json(const struct dcproj_result *res, const struct dcproj_format *fmt,
+                             FILE *out, struct dcproj_error *err);
+
+#endif

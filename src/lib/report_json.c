@@ -1,0 +1,255 @@
+/*
+ * report_json.c — the JSON format of SPEC §8 (shape documented in
+ * doc/output.md):
+ *
+ *   {"provenance": {"dcproj_version", "scenario", "seed", "draws"},
+ *    "periods": [...],
+ *    "rows": {"kind": [...], "code": [...], "name": [...], "period": [...],
+ *             "<col>": [...]...},
+ *    "solution": {"variables": {...}, "targets": [...]}}
+ *
+ * The text is written here, numbers through dcproj_numfmt_format() (always
+ * with a '.' decimal point, as JSON requires; a non-finite number, which
+ * callers refuse before writing, would be null).  The resolved scenario is
+ * checked with cJSON and embedded as the loader wrote it.  Never a BOM.
+ */
+#include "dcproj/dcproj.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
+
+struct jw {
+    struct rsink s;
+    int precision;
+    const char *radix;
+    const char *eol;
+};
+
+/* Append `t` as a JSON string (quotes, backslashes and control characters
+ * escaped; UTF-8 passed through). */
+static void json_string(struct jw *w, const char *t)
+{
+    static const char hex[] = "0123456789abcdef";
+    rsink_putc(&w->s, '"');
+    for (const unsigned char *p = (const unsigned char *)(t != NULL ? t : ""); *p; p++) {
+        unsigned char c = *p;
+        switch (c) {
+        case '"': dcproj_rsink_write(&w->s, "\\\"", 2); break;
+        case '\\': dcproj_rsink_write(&w->s, "\\\\", 2); break;
+        case '\n': dcproj_rsink_write(&w->s, "\\n", 2); break;
+        case '\r': dcproj_rsink_write(&w->s, "\\r", 2); break;
+        case '\t': dcproj_rsink_write(&w->s, "\\t", 2); break;
+        default:
+            if (c < 0x20) {
+                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                dcproj_rsink_write(&w->s, u, sizeof u);
+            } else {
+                rsink_putc(&w->s, (char)c);
+            }
+        }
+    }
+    rsink_putc(&w->s, '"');
+}
+
+static void json_number(struct jw *w, double v)
+{
+    if (!isfinite(v)) {
+        dcproj_rsink_write(&w->s, "null", 4);
+        return;
+    }
+    char buf[DCPROJ_NUMBER_LEN];
+    int n = dcproj_numfmt_format(v, w->precision, 0, w->radix, buf);
+    dcproj_rsink_write(&w->s, buf, (size_t)n);
+}
+
+/* Append `"key": `. */
+static void json_key(struct jw *w, const char *key)
+{
+    json_string(w, key);
+    dcproj_rsink_write(&w->s, ": ", 2);
+}
+
+/* The resolved scenario text, checked to be one JSON value; "null" when the
+ * scenario has none.  Trailing white space is dropped. */
+static int json_scenario(struct jw *w, const struct dcproj_scenario *sc, struct dcproj_error *err)
+{
+    if (sc == NULL || sc->resolved_json == NULL) {
+        dcproj_rsink_write(&w->s, "null", 4);
+        return DCPROJ_OK;
+    }
+    const char *text = sc->resolved_json;
+    size_t n = strlen(text);
+    cJSON *doc = cJSON_ParseWithOpts(text, NULL, 1);
+    if (doc == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
+                                "the resolved scenario is not valid JSON");
+    cJSON_Delete(doc);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\r' ||
+                     text[n - 1] == '\t'))
+        n--;
+    dcproj_rsink_write(&w->s, text, n);
+    return DCPROJ_OK;
+}
+
+static const char *kind_name(enum dcproj_row_kind k)
+{
+    switch (k) {
+    case DCPROJ_ROW_GROUP: return "group";
+    case DCPROJ_ROW_TOTAL: return "total";
+    default: return "country";
+    }
+}
+
+/* One long-layout column of text: `what` 0 kind, 1 code, 2 name, 3 period. */
+static void json_text_column(struct jw *w, const struct dcproj_result *res, int what)
+{
+    rsink_putc(&w->s, '[');
+    for (size_t r = 0; r < res->n_rows; r++) {
+        const struct dcproj_row *row = &res->rows[r];
+        for (size_t p = 0; p < res->n_periods; p++) {
+            if (r > 0 || p > 0)
+                dcproj_rsink_write(&w->s, ", ", 2);
+            switch (what) {
+            case 0: json_string(w, kind_name(row->kind)); break;
+            case 1: json_string(w, row->code); break;
+            case 2: json_string(w, row->name); break;
+            default: json_string(w, res->periods[p].label); break;
+            }
+        }
+    }
+    rsink_putc(&w->s, ']');
+}
+
+static void json_solution(struct jw *w, const struct dcproj_result *res)
+{
+    const struct dcproj_solution *sol = &res->solution;
+    const struct dcproj_scenario *sc = res->scenario;
+    char id[32];
+    dcproj_rsink_puts(&w->s, "{\"variables\": {");
+    for (size_t i = 0; i < sol->n_variables; i++) {
+        if (i > 0)
+            dcproj_rsink_write(&w->s, ", ", 2);
+        if (sc != NULL && i < sc->n_variables) {
+            json_key(w, sc->variables[i].id);
+        } else {
+            snprintf(id, sizeof id, "variable%zu", i + 1);
+            json_key(w, id);
+        }
+        json_number(w, sol->variables[i]);
+    }
+    dcproj_rsink_puts(&w->s, "}, \"targets\": [");
+    for (size_t i = 0; i < sol->n_targets; i++) {
+        const struct dcproj_target_result *t = &sol->targets[i];
+        if (i > 0)
+            dcproj_rsink_write(&w->s, ", ", 2);
+        rsink_putc(&w->s, '{');
+        json_key(w, "id");
+        if (sc != NULL && i < sc->n_targets) {
+            json_string(w, sc->targets[i].id);
+        } else {
+            snprintf(id, sizeof id, "target%zu", i + 1);
+            json_string(w, id);
+        }
+        dcproj_rsink_write(&w->s, ", ", 2);
+        json_key(w, "value");
+        json_number(w, t->model);
+        dcproj_rsink_write(&w->s, ", ", 2);
+        json_key(w, "residual");
+        json_number(w, t->residual);
+        dcproj_rsink_write(&w->s, ", ", 2);
+        json_key(w, "cagr");
+        if (t->has_cagr)
+            json_number(w, t->cagr);
+        else
+            dcproj_rsink_write(&w->s, "null", 4);
+        rsink_putc(&w->s, '}');
+    }
+    dcproj_rsink_puts(&w->s, "]}");
+}
+
+int dcproj_report_write_json(const struct dcproj_result *res, const struct dcproj_format *fmt,
+                             FILE *out, struct dcproj_error *err)
+{
+    struct jw w;
+    int rc = dcproj_rsink_init(&w.s, out, err);
+    if (rc != DCPROJ_OK)
+        return rc;
+    w.precision = fmt->precision;
+    w.radix = dcproj_numfmt_radix();
+    w.eol = fmt->crlf ? "\r\n" : "\n";
+    struct rsink *s = &w.s;
+    char num[32];
+
+    dcproj_rsink_puts(s, "{");
+    dcproj_rsink_puts(s, w.eol);
+    dcproj_rsink_puts(s, "  \"provenance\": {");
+    json_key(&w, "dcproj_version");
+    json_string(&w, dcproj_version());
+    dcproj_rsink_write(s, ", ", 2);
+    json_key(&w, "scenario");
+    rc = json_scenario(&w, res->scenario, err);
+    if (rc != DCPROJ_OK) {
+        dcproj_rsink_finish(s, NULL);
+        return rc;
+    }
+    dcproj_rsink_write(s, ", ", 2);
+    json_key(&w, "seed");
+    snprintf(num, sizeof num, "%" PRIu64, res->seed);
+    dcproj_rsink_puts(s, num);
+    dcproj_rsink_write(s, ", ", 2);
+    json_key(&w, "draws");
+    snprintf(num, sizeof num, "%lld", res->draws);
+    dcproj_rsink_puts(s, num);
+    dcproj_rsink_puts(s, "},");
+    dcproj_rsink_puts(s, w.eol);
+
+    dcproj_rsink_puts(s, "  \"periods\": [");
+    for (size_t p = 0; p < res->n_periods; p++) {
+        if (p > 0)
+            dcproj_rsink_write(s, ", ", 2);
+        json_string(&w, res->periods[p].label);
+    }
+    dcproj_rsink_puts(s, "],");
+    dcproj_rsink_puts(s, w.eol);
+
+    dcproj_rsink_puts(s, "  \"rows\": {");
+    dcproj_rsink_puts(s, w.eol);
+    static const char *const text_cols[] = {"kind", "code", "name", "period"};
+    for (int t = 0; t < 4; t++) {
+        dcproj_rsink_puts(s, "    ");
+        json_key(&w, text_cols[t]);
+        json_text_column(&w, res, t);
+        if (t < 3 || res->n_cols > 0)
+            rsink_putc(s, ',');
+        dcproj_rsink_puts(s, w.eol);
+    }
+    size_t n_cells = res->n_rows * res->n_periods;
+    for (size_t c = 0; c < res->n_cols; c++) {
+        dcproj_rsink_puts(s, "    ");
+        json_key(&w, res->cols[c]);
+        rsink_putc(s, '[');
+        for (size_t i = 0; i < n_cells; i++) {
+            if (i > 0)
+                dcproj_rsink_write(s, ", ", 2);
+            json_number(&w, res->values[i * res->n_cols + c]);
+        }
+        rsink_putc(s, ']');
+        if (c + 1 < res->n_cols)
+            rsink_putc(s, ',');
+        dcproj_rsink_puts(s, w.eol);
+    }
+    dcproj_rsink_puts(s, "  },");
+    dcproj_rsink_puts(s, w.eol);
+
+    dcproj_rsink_puts(s, "  \"solution\": ");
+    json_solution(&w, res);
+    dcproj_rsink_puts(s, w.eol);
+    dcproj_rsink_puts(s, "}");
+    dcproj_rsink_puts(s, w.eol);
+    return dcproj_rsink_finish(s, err);
+}

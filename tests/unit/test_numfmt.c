@@ -1,0 +1,324 @@
+/* test_numfmt.c — the number rule of SPEC §8: shortest %.15g/%.17g that
+ * reads back bit for bit, %.Nf with --precision, "-0" as "0", decimal
+ * comma, and the same bytes under a German locale. */
+#include <check.h>
+#include <ftw.h>
+#include <locale.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dcproj/report.h"
+
+static const char *fmt(double v, int precision, int comma)
+{
+    static char buf[DCPROJ_NUMBER_LEN];
+    int n = dcproj_format_number(v, precision, comma, buf);
+    ck_assert_int_eq(n, (int)strlen(buf));
+    return buf;
+}
+
+/* splitmix64: a fixed pseudo-random sequence. */
+static uint64_t next_rand(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+START_TEST(test_cases)
+{
+    ck_assert_str_eq(fmt(0.1, -1, 0), "0.1");
+    ck_assert_str_eq(fmt(1.0 / 3.0, -1, 0), "0.33333333333333331");
+    ck_assert_str_eq(fmt(1e15, -1, 0), "1e+15");
+    ck_assert_str_eq(fmt(1e16, -1, 0), "1e+16");
+    ck_assert_str_eq(fmt(999999999999999.0, -1, 0), "999999999999999");
+    ck_assert_str_eq(fmt(-2.0, -1, 0), "-2");
+    ck_assert_str_eq(fmt(-1.5, -1, 0), "-1.5");
+    ck_assert_str_eq(fmt(1e-7, -1, 0), "1e-07");
+    ck_assert_str_eq(fmt(0.0, -1, 0), "0");
+    ck_assert_str_eq(fmt(-0.0, -1, 0), "0");
+    ck_assert_str_eq(fmt(1200.0, -1, 0), "1200");
+    /* 0.6 * 300 * 1.16 is not the double nearest 208.8, so 15 digits do not
+     * read back and 17 are needed. */
+    volatile double u = 0.6, c = 300.0, pue = 1.16;
+    double facility = u * c * pue;
+    ck_assert(facility != 208.8);
+    ck_assert_str_eq(fmt(facility, -1, 0), "208.79999999999998");
+    ck_assert_str_eq(fmt(208.8, -1, 0), "208.8");
+}
+END_TEST
+
+START_TEST(test_precision)
+{
+    ck_assert_str_eq(fmt(2.0 / 3.0, 2, 0), "0.67");
+    ck_assert_str_eq(fmt(2.675, 2, 0), "2.67"); /* 2.675 is 2.67499999... */
+    ck_assert_str_eq(fmt(1200.0, 2, 0), "1200.00");
+    ck_assert_str_eq(fmt(1200.0, 0, 0), "1200");
+    ck_assert_str_eq(fmt(-0.0001, 2, 0), "0.00");
+    ck_assert_str_eq(fmt(-0.0, 3, 0), "0.000");
+    ck_assert_str_eq(fmt(-0.4, 0, 0), "0");
+    ck_assert_str_eq(fmt(-0.006, 2, 0), "-0.01");
+    ck_assert_str_eq(fmt(1.5, 2, 1), "1,50");
+    /* the longest: %.17f of the largest double fits */
+    char buf[DCPROJ_NUMBER_LEN];
+    int n = dcproj_format_number(-1.7976931348623157e308, 17, 0, buf);
+    ck_assert_int_eq(n, 1 + 309 + 1 + 17);
+}
+END_TEST
+
+START_TEST(test_decimal_comma)
+{
+    ck_assert_str_eq(fmt(1.5, -1, 1), "1,5");
+    ck_assert_str_eq(fmt(1.0 / 3.0, -1, 1), "0,33333333333333331");
+    ck_assert_str_eq(fmt(2.5e-10, -1, 1), "2,5e-10");
+    ck_assert_str_eq(fmt(42.0, -1, 1), "42");
+    double v;
+    ck_assert_int_eq(dcproj_parse_number("1,5", 1, &v), 0);
+    ck_assert(v == 1.5);
+    ck_assert_int_eq(dcproj_parse_number("1.5", 1, &v), -1);
+    ck_assert_int_eq(dcproj_parse_number("1,5", 0, &v), -1);
+}
+END_TEST
+
+START_TEST(test_nonfinite)
+{
+    ck_assert_str_eq(fmt(NAN, -1, 0), "nan");
+    ck_assert_str_eq(fmt(INFINITY, 2, 0), "inf");
+    ck_assert_str_eq(fmt(-INFINITY, -1, 0), "-inf");
+}
+END_TEST
+
+START_TEST(test_parse)
+{
+    double v = 7;
+    ck_assert_int_eq(dcproj_parse_number("1e+15", 0, &v), 0);
+    ck_assert(v == 1e15);
+    ck_assert_int_eq(dcproj_parse_number("-0.25", 0, &v), 0);
+    ck_assert(v == -0.25);
+    ck_assert_int_eq(dcproj_parse_number("0x10", 0, &v), 0);
+    ck_assert(v == 16.0);
+    v = 7;
+    ck_assert_int_eq(dcproj_parse_number("", 0, &v), -1);
+    ck_assert_int_eq(dcproj_parse_number(" 1", 0, &v), -1);
+    ck_assert_int_eq(dcproj_parse_number("1 ", 0, &v), -1);
+    ck_assert_int_eq(dcproj_parse_number("1.5x", 0, &v), -1);
+    ck_assert_int_eq(dcproj_parse_number("abc", 0, &v), -1);
+    ck_assert_int_eq(dcproj_parse_number("1,000", 0, &v), -1);
+    ck_assert(v == 7); /* untouched on failure */
+}
+END_TEST
+
+/* Check parse(format(x)) == x bit for bit, in both decimal styles. */
+static void check_round_trip(double x)
+{
+    char buf[DCPROJ_NUMBER_LEN];
+    for (int comma = 0; comma <= 1; comma++) {
+        dcproj_format_number(x, -1, comma, buf);
+        double y;
+        ck_assert_msg(dcproj_parse_number(buf, comma, &y) == 0, "cannot parse '%s'", buf);
+        ck_assert_msg(memcmp(&x, &y, sizeof x) == 0, "%a printed as '%s' reads back as %a", x,
+                      buf, y);
+        size_t len = strlen(buf);
+        ck_assert_msg(len <= 24, "'%s' too long", buf);
+    }
+}
+
+START_TEST(test_round_trip)
+{
+    uint64_t state = 20240101;
+    int tested = 0;
+    while (tested < 200000) {
+        uint64_t bits = next_rand(&state);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (!isfinite(x) || x == 0)
+            continue;
+        check_round_trip(x);
+        tested++;
+    }
+    /* values of the kind a projection produces */
+    for (int i = 1; i < 20000; i++) {
+        check_round_trip(i / 1000.0);
+        check_round_trip(i * 0.1 * 1.16);
+        check_round_trip(-i * 1e10 / 7.0);
+    }
+    check_round_trip(5e-324);
+    check_round_trip(1.7976931348623157e308);
+}
+END_TEST
+
+/* The reference: what SPEC §8 says, literally, with printf and strtod in
+ * the C locale. */
+static void reference(double v, int precision, char *buf)
+{
+    if (precision >= 0) {
+        snprintf(buf, DCPROJ_NUMBER_LEN, "%.*f", precision, v);
+    } else {
+        snprintf(buf, DCPROJ_NUMBER_LEN, "%.15g", v);
+        if (strtod(buf, NULL) != v)
+            snprintf(buf, DCPROJ_NUMBER_LEN, "%.17g", v);
+    }
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+static void check_reference(double v, int precision)
+{
+    char want[DCPROJ_NUMBER_LEN], got[DCPROJ_NUMBER_LEN];
+    reference(v, precision, want);
+    dcproj_format_number(v, precision, 0, got);
+    ck_assert_msg(strcmp(want, got) == 0, "%a (precision %d): want '%s', got '%s'", v,
+                  precision, want, got);
+}
+
+/* The exact integer path gives printf's bytes: random bit patterns, random
+ * magnitudes across and beyond its range, exact ties (k / 2^j, where
+ * round-half-even matters), integers and neighbours of powers of ten. */
+START_TEST(test_same_as_printf)
+{
+    uint64_t state = 99;
+    for (int i = 0; i < 100000; i++) {
+        uint64_t bits = next_rand(&state);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (!isfinite(x))
+            continue;
+        check_reference(x, -1);
+        check_reference(x, (int)(bits % 18));
+    }
+    for (int i = 0; i < 200000; i++) {
+        uint64_t r = next_rand(&state);
+        double mag = ((double)(r >> 11) / 9007199254740992.0) * 100.0 - 50.0; /* 1e-50..1e50 */
+        double x = pow(10.0, mag);
+        if (r & 1)
+            x = -x;
+        check_reference(x, -1);
+        check_reference(x, (int)(r >> 1) % 18);
+    }
+    for (int j = 1; j <= 12; j++) {
+        for (int k = 1; k < 3000; k += 2) {
+            double x = ldexp((double)k, -j);
+            for (int p = 0; p <= 17; p++)
+                check_reference(x, p);
+            check_reference(x, -1);
+            check_reference(x * 1e16, -1);
+            check_reference(x * 1e17, 1);
+        }
+    }
+    for (int e = -30; e <= 40; e++) {
+        double p10 = pow(10.0, e);
+        double around[3] = {nextafter(p10, 0), p10, nextafter(p10, INFINITY)};
+        for (int i = 0; i < 3; i++) {
+            check_reference(around[i], -1);
+            for (int p = 0; p <= 17; p++)
+                check_reference(around[i], p);
+        }
+    }
+    for (int i = 1; i < 100000; i++) {
+        check_reference((double)i * 1234567, -1);
+        check_reference((double)i * 0.05, 1); /* ties in decimal, not in binary */
+    }
+    check_reference(9007199254740993.0, -1);
+    check_reference(999999999999999.9, -1);
+    check_reference(0.000001, -1);
+    check_reference(1e-7, 17);
+}
+END_TEST
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
+
+/* Switch to de_DE.UTF-8.  When it is not installed, compile it from the
+ * glibc locale sources into a temporary LOCPATH (as CI machines ship the
+ * sources but no compiled German locale).  Returns 0 on success. */
+static int german_locale(void)
+{
+    if (setlocale(LC_ALL, "de_DE.UTF-8") != NULL || setlocale(LC_ALL, "de_DE.utf8") != NULL)
+        return 0;
+    char dir[] = "/tmp/dcproj-test-locale-XXXXXX";
+    if (mkdtemp(dir) == NULL)
+        return -1;
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+    int rc = system(cmd);
+    (void)rc; /* localedef may warn and still build the locale: try it */
+    setenv("LOCPATH", dir, 1);
+    int ok = setlocale(LC_ALL, "de_DE.UTF-8") != NULL;
+    /* the loaded locale stays mapped; the files can go */
+    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    return ok ? 0 : -1;
+}
+
+/* Under de_DE.UTF-8 (decimal point ',') the bytes are those of the C
+ * locale, and parsing still takes '.'. */
+START_TEST(test_german_locale)
+{
+    static const double vals[] = {0.1, 1.0 / 3.0, 1e15, -0.0, 1234.5, 2.5e-10, 1e300, -7.25};
+    char c_out[8][3][DCPROJ_NUMBER_LEN];
+    for (int i = 0; i < 8; i++) {
+        dcproj_format_number(vals[i], -1, 0, c_out[i][0]);
+        dcproj_format_number(vals[i], 3, 0, c_out[i][1]);
+        dcproj_format_number(vals[i], -1, 1, c_out[i][2]);
+    }
+    if (german_locale() != 0) {
+        fprintf(stderr, "test_german_locale: de_DE.UTF-8 not available, skipped\n");
+        return;
+    }
+    char probe[16];
+    snprintf(probe, sizeof probe, "%.1f", 1.5);
+    ck_assert_str_eq(probe, "1,5"); /* the locale really is active */
+    char buf[DCPROJ_NUMBER_LEN];
+    for (int i = 0; i < 8; i++) {
+        dcproj_format_number(vals[i], -1, 0, buf);
+        ck_assert_str_eq(buf, c_out[i][0]);
+        dcproj_format_number(vals[i], 3, 0, buf);
+        ck_assert_str_eq(buf, c_out[i][1]);
+        dcproj_format_number(vals[i], -1, 1, buf);
+        ck_assert_str_eq(buf, c_out[i][2]);
+    }
+    ck_assert_str_eq(c_out[4][0], "1234.5");
+    double v;
+    ck_assert_int_eq(dcproj_parse_number("1234.5", 0, &v), 0);
+    ck_assert(v == 1234.5);
+    ck_assert_int_eq(dcproj_parse_number("1234,5", 0, &v), -1);
+    ck_assert_int_eq(dcproj_parse_number("1234,5", 1, &v), 0);
+    ck_assert(v == 1234.5);
+    uint64_t state = 7;
+    for (int i = 0; i < 20000; i++) {
+        uint64_t bits = next_rand(&state);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        if (isfinite(x) && x != 0)
+            check_round_trip(x);
+    }
+    setlocale(LC_ALL, "C");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("numfmt");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_cases);
+    tcase_add_test(tc, test_precision);
+    tcase_add_test(tc, test_decimal_comma);
+    tcase_add_test(tc, test_nonfinite);
+    tcase_add_test(tc, test_parse);
+    tcase_add_test(tc, test_round_trip);
+    tcase_add_test(tc, test_same_as_printf);
+    tcase_add_test(tc, test_german_locale);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
