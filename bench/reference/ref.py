@@ -18,7 +18,7 @@ Supported (the features gen.py uses; anything else stops with exit code 65):
 Monte Carlo uses numpy's default generator (PCG64), so its mean and quantiles agree with
 dcproj only statistically.
 
-Usage: /usr/bin/python3 ref.py SCENARIO.json -o OUT.csv [--draws N]
+Usage: /usr/bin/python3 ref.py SCENARIO.json -o OUT.csv [--draws N] [-q]
 Run it with /usr/bin/python3 (Debian's python3-numpy and python3-pandas).
 """
 
@@ -89,6 +89,7 @@ def main(argv):
     ap.add_argument("scenario")
     ap.add_argument("-o", "--output", required=True)
     ap.add_argument("--draws", type=int)
+    ap.add_argument("-q", "--quiet", action="store_true", help="no warnings")
     a = ap.parse_args(argv)
 
     with open(a.scenario, encoding="utf-8-sig") as f:
@@ -149,7 +150,7 @@ def main(argv):
         frac = np.where(gap > 0, np.where(ev_ramp[:, None] > 0, np.minimum(1.0, gap / safe_ramp), 1.0), 0.0)
         np.add.at(cap, ev_c, ev_add[:, None] * frac)
     floored = (cap < 0).any(axis=1)
-    if floored.any():
+    if floored.any() and not a.quiet:
         sys.stderr.write(f"ref.py: {int(floored.sum())} countries floored at 0\n")
     cap = np.maximum(cap, 0.0)
 
