@@ -60,6 +60,22 @@ static const struct cli_command commands[] = {
      "  dcproj validate scenarios/*.json\n"
      "  dcproj validate base.json --set horizon=2030\n",
      OPT_PATCH | OPT_OVERRIDE | OPT_THREADS, 1, -1, cmd_validate},
+    {"explain", "summarise a projection: totals, growth, shares, calibration",
+     "Usage: dcproj explain SCENARIO [options]\n"
+     "Summarise SCENARIO (a JSON file, or - for stdin) in plain text: capacity at\n"
+     "the baseline and the horizon, growth factor and compound annual growth per\n"
+     "country, group and TOTAL, shares of TOTAL, the solved variables and every\n"
+     "target's value or ratio, residual and implied annual growth.\n"
+     "The summary is deterministic: no Monte Carlo draws are run.\n\n"
+     "Options:\n"
+     "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
+     COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj explain scenarios/microsoft-europe-2025.json\n"
+     "  dcproj explain s.json --horizon 2035\n"
+     "  dcproj explain whatif.json -o whatif.txt\n"
+     "  dcproj explain s.json --frozen --set countries.IE.baseline=500\n",
+     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS, 1, 1, cmd_explain},
     {"check", "regression-test a projection against a golden CSV",
      "Usage: dcproj check SCENARIO --expect GOLDEN.csv [options]\n"
      "Project SCENARIO with the given output options and compare it cell by cell\n"
