@@ -16,7 +16,9 @@
  * x = B + e/12 (e: the months from the end of B to the end of the period,
  * SPEC §1), so the tick labelled Y marks the end of year Y — the time a
  * value "at year Y" refers to — and 2024-Q1 lies a quarter past the tick
- * 2023.  An event is drawn at its date (before any delay) on the same scale.
+ * 2023.  An event is drawn at its date (before any delay) on the same scale
+ * when that date lies before the end of the last period (else it is listed
+ * as "after the horizon").
  * The capacity axis starts at 0 (lower if a value is negative) and ends at
  * the first multiple of its step at or above the largest value drawn; the
  * step is the smallest 1-2-5 step (times a power of ten) that needs at most

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "dcproj/error.h"
+#include "dcproj/output.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -204,6 +205,12 @@ struct dcproj_scenario {
     /* The final document (after extends, patches and overrides, without
      * `extends`), as compact JSON text, for provenance. */
     char *resolved_json;
+
+    /* The files read for it (the file named, then each parent its `extends`
+     * chain names; not standard input, not --patch files), so an output
+     * path naming one of them is refused (SPEC §9). */
+    struct dcproj_file_id *files;
+    size_t n_files;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */

@@ -37,6 +37,7 @@ struct cli_opts {
     int threads;              /* 0 = all cores */
     const char *solution;     /* --solution FILE */
     int quiet;                /* -q */
+    long long draws_cap;      /* > 0: project at most this many draws (validate) */
     /* check */
     const char *expect;
     double rtol, atol;
@@ -97,6 +98,10 @@ int cli_load(const struct cli_opts *o, const char *path, struct dcproj_scenario 
 int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenario **sc_out,
                 struct dcproj_result **res_out);
 
+/* Name `path` as the file of every I/O problem in `err` that names none
+ * (the table writers do not know where their stream goes). */
+void cli_name_output(struct dcproj_error *err, const char *path);
+
 /* Write something to `path` (NULL or "-" = stdout) through `fn`, atomically
  * for regular files (SPEC §9).  `inputs` are the files read (refused as
  * outputs).  Prints errors; returns 0 or an exit code. */
@@ -107,6 +112,14 @@ int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_in
 /* Collect the device/inode of the scenario (and patch) files named in `o`
  * into a malloc'ed array for cli_write(); *n set to the count. */
 struct dcproj_file_id *cli_input_ids(const struct cli_opts *o, size_t *n);
+/* Append the files `sc` was read from (its `extends` parents too) to the
+ * array from cli_input_ids(); NULL `sc` is a no-op (on out of memory the
+ * array is left as it is). */
+void cli_add_scenario_ids(struct dcproj_file_id **ids, size_t *n, const struct dcproj_scenario *sc);
+/* 0 if `path` (NULL or "-" for stdout) names none of `inputs`, else a usage
+ * error, reported: lets a command with several outputs refuse a bad one
+ * before it writes any. */
+int cli_check_output(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs);
 
 /* Read the whole file `path` ("-" = stdin) into a malloc'ed, NUL-terminated
  * buffer.  Prints the error and returns 66 when it cannot be read, 65 when

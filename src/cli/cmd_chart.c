@@ -30,6 +30,7 @@ int cmd_chart(struct cli_opts *o)
     copt.top = o->top;
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
+    cli_add_scenario_ids(&ids, &n_ids, sc);
     struct chart_ctx ctx = {res, &copt};
     rc = cli_write(o->output, ids, n_ids, write_chart, &ctx);
     free(ids);

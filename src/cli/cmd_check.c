@@ -129,6 +129,14 @@ int cmd_check(struct cli_opts *o)
     struct dcproj_scenario *sc = NULL;
     struct dcproj_result *res = NULL;
     int rc = cli_project(o, o->args[0], &sc, &res);
+    if (rc == DCPROJ_ERR_DATA && !o->update) {
+        /* an unreadable golden outranks the invalid scenario (SPEC §9) */
+        char *g = NULL;
+        size_t g_len = 0;
+        if (cli_read_file(o->expect, &g, &g_len) != 0)
+            rc = DCPROJ_ERR_NOINPUT;
+        free(g);
+    }
     if (rc != 0)
         return rc;
     char *got = NULL, *golden = NULL;
@@ -143,6 +151,7 @@ int cmd_check(struct cli_opts *o)
         o->expect = NULL;
         size_t n_ids = 0;
         ids = cli_input_ids(o, &n_ids);
+        cli_add_scenario_ids(&ids, &n_ids, sc);
         o->expect = expect;
         struct blob b = {got, got_len};
         rc = cli_write(o->expect, ids, n_ids, write_blob, &b);
@@ -150,7 +159,13 @@ int cmd_check(struct cli_opts *o)
             printf("%s: updated\n", o->expect);
         goto done;
     }
-    rc = cli_read_file(o->expect, &golden, &golden_len);
+    size_t n_ids = 0;
+    ids = cli_input_ids(o, &n_ids);
+    cli_add_scenario_ids(&ids, &n_ids, sc);
+    /* refuse a --junit path that names an input before reporting anything */
+    rc = cli_check_output(o->junit, ids, n_ids);
+    if (rc == 0)
+        rc = cli_read_file(o->expect, &golden, &golden_len);
     if (rc != 0)
         goto done;
     struct dcproj_check_options co;
@@ -179,8 +194,6 @@ int cmd_check(struct cli_opts *o)
         rc = cli_print_errors(&err);
     }
     if (o->junit != NULL) {
-        size_t n_ids = 0;
-        ids = cli_input_ids(o, &n_ids);
         int jrc = cli_write(o->junit, ids, n_ids, write_junit, &jc);
         if (jrc != 0 && rc == 0)
             rc = jrc;

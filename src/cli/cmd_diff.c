@@ -110,6 +110,9 @@ int cmd_diff(struct cli_opts *o)
 {
     if (o->fmt.format == DCPROJ_FMT_JSON || o->fmt.format == DCPROJ_FMT_TABLE)
         return cli_fail(DCPROJ_ERR_USAGE, "diff writes CSV or TSV: use --format csv or tsv");
+    if (o->fmt.layout != DCPROJ_LAYOUT_LONG)
+        return cli_fail(DCPROJ_ERR_USAGE, "diff writes one layout (kind,code,name,period,a,b,delta,delta_pct): "
+                                          "--layout wide or iamc does not apply");
     const char *metric = o->fmt.metric != NULL ? o->fmt.metric : "capacity";
     /* A: without the what-if options */
     struct cli_opts oa = *o;
@@ -119,8 +122,13 @@ int cmd_diff(struct cli_opts *o)
     struct dcproj_scenario *sa = NULL, *sb = NULL;
     struct dcproj_result *ra = NULL, *rb = NULL;
     int rc = cli_project(&oa, o->args[0], &sa, &ra);
-    if (rc == 0)
-        rc = cli_project(o, o->args[1], &sb, &rb);
+    if (rc == 0 || rc == DCPROJ_ERR_DATA) {
+        /* B is loaded even when A is invalid: an unreadable B outranks it
+         * (SPEC §9), and both scenarios' problems are shown */
+        int rc_b = cli_project(o, o->args[1], &sb, &rb);
+        if (rc == 0 || rc_b == DCPROJ_ERR_NOINPUT)
+            rc = rc_b;
+    }
     if (rc != 0)
         goto done;
     struct diff_ctx c = {ra, rb, dcproj_result_find_col(ra, metric), dcproj_result_find_col(rb, metric), &o->fmt};
@@ -135,6 +143,8 @@ int cmd_diff(struct cli_opts *o)
     }
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
+    cli_add_scenario_ids(&ids, &n_ids, sa);
+    cli_add_scenario_ids(&ids, &n_ids, sb);
     rc = cli_write(o->output, ids, n_ids, write_diff, &c);
     free(ids);
 done:

@@ -249,6 +249,7 @@ int cmd_explain(struct cli_opts *o)
         return rc;
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
+    cli_add_scenario_ids(&ids, &n_ids, sc);
     struct explain_ctx ctx = {sc, res};
     rc = cli_write(o->output, ids, n_ids, write_explain, &ctx);
     free(ids);

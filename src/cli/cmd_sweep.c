@@ -23,11 +23,10 @@
 /* One varied path and its values. */
 struct axis {
     char path[256];
-    size_t n;
+    size_t n, cap;
     char **set_text;      /* "PATH=value" for each value */
-    char **label;         /* value as written in the output (list values) */
-    double *number;       /* value (range values) */
-    int is_range;
+    char **label;         /* value as written on the command line */
+    double *number;       /* the value when it is a number, else NAN */
 };
 
 /* The outcome of one grid point: its periods and the metric for the scope. */
@@ -68,17 +67,22 @@ static void axis_free(struct axis *a)
 
 static int axis_add(struct axis *a, const char *value, double number)
 {
-    char **st = realloc(a->set_text, (a->n + 1) * sizeof *st);
-    if (st != NULL)
-        a->set_text = st;
-    char **lb = realloc(a->label, (a->n + 1) * sizeof *lb);
-    if (lb != NULL)
-        a->label = lb;
-    double *nb = realloc(a->number, (a->n + 1) * sizeof *nb);
-    if (nb != NULL)
-        a->number = nb;
-    if (st == NULL || lb == NULL || nb == NULL)
-        return -1;
+    if (a->n == a->cap) {
+        /* grow geometrically: an axis may hold up to MAX_POINTS values */
+        size_t nc = a->cap ? 2 * a->cap : 16;
+        char **st = realloc(a->set_text, nc * sizeof *st);
+        if (st != NULL)
+            a->set_text = st;
+        char **lb = realloc(a->label, nc * sizeof *lb);
+        if (lb != NULL)
+            a->label = lb;
+        double *nb = realloc(a->number, nc * sizeof *nb);
+        if (nb != NULL)
+            a->number = nb;
+        if (st == NULL || lb == NULL || nb == NULL)
+            return -1;
+        a->cap = nc;
+    }
     size_t need = strlen(a->path) + strlen(value) + 2;
     a->set_text[a->n] = malloc(need);
     a->label[a->n] = strdup(value);
@@ -91,6 +95,63 @@ static int axis_add(struct axis *a, const char *value, double number)
     a->number[a->n] = number;
     a->n++;
     return 0;
+}
+
+/* 1 if `s` is exactly a JSON number (RFC 8259 grammar): such a list value
+ * is a number in the output, like a range value. */
+static int is_json_number(const char *s)
+{
+    if (*s == '-')
+        s++;
+    if (*s == '0')
+        s++;
+    else if (*s >= '1' && *s <= '9')
+        while (*s >= '0' && *s <= '9')
+            s++;
+    else
+        return 0;
+    if (*s == '.') {
+        s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    if (*s == 'e' || *s == 'E') {
+        s++;
+        if (*s == '+' || *s == '-')
+            s++;
+        if (!(*s >= '0' && *s <= '9'))
+            return 0;
+        while (*s >= '0' && *s <= '9')
+            s++;
+    }
+    return *s == '\0';
+}
+
+/* The comma that ends the list value starting at `s`, or NULL: commas
+ * inside a JSON string, object or array belong to the value
+ * (countries.IE={"baseline":1,"name":"x"},... is two values). */
+static char *next_list_comma(char *s)
+{
+    int depth = 0, in_string = 0;
+    for (char *p = s; *p != '\0'; p++) {
+        if (in_string) {
+            if (*p == '\\' && p[1] != '\0')
+                p++;
+            else if (*p == '"')
+                in_string = 0;
+        } else if (*p == '"') {
+            in_string = 1;
+        } else if (*p == '{' || *p == '[') {
+            depth++;
+        } else if ((*p == '}' || *p == ']') && depth > 0) {
+            depth--;
+        } else if (*p == ',' && depth == 0) {
+            return p;
+        }
+    }
+    return NULL;
 }
 
 /* Parse "PATH=A:B:STEP" (A + i STEP while <= B + 1e-9 |STEP|) or
@@ -109,7 +170,9 @@ static int parse_axis(const char *spec, struct axis *a)
         return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
     char *c1 = strchr(copy, ':');
     int rc = 0;
-    if (c1 != NULL && strchr(copy, ',') == NULL) {
+    /* a JSON object, array or string value is never a range */
+    int json_value = copy[0] == '{' || copy[0] == '[' || copy[0] == '"';
+    if (c1 != NULL && strchr(copy, ',') == NULL && !json_value) {
         char *c2 = strchr(c1 + 1, ':');
         double lo, hi, step;
         if (c2 == NULL || strchr(c2 + 1, ':') != NULL) {
@@ -122,7 +185,11 @@ static int parse_axis(const char *spec, struct axis *a)
             free(copy);
             return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: A, B and STEP must be numbers with STEP > 0", spec);
         }
-        a->is_range = 1;
+        /* refuse a range that is far too long before building it */
+        if ((hi - lo) / step > (double)MAX_POINTS + 1.0) {
+            free(copy);
+            return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: more than %ld points", spec, MAX_POINTS);
+        }
         for (long i = 0;; i++) {
             double v = lo + (double)i * step;
             if (v > hi + 1e-9 * fabs(step))
@@ -140,14 +207,17 @@ static int parse_axis(const char *spec, struct axis *a)
         }
     } else {
         for (char *tok = copy, *next; tok != NULL; tok = next) {
-            next = strchr(tok, ',');
+            next = next_list_comma(tok);
             if (next != NULL)
                 *next++ = '\0';
             if ((long)a->n >= MAX_POINTS) {
                 rc = cli_fail(DCPROJ_ERR_USAGE, "--vary %s: more than %ld points", spec, MAX_POINTS);
                 break;
             }
-            if (axis_add(a, tok, NAN) != 0) {
+            double num = NAN;
+            if (is_json_number(tok) && (dcproj_parse_number(tok, 0, &num) != 0 || !isfinite(num)))
+                num = NAN;
+            if (axis_add(a, tok, num) != 0) {
                 rc = cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
                 break;
             }
@@ -257,17 +327,28 @@ static void point_clear(struct point *pt)
     memset(pt, 0, sizeof *pt);
 }
 
+/* The header: one column per varied path, period, the metric. */
+static void write_header(struct dcproj_table_writer *w, const struct sweep *s)
+{
+    for (int k = 0; k < s->n_ax; k++)
+        dcproj_table_text(w, s->ax[k].path);
+    dcproj_table_text(w, "period");
+    dcproj_table_text(w, s->metric);
+    dcproj_table_end_record(w);
+}
+
+/* Compute the shard's points chunk by chunk (in parallel within a chunk)
+ * and write header and rows; a failed point stops it with its problems in
+ * `err`. */
 static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
 {
     struct out_ctx *c = ctx;
     struct sweep *s = c->s;
     struct dcproj_table_writer w;
     dcproj_table_begin(&w, out, &s->o->fmt);
-    for (int k = 0; k < s->n_ax; k++)
-        dcproj_table_text(&w, s->ax[k].path);
-    dcproj_table_text(&w, "period");
-    dcproj_table_text(&w, s->metric);
-    dcproj_table_end_record(&w);
+    /* the header goes out with the first chunk that computed, so a sweep
+       whose first point fails writes nothing */
+    int header = 0;
     s->pts = calloc(CHUNK, sizeof *s->pts);
     if (s->pts == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
@@ -286,7 +367,16 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
         for (int t = 0; t < started; t++)
             pthread_join(th[t], NULL);
         cli_progress_cb(c->bar, (uint64_t)(base + s->count - c->first), (uint64_t)(c->last - c->first));
-        for (long k = 0; k < s->count; k++) {
+        /* the first failed point of the chunk stops the sweep before any of
+         * the chunk is written: an invalid scenario leaves stdout empty */
+        long bad = 0;
+        while (bad < s->count && s->pts[bad].rc == DCPROJ_OK)
+            bad++;
+        if (!header && bad == s->count) {
+            write_header(&w, s);
+            header = 1;
+        }
+        for (long k = bad < s->count ? bad : 0; k < s->count; k++) {
             struct point *pt = &s->pts[k];
             if (pt->rc != DCPROJ_OK) {
                 long idx = base + k, rem = idx;
@@ -297,12 +387,19 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                     rem /= (long)s->ax[a].n;
                 }
                 fprintf(stderr, ") failed:\n");
-                c->rc = cli_print_errors(&pt->err);
-                for (long j = k; j < s->count; j++)
+                /* the caller prints the point's problems and exits with
+                   their status (2 for a bad --scope, --metric or --at) */
+                *err = pt->err;
+                c->rc = pt->rc;
+                for (long j = 0; j < s->count; j++)
                     point_clear(&s->pts[j]);
                 free(s->pts);
                 s->pts = NULL;
                 return c->rc;
+            }
+            if (!header) {
+                write_header(&w, s);
+                header = 1;
             }
             long rem = base + k;
             size_t vi[CLI_MAX_VARY];
@@ -312,10 +409,17 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
             }
             for (size_t p = 0; p < pt->n; p++) {
                 for (int a = 0; a < s->n_ax; a++) {
-                    if (s->ax[a].is_range)
-                        dcproj_table_number(&w, s->ax[a].number[vi[a]]);
-                    else
+                    /* a number as a number (the decimal comma applies, not
+                       --precision, which would merge grid values); other
+                       values as written */
+                    double v = s->ax[a].number[vi[a]];
+                    if (isfinite(v)) {
+                        char text[DCPROJ_NUMBER_LEN];
+                        dcproj_format_number(v, -1, s->o->fmt.decimal_comma, text);
+                        dcproj_table_text(&w, text);
+                    } else {
                         dcproj_table_text(&w, s->ax[a].label[vi[a]]);
+                    }
                 }
                 dcproj_table_text(&w, pt->labels[p]);
                 dcproj_table_number(&w, pt->values[p]);
@@ -326,6 +430,8 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
     }
     free(s->pts);
     s->pts = NULL;
+    if (!header) /* an empty shard: the header alone */
+        write_header(&w, s);
     return dcproj_table_finish(&w, err);
 }
 
@@ -336,6 +442,9 @@ int cmd_sweep(struct cli_opts *o)
                                           "dcproj: try 'dcproj sweep --help'");
     if (o->fmt.format == DCPROJ_FMT_JSON || o->fmt.format == DCPROJ_FMT_TABLE)
         return cli_fail(DCPROJ_ERR_USAGE, "sweep writes CSV or TSV: use --format csv or tsv");
+    if (o->fmt.layout != DCPROJ_LAYOUT_LONG)
+        return cli_fail(DCPROJ_ERR_USAGE, "sweep writes one layout (the varied paths, period and --metric): "
+                                          "--layout wide or iamc does not apply");
     struct sweep s;
     memset(&s, 0, sizeof s);
     s.o = o;
@@ -344,6 +453,16 @@ int cmd_sweep(struct cli_opts *o)
     char *data = NULL, *dir = NULL;
     for (int k = 0; k < o->n_vary && rc == 0; k++, s.n_ax++)
         rc = parse_axis(o->vary[k], &s.ax[k]);
+    /* two axes on one path (or one inside the other) would overwrite each
+       other: the grid would repeat itself under two column names */
+    if (rc == 0 && s.n_ax == 2) {
+        const char *p0 = s.ax[0].path, *p1 = s.ax[1].path;
+        size_t l0 = strlen(p0), l1 = strlen(p1), l = l0 < l1 ? l0 : l1;
+        const char *longer = l0 < l1 ? p1 : p0;
+        if (strncmp(p0, p1, l) == 0 && (l0 == l1 || longer[l] == '.'))
+            rc = cli_fail(DCPROJ_ERR_USAGE, "--vary %s and --vary %s change the same value: "
+                                            "vary two different paths", p0, p1);
+    }
     long points = 1;
     for (int k = 0; k < s.n_ax && rc == 0; k++) {
         if ((long)s.ax[k].n > MAX_POINTS / points) {
@@ -390,7 +509,23 @@ int cmd_sweep(struct cli_opts *o)
     c.bar = cli_progress_new(o, "sweep");
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
+    /* The parents the scenario's `extends` names are read too, so an output
+     * path naming one is refused: find them with one load of the scenario
+     * with the command line's own patches (if that load fails, the points
+     * report why). */
+    struct dcproj_load_options blo = o->load;
+    blo.patches = o->patches;
+    blo.n_patches = o->n_patches;
+    struct dcproj_scenario *base = NULL;
+    struct dcproj_error berr;
+    dcproj_error_init(&berr);
+    if (dcproj_scenario_load_buffer(s.name, data, len, s.base_dir, &blo, &base, &berr) == DCPROJ_OK) {
+        cli_add_scenario_ids(&ids, &n_ids, base);
+        dcproj_scenario_free(base);
+    }
     rc = cli_write(o->output, ids, n_ids, write_sweep, &c);
+    if (c.rc != 0) /* a failed point: its errors are printed, its code is the exit code */
+        rc = c.rc;
     free(ids);
     cli_progress_end(c.bar);
 done:

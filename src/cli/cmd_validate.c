@@ -6,9 +6,14 @@
 
 #include "cli.h"
 
+/* Monte Carlo draws validate actually projects: enough to exercise every
+ * distribution and event, without running a 10^9-draw study to say "ok". */
+#define VALIDATE_DRAWS 1000
+
 int cmd_validate(struct cli_opts *o)
 {
     int unreadable = 0, other = 0;
+    o->draws_cap = VALIDATE_DRAWS;
     for (int i = 0; i < o->n_args; i++) {
         struct dcproj_scenario *sc = NULL;
         struct dcproj_result *res = NULL;

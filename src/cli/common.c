@@ -40,6 +40,8 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     int rc = cli_load(o, path, &sc);
     if (rc != 0)
         return rc;
+    if (o->draws_cap > 0 && sc->draws > o->draws_cap)
+        sc->draws = o->draws_cap;
     struct dcproj_run_options ro;
     dcproj_run_options_init(&ro);
     ro.threads = o->threads;
@@ -63,6 +65,14 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     return 0;
 }
 
+void cli_name_output(struct dcproj_error *err, const char *path)
+{
+    int shown = err->count < DCPROJ_ERROR_MAX ? err->count : DCPROJ_ERROR_MAX;
+    for (int i = 0; i < shown; i++)
+        if (err->items[i].code == DCPROJ_ERR_IO && err->items[i].file[0] == '\0')
+            snprintf(err->items[i].file, sizeof err->items[i].file, "%s", path);
+}
+
 int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs,
               cli_write_fn fn, void *ctx)
 {
@@ -75,6 +85,7 @@ int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_in
                                   "write error: %s", strerror(errno));
         if (rc == DCPROJ_OK && ferror(stdout))
             rc = dcproj_error_set(&err, DCPROJ_ERR_IO, "<stdout>", NULL, 0, 0, "write error");
+        cli_name_output(&err, "<stdout>");
         return rc == DCPROJ_OK ? 0 : cli_print_errors(&err);
     }
     struct dcproj_output *out = NULL;
@@ -84,6 +95,7 @@ int cli_write(const char *path, const struct dcproj_file_id *inputs, size_t n_in
     rc = fn(ctx, dcproj_output_stream(out), &err);
     if (rc != DCPROJ_OK) {
         dcproj_output_abort(out);
+        cli_name_output(&err, path);
         return cli_print_errors(&err);
     }
     rc = dcproj_output_commit(out, &err);
@@ -115,6 +127,29 @@ struct dcproj_file_id *cli_input_ids(const struct cli_opts *o, size_t *n)
             add_id(&ids, n, o->patches[i].text);
     add_id(&ids, n, o->expect);
     return ids;
+}
+
+void cli_add_scenario_ids(struct dcproj_file_id **ids, size_t *n, const struct dcproj_scenario *sc)
+{
+    if (sc == NULL || sc->n_files == 0)
+        return;
+    struct dcproj_file_id *p = realloc(*ids, (*n + sc->n_files) * sizeof *p);
+    if (p == NULL)
+        return;
+    memcpy(p + *n, sc->files, sc->n_files * sizeof *p);
+    *ids = p;
+    *n += sc->n_files;
+}
+
+int cli_check_output(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs)
+{
+    struct dcproj_file_id id;
+    if (path == NULL || strcmp(path, "-") == 0 || dcproj_file_id_of(path, &id) != 0)
+        return 0;
+    for (size_t i = 0; i < n_inputs; i++)
+        if (inputs[i].dev == id.dev && inputs[i].ino == id.ino)
+            return cli_fail(DCPROJ_ERR_USAGE, "output %s is also an input", path);
+    return 0;
 }
 
 int cli_read_file(const char *path, char **data, size_t *len)

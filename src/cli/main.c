@@ -10,11 +10,14 @@
 
 #include "cli.h"
 
-#define COMMON_OUTPUT_HELP \
-    "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n" \
-    "      --format F        csv (default), tsv, json or table\n" \
+#define OUTPUT_FILE_HELP \
+    "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
+
+#define LAYOUT_HELP \
     "      --layout L        long (default), wide or iamc\n" \
-    "      --metric NAME     column shown by the wide layout (default capacity)\n" \
+    "      --metric NAME     column shown by the wide layout (default capacity)\n"
+
+#define CSV_FORMAT_HELP \
     "      --precision N     print numbers as %.Nf (0-17) instead of the shortest exact form\n" \
     "      --delimiter C     field delimiter (one ASCII character; \\t for tab)\n" \
     "      --decimal-comma   write 1,5 instead of 1.5 (implies ';' as delimiter)\n" \
@@ -22,6 +25,23 @@
     "      --crlf            end records with CRLF\n" \
     "      --excel           --bom --crlf\n" \
     "      --excel-eu        ';', decimal comma, BOM and CRLF (European Excel)\n"
+
+#define COMMON_OUTPUT_HELP \
+    OUTPUT_FILE_HELP \
+    "      --format F        csv (default), tsv, json or table\n" \
+    LAYOUT_HELP CSV_FORMAT_HELP
+
+/* check compares tables, so CSV or TSV only; the golden is its output. */
+#define CHECK_OUTPUT_HELP \
+    "      --format F        csv (default) or tsv\n" \
+    LAYOUT_HELP CSV_FORMAT_HELP
+
+/* diff and sweep write one table layout of their own. */
+#define TABLE_OUTPUT_HELP \
+    OUTPUT_FILE_HELP \
+    "      --format F        csv (default) or tsv\n" \
+    "      --metric NAME     column compared or shown (default capacity)\n" \
+    CSV_FORMAT_HELP
 
 #define COMMON_SCENARIO_HELP \
     "      --set PATH=VALUE  change one value (JSON, else a string; null deletes)\n" \
@@ -52,7 +72,8 @@ static const struct cli_command commands[] = {
      OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SOLUTION, 1, 1, cmd_run},
     {"validate", "check scenarios completely (calibration included)",
      "Usage: dcproj validate SCENARIO... [options]\n"
-     "Check each SCENARIO completely, as `run` would (calibration included).\n"
+     "Check each SCENARIO completely, as `run` would (calibration included;\n"
+     "Monte Carlo runs at most 1000 of the draws).\n"
      "Prints \"FILE: ok\" per valid file; errors go to stderr.\n"
      "Exit status: 0 all valid, 66 a file could not be read, else 65 a file is invalid.\n\n"
      "Options:\n" COMMON_SCENARIO_HELP COMMON_TAIL_HELP
@@ -89,7 +110,7 @@ static const struct cli_command commands[] = {
      "      --atol A          absolute tolerance (default 1e-9)\n"
      "      --update          rewrite FILE with the current output (atomically) instead\n"
      "      --junit FILE      also write a JUnit XML report to FILE\n"
-     COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     CHECK_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj check scenarios/microsoft-europe-2025.json \\\n"
      "      --expect scenarios/expected/microsoft-europe-2025.csv\n"
@@ -102,7 +123,7 @@ static const struct cli_command commands[] = {
      "delta = b - a, delta_pct = 100 (b - a) / a (empty when a = 0).  Rows are A's,\n"
      "then B's extras, with empty cells for a missing side.\n"
      "--set, --patch and --frozen apply to B only; every other option to both.\n\n"
-     "Options:\n" COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "Options:\n" TABLE_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj diff base.json what-if/ai-surge.json\n"
      "  dcproj diff base.json base.json --set countries.IE.growth.rate=0.1\n"
@@ -122,7 +143,7 @@ static const struct cli_command commands[] = {
      "      --shard K/N       compute only the K-th of N contiguous blocks of points;\n"
      "                        every shard writes the header, so\n"
      "                        { cat s1.csv; tail -q -n +2 s2.csv ...; } is the whole\n"
-     COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     TABLE_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj sweep s.json --vary power.utilization=0.4:0.8:0.1 --metric energy_twh --at 2027\n"
      "  dcproj sweep s.json --vary countries.IE.baseline=200,260,320 \\\n"

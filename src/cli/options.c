@@ -239,7 +239,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         case O_EXCEL: o->fmt.bom = 1; o->fmt.crlf = 1; break;
         case O_EXCEL_EU: excel_eu = 1; o->fmt.bom = 1; o->fmt.crlf = 1; o->fmt.decimal_comma = 1; break;
         case O_SET:
-            if (strchr(arg, '=') == NULL || arg[0] == '=')
+            if (strchr(arg, '=') == NULL || arg[0] == '=' || arg[0] == '.'
+                || (strstr(arg, "..") != NULL && strstr(arg, "..") < strchr(arg, '='))
+                || strchr(arg, '=')[-1] == '.')
                 return usage(cmd, "--set: expected PATH=VALUE (e.g. countries.IE.baseline=500), got '%s'", arg);
             if (add_patch(o, DCPROJ_PATCH_SET, arg) != 0)
                 return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
@@ -323,12 +325,13 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             o->top = (int)ll;
             break;
         case ':':
-            if (optopt != 0)
+            /* a long option's optopt is its O_* value (>= 256), not a letter */
+            if (optopt > 0 && optopt < 256)
                 return usage(cmd, "option '-%c' needs a value", optopt);
             return usage(cmd, "option '%s' needs a value", argv[optind - 1]);
         case '?':
         default:
-            if (optopt != 0)
+            if (optopt > 0 && optopt < 256)
                 return usage(cmd, "unknown option '-%c'", optopt);
             return usage(cmd, "unknown option '%s'", argv[optind - 1]);
         }

@@ -18,7 +18,12 @@
  * A solver that steps outside [min, max] is evaluated at the nearest bound
  * (the unknowns are clamped), so the model is never evaluated outside the
  * range the scenario declares valid; the reported value is the clamped
- * one.  doc/calibration.md describes the stopping rules.
+ * one.  Clamping flattens the residuals outside the box, which can stall
+ * hybrids (a singular Jacobian); when the clamped run does not meet the
+ * targets, hybrids runs once more from the guesses on the plain, unclamped
+ * system (GSL's own iteration; a trial point where the model is invalid
+ * ends that run) and its root is taken if it meets every target inside
+ * [min, max].  doc/calibration.md describes the stopping rules.
  *
  * No static mutable state: everything lives in a struct calib on the
  * caller's stack, so several scenarios can be solved in parallel threads.
@@ -56,6 +61,7 @@ struct calib {
     struct dcproj_error *err;
     int status;               /* first failure while evaluating; DCPROJ_OK until then */
     int diverged;             /* a solver proposed a non-finite trial point */
+    int unclamped;            /* trial points are used as they are (the hybrids retry) */
 };
 
 /* Row of the year-end table that holds target `t`'s scope. */
@@ -122,9 +128,18 @@ static int evaluate(struct calib *c, struct dcproj_target_result *tr)
             r->model = at;
             r->residual = at / t->value - 1.0;
         }
-        /* A value target at year B has no span to grow over. */
+        /* A value target at year B has no span to grow over; a scope that is
+         * 0 at a year before its base has no finite growth rate either
+         * (0^(negative) is infinite): both print an empty cagr. */
+        r->cagr = 0.0;
         r->has_cagr = base != 0 && t->year != base_year;
-        r->cagr = r->has_cagr ? pow(at / base, 1.0 / (double)(t->year - base_year)) - 1.0 : 0.0;
+        if (r->has_cagr) {
+            r->cagr = pow(at / base, 1.0 / (double)(t->year - base_year)) - 1.0;
+            if (!isfinite(r->cagr)) {
+                r->has_cagr = 0;
+                r->cagr = 0.0;
+            }
+        }
     }
     return DCPROJ_OK;
 }
@@ -143,7 +158,8 @@ static void set_unknowns(struct calib *c, const gsl_vector *x)
     for (size_t k = 0; k < c->n_unknowns; k++) {
         const struct dcproj_variable *v = &c->sc->variables[c->unknown[k]];
         double xk = gsl_vector_get(x, k);
-        c->vars[c->unknown[k]] = isfinite(xk) ? clamp(xk, v->min, v->max) : v->guess;
+        c->vars[c->unknown[k]] = !isfinite(xk) ? v->guess : c->unclamped ? xk
+                                                                           : clamp(xk, v->min, v->max);
     }
 }
 
@@ -424,6 +440,78 @@ done:
     return rc;
 }
 
+/* Does c->vars meet every target (|residual| <= 1e-10) with every unknown
+ * inside its [min, max]?  Evaluates into tr. */
+static int solved_inside(struct calib *c, struct dcproj_target_result *tr)
+{
+    for (size_t k = 0; k < c->n_unknowns; k++) {
+        const struct dcproj_variable *v = &c->sc->variables[c->unknown[k]];
+        double x = c->vars[c->unknown[k]];
+        if (!(x >= v->min && x <= v->max))
+            return 0;
+    }
+    if (evaluate(c, tr) != DCPROJ_OK)
+        return 0;
+    for (size_t i = 0; i < c->sc->n_targets; i++)
+        if (!(fabs(tr[i].residual) <= CALIB_RESID_TOL))
+            return 0;
+    return 1;
+}
+
+/*
+ * Hybrids on the clamped system; when that does not meet the targets, once
+ * more on the unclamped one (see the top of this file).  The retry's root
+ * is kept only if it meets every target inside the box; otherwise the
+ * first run's outcome (values, problems, stop reason) stands.  Problems of
+ * either run are collected aside and only the kept run's reach c->err.
+ */
+static int solve_hybrids_retry(struct calib_fn *cf, int *iterations, const char **stop)
+{
+    struct calib *c = cf->c;
+    struct dcproj_error *err = c->err;
+    struct dcproj_error first, second;
+    dcproj_error_init(&first);
+    dcproj_error_init(&second);
+    c->err = &first;
+    int rc = solve_hybrids(cf, iterations, stop);
+    if (rc == DCPROJ_ERR_NOMEM || (rc == DCPROJ_OK && solved_inside(c, cf->tr))) {
+        c->err = err;
+        dcproj_error_merge(err, &first);
+        return rc == DCPROJ_OK ? c->status : rc;
+    }
+    size_t nv = c->sc->n_variables;
+    double *kept = malloc(nv * sizeof *kept);
+    if (kept == NULL) {
+        c->err = err;
+        dcproj_error_merge(err, &first);
+        return rc != DCPROJ_OK ? rc : nomem(c);
+    }
+    memcpy(kept, c->vars, nv * sizeof *kept);
+    int kept_status = c->status, kept_diverged = c->diverged;
+    c->err = &second;
+    c->status = DCPROJ_OK;
+    c->diverged = 0;
+    c->unclamped = 1;
+    int it2 = 0;
+    const char *stop2 = NULL;
+    int rc2 = solve_hybrids(cf, &it2, &stop2);
+    c->unclamped = 0;
+    if (rc2 == DCPROJ_OK && solved_inside(c, cf->tr)) {
+        *iterations = it2;
+        *stop = stop2;
+        c->err = err;
+        free(kept);
+        return DCPROJ_OK;
+    }
+    memcpy(c->vars, kept, nv * sizeof *kept);
+    free(kept);
+    c->status = kept_status;
+    c->diverged = kept_diverged;
+    c->err = err;
+    dcproj_error_merge(err, &first);
+    return rc;
+}
+
 /* Name of a method for messages. */
 static const char *method_name(enum dcproj_solve_method method)
 {
@@ -581,7 +669,7 @@ int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct d
         if (method == DCPROJ_SOLVE_BRENT)
             rc = solve_brent(&cf, &iterations, &stop);
         else if (method == DCPROJ_SOLVE_HYBRIDS)
-            rc = solve_hybrids(&cf, &iterations, &stop);
+            rc = solve_hybrids_retry(&cf, &iterations, &stop);
         else
             rc = solve_lsq(&cf, &iterations, &stop);
         free(scratch);

@@ -480,6 +480,16 @@ static const struct series *series_of_country(const struct chart *c, size_t coun
     return NULL;
 }
 
+/* Whether event `e` gets a marker on the time axis: its date lies within
+ * the plotted periods.  An event that starts at the end of the last period
+ * (dated the year after the horizon) changes no plotted value (SPEC §1: an
+ * event dated 2027 is not in the 2026 row), so it is "after the horizon". */
+static int event_drawn(const struct chart *c, const struct dcproj_event *e)
+{
+    double x = c->origin + e->start_months / 12.0;
+    return x >= c->x_min - 1e-9 && x < c->x_max - 1e-9;
+}
+
 /* "ES +150 MW (2026-07)" for event `e`, or without the size when it depends
  * on a variable that has no value; ", probability 0.5" when not certain. */
 static void put_event_text(struct chart *c, const struct dcproj_event *e, const char *unit)
@@ -603,7 +613,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
                        text_chars(value_label(c, param_mean(&e->add, res)));
             if (param_mean(&e->probability, res) != 1.0)
                 n += 20;
-            if (c->origin + e->start_months / 12.0 > c->x_max + 1e-9)
+            if (!event_drawn(c, e))
                 n += 20;
             double w = 30.0 + CHAR_W * (double)n;
             if (w > legend_w)
@@ -655,9 +665,15 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         put_text(out, last->label, 0);
         fputs(").", out);
     }
-    if (n_events > 0)
-        fprintf(out, " Triangles on the time axis mark %s event%s.", value_label(c, (double)n_events),
-                n_events == 1 ? "" : "s");
+    size_t n_drawn = 0;
+    for (size_t i = 0; i < n_events; i++)
+        n_drawn += event_drawn(c, &sc->events[i]) ? 1 : 0;
+    if (n_drawn > 0)
+        fprintf(out, " Triangles on the time axis mark %s event%s.", value_label(c, (double)n_drawn),
+                n_drawn == 1 ? "" : "s");
+    if (n_drawn < n_events)
+        fprintf(out, " %s event%s after the horizon.", value_label(c, (double)(n_events - n_drawn)),
+                n_events - n_drawn == 1 ? " starts" : "s start");
     fputs("</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n", out);
 
     /* Title and subtitle, cut to the image width. */
@@ -775,9 +791,9 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         fputs("<g class=\"events\">\n", out);
         for (size_t i = 0; i < n_events; i++) {
             const struct dcproj_event *e = &sc->events[i];
-            double x = origin + e->start_months / 12.0;
-            if (x < c->x_min - 1e-9 || x > c->x_max + 1e-9)
+            if (!event_drawn(c, e))
                 continue;
+            double x = origin + e->start_months / 12.0;
             const struct series *s = series_of_country(c, e->country);
             put_event_marker(c, px_x(c, x), bottom, s != NULL ? s->color : OTHER_COLOR);
             fputs("><title>", out);
@@ -845,7 +861,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
             fputs("/>\n", out);
             fprintf(out, "<text x=\"%s\" y=\"%s\" fill=\"#000000\">", num(c, lx + 30.0), num(c, y));
             put_event_text(c, e, unit);
-            if (origin + e->start_months / 12.0 > c->x_max + 1e-9)
+            if (!event_drawn(c, e))
                 fputs(", after the horizon", out);
             fputs("</text>\n", out);
         }

@@ -159,8 +159,16 @@ int dcproj_csv_parse(const char *name, const char *text, size_t len, char delimi
                     goto nomem;
             }
             if (i < len && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
-                rc = dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, (int)line, 0,
-                                      "unexpected character after a closing quote");
+                /* a quote that spans lines and then closes badly is most
+                   likely an unterminated quote: name the line it opened */
+                if (line != qline)
+                    rc = dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, (int)qline, 0,
+                                          "unterminated quoted field? it runs to line %zu and is "
+                                          "followed by an unexpected character there",
+                                          line);
+                else
+                    rc = dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, (int)line, 0,
+                                          "unexpected character after a closing quote");
                 goto done;
             }
         } else {
@@ -356,7 +364,7 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
 {
     struct dcproj_csv exp = {0}, out = {0};
     struct keymap map = {0};
-    long *keys = NULL, *colmap = NULL;
+    long *keys = NULL, *gkeys = NULL, *colmap = NULL;
     memset(rep, 0, sizeof *rep);
     int rc = dcproj_csv_parse(golden_name, expected, expected_len, opt->delimiter, &exp, err);
     if (rc != DCPROJ_OK)
@@ -366,8 +374,9 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
         goto done;
     rep->diffs = calloc(opt->max_diffs ? opt->max_diffs : 1, sizeof *rep->diffs);
     keys = calloc(sizeof key_names / sizeof key_names[0], sizeof *keys);
+    gkeys = calloc(sizeof key_names / sizeof key_names[0], sizeof *gkeys);
     colmap = calloc(exp.n_fields ? exp.n_fields : 1, sizeof *colmap);
-    if (rep->diffs == NULL || keys == NULL || colmap == NULL)
+    if (rep->diffs == NULL || keys == NULL || gkeys == NULL || colmap == NULL)
         goto nomem;
     /* header: names must be distinct in the golden */
     for (size_t c = 0; c < exp.n_fields; c++)
@@ -377,11 +386,20 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
                                       "column \"%s\" appears twice in the header", exp.fields[0][c]);
                 goto done;
             }
-    size_t n_keys = 0;
+    /* Rows match on the key columns both tables have.  A key column in one
+     * table only means different layouts (a long golden checked as wide):
+     * then no row matches, which is a difference, not a malformed golden.
+     * Duplicates in the golden are judged on all its own key columns. */
+    size_t n_keys = 0, n_gkeys = 0;
+    int layouts_differ = 0;
     for (size_t k = 0; k < sizeof key_names / sizeof key_names[0]; k++) {
-        long ce = find_col(&exp, key_names[k]);
-        if (ce >= 0 && find_col(&out, key_names[k]) >= 0)
+        long ce = find_col(&exp, key_names[k]), co = find_col(&out, key_names[k]);
+        if (ce >= 0 && co >= 0)
             keys[n_keys++] = ce;
+        else if (ce >= 0 || co >= 0)
+            layouts_differ = 1;
+        if (ce >= 0)
+            gkeys[n_gkeys++] = ce;
     }
     for (size_t c = 0; c < exp.n_fields; c++) {
         colmap[c] = find_col(&out, exp.fields[0][c]);
@@ -418,7 +436,7 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
         goto nomem;
     }
     for (size_t r = 1; r < exp.n_records; r++) {
-        row_key(&exp, keys, n_keys, r, key, sizeof key);
+        row_key(&exp, gkeys, n_gkeys, r, key, sizeof key);
         int d = keymap_put(&dup, key, r);
         if (d != 0) {
             rc = d < 0 ? dcproj_error_set(err, DCPROJ_ERR_NOMEM, golden_name, NULL, 0, 0, "out of memory")
@@ -428,6 +446,13 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
             keymap_free(&dup);
             goto done;
         }
+        if (layouts_differ) {
+            /* `key` is the golden's own full key here */
+            if (rep->rows_missing++ == 0)
+                copy_trunc(rep->first_missing_row, sizeof rep->first_missing_row, key);
+            continue;
+        }
+        row_key(&exp, keys, n_keys, r, key, sizeof key);
         long o = keymap_get(&map, key);
         if (o < 0) {
             if (rep->rows_missing++ == 0)
@@ -480,6 +505,7 @@ nomem:
 done:
     keymap_free(&map);
     free(keys);
+    free(gkeys);
     free(colmap);
     dcproj_csv_clear(&exp);
     dcproj_csv_clear(&out);

@@ -24,6 +24,9 @@ struct doc {
     struct doc_origin **origins;/* owned */
     size_t n_origins, cap_origins;
     struct doc *parent;         /* frozen parent, owned; or NULL */
+    /* the files read for it: the file named, then its `extends` chain */
+    struct json_file_id files[DCPROJ_MAX_EXTENDS + 1];
+    size_t n_files;
 };
 
 /* One file of the `extends` chain being resolved (top file first). */
@@ -35,6 +38,9 @@ struct chain_link {
 struct chain {
     struct chain_link links[DCPROJ_MAX_EXTENDS + 1];
     size_t n;
+    /* every file read, kept when the chain unwinds */
+    struct json_file_id read[DCPROJ_MAX_EXTENDS + 1];
+    size_t n_read;
 };
 
 /* Where a document comes from: a path ("-" = stdin) or a buffer. */
@@ -358,6 +364,8 @@ static int resolve(const struct source *src, struct chain *ch, int top, int keep
     ch->links[ch->n].name = src->name;
     ch->links[ch->n].id = id;
     ch->n++;
+    if (id.valid && ch->n_read < sizeof ch->read / sizeof ch->read[0])
+        ch->read[ch->n_read++] = id;
 
     struct doc *d = NULL, *p = NULL;
     char *ppath = NULL;
@@ -632,6 +640,33 @@ static int apply_overrides(struct doc *d, const struct dcproj_load_options *opt,
     return rc;
 }
 
+/* After a data error (65): report every --patch FILE that cannot be read,
+ * so an unreadable input outranks invalid data (SPEC §9: 66 takes
+ * precedence when several files fail) even when the scenario failed before
+ * the patches were applied.  Standard input is not probed (it may already
+ * have been consumed).  Returns the code to give back. */
+static int probe_patch_files(const struct dcproj_load_options *opt, int rc,
+                             struct dcproj_error *err)
+{
+    if (rc != DCPROJ_ERR_DATA)
+        return rc;
+    for (size_t i = 0; i < opt->n_patches; i++) {
+        const struct dcproj_patch *pt = &opt->patches[i];
+        if (pt->kind != DCPROJ_PATCH_FILE || strcmp(pt->text, "-") == 0)
+            continue;
+        char *buf = NULL;
+        size_t len = 0;
+        struct dcproj_error probe;
+        dcproj_error_init(&probe);
+        if (json_read_file(pt->text, pt->text, &buf, &len, NULL, &probe) == DCPROJ_ERR_NOINPUT) {
+            dcproj_error_merge(err, &probe);
+            rc = DCPROJ_ERR_NOINPUT;
+        }
+        free(buf);
+    }
+    return rc;
+}
+
 /* A copy of `r` (tree and origins) to patch while `r` stays as it is. */
 static int doc_copy(const struct doc *r, struct doc **out, struct dcproj_error *err)
 {
@@ -662,10 +697,11 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
     }
     struct chain ch;
     ch.n = 0;
+    ch.n_read = 0;
     struct doc *r = NULL, *p = NULL, *f = NULL;
     int rc = resolve(&src, &ch, 1, opt->n_patches > 0, &r, &p, err);
     if (rc != DCPROJ_OK)
-        return rc;
+        return probe_patch_files(opt, rc, err);
 
     if (opt->frozen) {
         /* solve the file as it is (with its own frozen rule), then patch */
@@ -695,8 +731,16 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
     if (rc != DCPROJ_OK) {
         doc_free(p);
         doc_free(f);
-        return rc;
+        return probe_patch_files(opt, rc, err);
     }
+    memcpy(f->files, ch.read, ch.n_read * sizeof ch.read[0]);
+    f->n_files = ch.n_read;
     *out = f;
     return DCPROJ_OK;
+}
+
+size_t doc_files(const struct doc *d, const struct json_file_id **files)
+{
+    *files = d->files;
+    return d->n_files;
 }

@@ -73,6 +73,12 @@ const struct doc_origin *doc_origin_of(const struct doc *d, const cJSON *node,
  */
 const struct doc *doc_parent(const struct doc *d);
 
+/* The files read to build `d` (the file named, then each parent its
+ * `extends` chain names; standard input and buffers are not files), by
+ * device and inode, into *files (owned by `d`); returns their number. */
+struct json_file_id;
+size_t doc_files(const struct doc *d, const struct json_file_id **files);
+
 /* Apply an RFC 7396 merge patch `patch` onto `*target` (SPEC §6: existing
  * keys keep their place, new keys are appended in patch order; `null`
  * deletes; a non-object patch replaces).  Exposed for tests. */

@@ -581,9 +581,13 @@ static int check_tree(const cJSON *v, struct path *p, const char *name, struct d
         const char *dup = find_duplicate(v, &nomem);
         if (nomem)
             return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
-        if (dup != NULL)
+        if (dup != NULL) {
+            /* named at the duplicated key's own path (the value at fault) */
+            if (path_push(p, "%s%s", p->len > 0 ? "." : "", dup) != DCPROJ_OK)
+                return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
             return dcproj_error_set(err, DCPROJ_ERR_DATA, name, p->buf, 0, 0,
                                     "duplicate key \"%s\"", dup);
+        }
     }
     size_t keep = p->len;
     size_t i = 0;

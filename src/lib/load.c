@@ -45,7 +45,9 @@
  * - JSON null where a value is expected is a type error; `sources` fields
  *   (`url`, `date`, `note`) are free strings; event dates after the horizon
  *   are accepted (they do not show); `until` and target years are <= 9999.
- * - Unknown-key messages carry the path of the object holding the key.
+ * - Unknown-key messages carry the path of the unknown key itself
+ *   (`countries.IE.groupz`: the key is the value at fault), which begins
+ *   with the path of the object holding it.
  */
 #include "dcproj/scenario.h"
 
@@ -61,6 +63,7 @@
 #include <cjson/cJSON.h>
 
 #include "doc_int.h"
+#include "json_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                            */
@@ -530,7 +533,9 @@ static char *xstrdup(struct ctx *c, const char *s)
 
 /* Check every key of the object of frame `f` against `allowed` (NULL
  * terminated); `what` (or NULL) qualifies the message, e.g. ` for model
- * "linear"`.  Returns the number of unknown keys. */
+ * "linear"`.  An unknown key is reported at its own path
+ * (`countries.IE.groupz`): the key is the value at fault.  Returns the
+ * number of unknown keys. */
 static int check_keys(struct ctx *c, const struct frame *f, const char *const *allowed,
                       const char *what)
 {
@@ -544,11 +549,12 @@ static int check_keys(struct ctx *c, const struct frame *f, const char *const *a
         if (ok)
             continue;
         bad++;
+        struct frame kf = fchild(f, ch, -1);
         struct nearest nb = {ch->string, NULL, 0};
         for (size_t i = 0; allowed[i] != NULL; i++)
             nearest_consider(&nb, allowed[i]);
         if (nb.best != NULL) {
-            report(c, f, "unknown key \"%s\"%s; did you mean \"%s\"?", ch->string,
+            report(c, &kf, "unknown key \"%s\"%s; did you mean \"%s\"?", ch->string,
                    what ? what : "", nb.best);
         } else {
             char list[300] = "";
@@ -556,7 +562,7 @@ static int check_keys(struct ctx *c, const struct frame *f, const char *const *a
                 size_t len = strlen(list);
                 snprintf(list + len, sizeof list - len, "%s\"%s\"", i ? ", " : "", allowed[i]);
             }
-            report(c, f, "unknown key \"%s\"%s (allowed: %s)", ch->string, what ? what : "",
+            report(c, &kf, "unknown key \"%s\"%s (allowed: %s)", ch->string, what ? what : "",
                    list);
         }
     }
@@ -1174,7 +1180,8 @@ static int enum_value(struct ctx *c, const struct frame *f, const char *const *n
         snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", names[i]);
     }
     if (!cJSON_IsString(f->node)) {
-        report(c, f, "expected a %s (%s), got %s", what, list, R(f->node).s);
+        report(c, f, "expected %s %s (%s), got %s", strchr("aeiou", what[0]) ? "an" : "a", what,
+               list, R(f->node).s);
         return -1;
     }
     int i = name_index(names, f->node->valuestring);
@@ -1754,6 +1761,11 @@ static int convert_sources(struct ctx *c, const struct frame *top)
             bad++;
             continue;
         }
+        if (strcmp(ch->string, "TOTAL") == 0) {
+            report(c, &f, "\"TOTAL\" is reserved and cannot be a source id");
+            bad++;
+            continue;
+        }
         snprintf(s->id, sizeof s->id, "%s", ch->string);
         if (want_object(c, &f, "an object {\"title\": ..., \"url\": ..., \"date\": ...}") != 0) {
             bad++;
@@ -1787,7 +1799,11 @@ static int convert_variable(struct ctx *c, const struct frame *f, struct dcproj_
     struct frame vf = fkey(f, "value"), lo = fkey(f, "min"), hi = fkey(f, "max"),
                  gf = fkey(f, "guess");
     if (vf.node != NULL) {
-        if (lo.node != NULL || hi.node != NULL || gf.node != NULL) {
+        /* In a frozen what-if the parent's unknowns are fixed at its
+         * solution before the what-if's own changes apply (SPEC §4), so a
+         * `value` the what-if gives an unknown of the parent fixes it there:
+         * the `min`/`max`/`guess` merged in from the parent no longer count. */
+        if (!c->frozen && (lo.node != NULL || hi.node != NULL || gf.node != NULL)) {
             report(c, f, "a variable has either \"value\" (fixed) or \"min\" and \"max\" "
                          "(unknown), not both");
             return -1;
@@ -1858,6 +1874,11 @@ static int convert_variables(struct ctx *c, const struct frame *top)
         if (!is_identifier(ch->string)) {
             report(c, &vs, "invalid variable id \"%s\": expected [A-Za-z0-9][A-Za-z0-9_-]{0,31}",
                    ch->string);
+            bad++;
+            continue;
+        }
+        if (strcmp(ch->string, "TOTAL") == 0) {
+            report(c, &f, "\"TOTAL\" is reserved and cannot be a variable id");
             bad++;
             continue;
         }
@@ -2539,6 +2560,19 @@ static int load(const char *path, const char *data, size_t len, const char *name
         return st;
     struct dcproj_scenario *sc = NULL;
     st = convert_doc(d, err, &sc);
+    if (st == DCPROJ_OK) {
+        const struct json_file_id *ids;
+        size_t n = doc_files(d, &ids);
+        sc->files = calloc(n ? n : 1, sizeof *sc->files);
+        if (sc->files == NULL) {
+            dcproj_scenario_free(sc);
+            doc_free(d);
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++)
+            sc->files[i] = (struct dcproj_file_id){ids[i].dev, ids[i].ino};
+        sc->n_files = n;
+    }
     doc_free(d);
     if (st == DCPROJ_OK)
         *out = sc;
@@ -2599,6 +2633,7 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
     free(sc->quantiles);
     dcproj_scenario_free(sc->parent);
     cJSON_free(sc->resolved_json);
+    free(sc->files);
     free(sc->file);
     free(sc->name);
     free(sc->title);

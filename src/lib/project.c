@@ -148,6 +148,32 @@ done:
     return rc;
 }
 
+/* SPEC §3.6: a non-finite value anywhere is a data error.  Country
+ * capacities are checked as they are computed (model.c); this catches what
+ * only overflows later: a power column (capacity · utilization · pue ·
+ * 8760), an aggregate sum, a Monte Carlo mean or quantile.  Names the row
+ * (`countries.IE`, the group or TOTAL), the column and the period. */
+static int check_finite(const struct dcproj_scenario *sc, const struct dcproj_result *res,
+                        struct dcproj_error *err)
+{
+    for (size_t r = 0; r < res->n_rows; r++) {
+        for (size_t p = 0; p < res->n_periods; p++) {
+            const double *cell = &res->values[(r * res->n_periods + p) * res->n_cols];
+            for (size_t k = 0; k < res->n_cols; k++) {
+                if (isfinite(cell[k]))
+                    continue;
+                const struct dcproj_row *row = &res->rows[r];
+                return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
+                                        "%s%s: %s in %s is not a finite number (%g)",
+                                        row->kind == DCPROJ_ROW_COUNTRY ? "countries."
+                                        : row->kind == DCPROJ_ROW_GROUP ? "group " : "",
+                                        row->code, res->cols[k], res->periods[p].label, cell[k]);
+            }
+        }
+    }
+    return DCPROJ_OK;
+}
+
 int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
                    struct dcproj_result **out, struct dcproj_error *err)
 {
@@ -196,6 +222,9 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         if (rc != DCPROJ_OK)
             goto fail;
     }
+    rc = check_finite(sc, res, err);
+    if (rc != DCPROJ_OK)
+        goto fail;
     for (size_t i = 0; i < sc->n_countries; i++) {
         if (floored[i] && add_floor_warning(res, sc->file, sc->countries[i].code) != 0) {
             rc = nomem(sc, err);

@@ -76,8 +76,52 @@ static void json_key(struct jw *w, const char *key)
 
 /* The resolved scenario text, checked to be one JSON value; "null" when the
  * scenario has none.  Trailing white space is dropped. */
-static int json_scenario(struct jw *w, const struct dcproj_scenario *sc, struct dcproj_error *err)
+/*
+ * Make the document of a frozen scenario self-contained: it has no parent
+ * any more to solve on, so each variable becomes {"value": the solution}
+ * (keeping its `_`/`$` keys) and "calibration": "frozen" goes.  With every
+ * variable fixed the targets are only reported, exactly as when frozen, so
+ * the document reproduces the run.  Returns 0, or -1 out of memory.
+ */
+static int freeze_variables(cJSON *doc, const struct dcproj_result *res)
 {
+    cJSON_DeleteItemFromObjectCaseSensitive(doc, "calibration");
+    cJSON *vars = cJSON_GetObjectItemCaseSensitive(doc, "variables");
+    const struct dcproj_scenario *sc = res->scenario;
+    if (!cJSON_IsObject(vars))
+        return 0;
+    for (size_t i = 0; i < sc->n_variables && i < res->solution.n_variables; i++) {
+        cJSON *old = cJSON_GetObjectItemCaseSensitive(vars, sc->variables[i].id);
+        if (old == NULL)
+            continue;
+        cJSON *fixed = cJSON_CreateObject();
+        if (fixed == NULL || cJSON_AddNumberToObject(fixed, "value", res->solution.variables[i]) == NULL) {
+            cJSON_Delete(fixed);
+            return -1;
+        }
+        for (cJSON *k = old->child; k != NULL; k = k->next) {
+            if (k->string == NULL || (k->string[0] != '_' && k->string[0] != '$'))
+                continue;
+            cJSON *dup = cJSON_Duplicate(k, 1);
+            if (dup == NULL) {
+                cJSON_Delete(fixed);
+                return -1;
+            }
+            cJSON_AddItemToObject(fixed, k->string, dup);
+        }
+        if (!cJSON_ReplaceItemInObjectCaseSensitive(vars, sc->variables[i].id, fixed)) {
+            cJSON_Delete(fixed);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The resolved scenario (SPEC §8 provenance); a frozen one with its
+ * variables fixed at the solution so that it runs on its own. */
+static int json_scenario(struct jw *w, const struct dcproj_result *res, struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = res->scenario;
     if (sc == NULL || sc->resolved_json == NULL) {
         dcproj_rsink_write(&w->s, "null", 4);
         return DCPROJ_OK;
@@ -88,6 +132,17 @@ static int json_scenario(struct jw *w, const struct dcproj_scenario *sc, struct 
     if (doc == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
                                 "the resolved scenario is not valid JSON");
+    if (sc->frozen) {
+        char *fixed = NULL;
+        if (freeze_variables(doc, res) == 0)
+            fixed = cJSON_PrintUnformatted(doc);
+        cJSON_Delete(doc);
+        if (fixed == NULL)
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+        dcproj_rsink_puts(&w->s, fixed);
+        cJSON_free(fixed);
+        return DCPROJ_OK;
+    }
     cJSON_Delete(doc);
     while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\r' ||
                      text[n - 1] == '\t'))
@@ -192,7 +247,7 @@ int dcproj_report_write_json(const struct dcproj_result *res, const struct dcpro
     json_string(&w, dcproj_version());
     dcproj_rsink_write(s, ", ", 2);
     json_key(&w, "scenario");
-    rc = json_scenario(&w, res->scenario, err);
+    rc = json_scenario(&w, res, err);
     if (rc != DCPROJ_OK) {
         dcproj_rsink_finish(s, NULL);
         return rc;

@@ -321,6 +321,34 @@ static struct fixture *sample_quarterly(void)
     return f;
 }
 
+/* An event dated the year after the horizon starts at the end of the last
+ * period, so it changes no plotted value (SPEC §1: an event dated 2027 is
+ * not in the 2026 row): no marker, "after the horizon" in the legend, and
+ * the description counts only the drawn markers.  One dated at the start of
+ * the horizon year (2030, a period before the end) is drawn. */
+START_TEST(test_event_at_horizon_end)
+{
+    struct fixture *f = sample_yearly();
+    f->events[1] = f->events[0];
+    snprintf(f->events[1].date, sizeof f->events[1].date, "2031");
+    f->events[1].start_months = 12.0 * (2031 - 1 - 2023);
+    f->events[2] = f->events[0];
+    snprintf(f->events[2].date, sizeof f->events[2].date, "2030");
+    f->events[2].start_months = 12.0 * (2030 - 1 - 2023);
+    f->sc.n_events = 3;
+    char *svg = NULL;
+    ck_assert_int_eq(render(f, 8, &svg), DCPROJ_OK);
+    ck_assert_uint_eq(count(svg, "</title></path>"), 2);
+    ck_assert(strstr(svg, "<title>ES +150 MW (2031)</title></path>") == NULL);
+    ck_assert(strstr(svg, "<title>ES +150 MW (2030)</title></path>") != NULL);
+    ck_assert(strstr(svg, ">ES +150 MW (2031), after the horizon</text>") != NULL);
+    ck_assert(strstr(svg, ">ES +150 MW (2030)</text>") != NULL);
+    ck_assert(strstr(svg, "mark 2 events. 1 event starts after the horizon.</desc>") != NULL);
+    free(svg);
+    free(f);
+}
+END_TEST
+
 START_TEST(test_yearly_parts)
 {
     struct fixture *f = sample_yearly();
@@ -621,6 +649,7 @@ int main(int argc, char **argv)
     Suite *s = suite_create("chart");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_yearly_parts);
+    tcase_add_test(tc, test_event_at_horizon_end);
     tcase_add_test(tc, test_quarterly_band_other_escape);
     tcase_add_test(tc, test_single_rest_is_drawn);
     tcase_add_test(tc, test_deterministic);

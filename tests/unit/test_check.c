@@ -48,6 +48,11 @@ START_TEST(test_parse_malformed)
     ck_assert_int_eq(err.items[0].line, 2);
     ck_assert_int_eq(parse("", ',', &t, &err), DCPROJ_ERR_DATA);
     ck_assert_int_eq(parse("a,b\n\"1\"x,2\n", ',', &t, &err), DCPROJ_ERR_DATA);
+    ck_assert_int_eq(err.items[0].line, 2);
+    /* a quote opened at line 2 runs to the quoted field of line 4: the
+       error names line 2, where the stray quote is */
+    ck_assert_int_eq(parse("a,b\n\"1,2\n3,4\n\"x\",5\n", ',', &t, &err), DCPROJ_ERR_DATA);
+    ck_assert_int_eq(err.items[0].line, 2);
 }
 END_TEST
 
@@ -150,6 +155,37 @@ START_TEST(test_golden_duplicate_row)
 }
 END_TEST
 
+/* A long golden checked against wide output (and back): the layouts differ,
+ * so nothing matches -- a difference (every row missing and extra, the
+ * columns counted), not a malformed golden with "duplicate" (kind, code)
+ * rows. */
+START_TEST(test_golden_other_layout)
+{
+    const char *lng = "kind,code,period,capacity\ncountry,IE,2023,1\ncountry,IE,2024,2\n"
+                      "total,TOTAL,2023,1\ntotal,TOTAL,2024,2\n";
+    const char *wide = "kind,code,2023,2024\ncountry,IE,1,2\ntotal,TOTAL,1,2\n";
+    struct dcproj_check_report rep;
+    struct dcproj_check_options o;
+    dcproj_check_options_init(&o);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_check_compare("g.csv", lng, strlen(lng), wide, strlen(wide), &o, &rep, &err),
+                     DCPROJ_ERR_DIFF);
+    ck_assert_uint_eq(rep.rows_missing, 4);
+    ck_assert_uint_eq(rep.rows_extra, 2);
+    ck_assert_uint_eq(rep.cols_missing, 2); /* period, capacity */
+    ck_assert_uint_eq(rep.cols_extra, 2);   /* 2023, 2024 */
+    ck_assert_str_eq(rep.first_missing_row, "country,IE,2023");
+    dcproj_check_report_clear(&rep);
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_check_compare("g.csv", wide, strlen(wide), lng, strlen(lng), &o, &rep, &err),
+                     DCPROJ_ERR_DIFF);
+    ck_assert_uint_eq(rep.rows_missing, 2);
+    ck_assert_uint_eq(rep.rows_extra, 4);
+    dcproj_check_report_clear(&rep);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("check");
@@ -160,6 +196,7 @@ int main(void)
     tcase_add_test(tc, test_compare_tolerance);
     tcase_add_test(tc, test_compare_rows_columns_text);
     tcase_add_test(tc, test_golden_duplicate_row);
+    tcase_add_test(tc, test_golden_other_layout);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

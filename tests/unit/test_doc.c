@@ -305,17 +305,17 @@ START_TEST(test_duplicate_keys)
     struct dcproj_error e;
     ck_assert_int_eq(build_file(fx(p, sizeof p, "bad/dup.json"), NULL, &d, &e), DCPROJ_ERR_DATA);
     ck_assert_str_eq(e.items[0].file, p);
-    ck_assert_str_eq(e.items[0].path, "countries.IE");
+    ck_assert_str_eq(e.items[0].path, "countries.IE.baseline");
     ck_assert_str_eq(e.items[0].message, "duplicate key \"baseline\"");
     ck_assert_int_eq(e.items[0].line, 0);
 
     ck_assert_int_eq(build_text("{\"$x\":1, \"b\":2, \"$x\":3}", NULL, &d, &e), DCPROJ_ERR_DATA);
-    ck_assert_str_eq(e.items[0].path, "");
+    ck_assert_str_eq(e.items[0].path, "$x");
     ck_assert_str_eq(e.items[0].message, "duplicate key \"$x\"");
 
     ck_assert_int_eq(build_text("{\"events\":[{\"a\":1},{\"_n\":1,\"_n\":2}]}", NULL, &d, &e),
                      DCPROJ_ERR_DATA);
-    ck_assert_str_eq(e.items[0].path, "events[1]");
+    ck_assert_str_eq(e.items[0].path, "events[1]._n");
     ck_assert_str_eq(e.items[0].message, "duplicate key \"_n\"");
 
     /* a large object (sorted check): k0..k29 then k17 again */
@@ -326,7 +326,7 @@ START_TEST(test_duplicate_keys)
         k += (size_t)snprintf(text + k, sizeof text - k, "\"k%d\":%d,", i, i);
     snprintf(text + k, sizeof text - k, "\"k17\":0}}");
     ck_assert_int_eq(build_text(text, NULL, &d, &e), DCPROJ_ERR_DATA);
-    ck_assert_str_eq(e.items[0].path, "c");
+    ck_assert_str_eq(e.items[0].path, "c.k17");
     ck_assert_str_eq(e.items[0].message, "duplicate key \"k17\"");
 
     /* same key in different objects is fine; keys are case-sensitive */
@@ -619,6 +619,17 @@ START_TEST(test_extends_chain)
     assert_origin(d, "countries.NL", 0, NULL);
     assert_origin(d, "countries.NL.baseline", 0, NULL);
     ck_assert_ptr_null(doc_origin_of(d, doc_root(d), NULL));
+    /* the files read, by device and inode: top, mid, base (SPEC §9: an
+     * output naming any of them is refused) */
+    const char *read_paths[] = {p, mid, base};
+    const struct json_file_id *ids = NULL;
+    ck_assert_uint_eq(doc_files(d, &ids), 3);
+    for (size_t i = 0; i < 3; i++) {
+        struct stat st;
+        ck_assert_int_eq(stat(read_paths[i], &st), 0);
+        ck_assert_int_eq(ids[i].valid, 1);
+        ck_assert(ids[i].dev == st.st_dev && ids[i].ino == st.st_ino);
+    }
     doc_free(d);
 
     /* a buffer with base_dir */
@@ -632,6 +643,11 @@ START_TEST(test_extends_chain)
                 "{\"DE\":{\"name\":\"Germany\",\"baseline\":2000}}");
     ck_assert_ptr_null(cJSON_GetObjectItemCaseSensitive(doc_root(d), "extends"));
     assert_origin(d, "countries.DE", DOC_ORIGIN_PARENT, fx(base, sizeof base, "chain/base.json"));
+    /* the buffer is no file: only its parent was read */
+    struct stat bst;
+    ck_assert_int_eq(stat(base, &bst), 0);
+    ck_assert_uint_eq(doc_files(d, &ids), 1);
+    ck_assert(ids[0].dev == bst.st_dev && ids[0].ino == bst.st_ino);
     doc_free(d);
 }
 END_TEST
