@@ -3,6 +3,7 @@
  * parse arguments, call the library, map its status to an exit code
  * (SPEC §9).
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -191,6 +192,8 @@ static void print_main_help(FILE *f)
 static int close_stdout(int rc)
 {
     if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc == DCPROJ_ERR_IO) /* the command has reported it already */
+            return rc;
         fputs("dcproj: <stdout>: write error\n", stderr);
         return rc != 0 ? rc : DCPROJ_ERR_IO;
     }
@@ -200,6 +203,10 @@ static int close_stdout(int rc)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    /* A closed output pipe ends the program quietly (SPEC §9): killed by
+     * SIGPIPE like any filter, even when the parent left SIGPIPE ignored
+     * (which would turn it into an EPIPE write error and a message). */
+    signal(SIGPIPE, SIG_DFL);
     if (argc < 2) {
         print_main_help(stderr);
         return DCPROJ_ERR_USAGE;

@@ -41,6 +41,7 @@
 
 #include "dcproj/model.h"
 #include "model_int.h"
+#include "alloc_int.h"
 
 #define CALIB_MAX_ITER 200
 #define CALIB_XREL 1e-15      /* exact solves: relative change of the unknowns */
@@ -559,9 +560,9 @@ static int check_residuals(struct calib *c, const struct dcproj_target_result *t
 /* Free what calib_open() allocated. */
 static void calib_close(struct calib *c)
 {
-    free(c->unknown);
-    free(c->vars);
-    free(c->rows);
+    dcproj_free(c->unknown);
+    dcproj_free(c->vars);
+    dcproj_free(c->rows);
 }
 
 /* Prepare *c for model `m`: variable values at their defaults (fixed values,
@@ -575,11 +576,11 @@ static int calib_open(struct calib *c, const struct model *m, struct dcproj_erro
     c->err = err;
     c->status = DCPROJ_OK;
     size_t nv = sc->n_variables;
-    c->vars = malloc((nv > 0 ? nv : 1) * sizeof *c->vars);
-    c->unknown = malloc((nv > 0 ? nv : 1) * sizeof *c->unknown);
+    c->vars = dcproj_malloc((nv > 0 ? nv : 1) * sizeof *c->vars);
+    c->unknown = dcproj_malloc((nv > 0 ? nv : 1) * sizeof *c->unknown);
     c->n_years = (size_t)(last_target_year(sc) - sc->baseline_year + 1);
     size_t n_rows = sc->n_countries + sc->n_groups + 1;
-    c->rows = sc->n_targets > 0 ? malloc(n_rows * c->n_years * sizeof *c->rows) : NULL;
+    c->rows = sc->n_targets > 0 ? dcproj_malloc(n_rows * c->n_years * sizeof *c->rows) : NULL;
     if (c->vars == NULL || c->unknown == NULL || (sc->n_targets > 0 && c->rows == NULL)) {
         calib_close(c);
         return nomem(c);
@@ -601,7 +602,7 @@ static int fill_solution(struct calib *c, struct dcproj_target_result *tr,
     const struct dcproj_scenario *sc = c->sc;
     double *vars = NULL;
     if (sc->n_variables > 0) {
-        vars = malloc(sc->n_variables * sizeof *vars);
+        vars = dcproj_malloc(sc->n_variables * sizeof *vars);
         if (vars == NULL)
             return nomem(c);
         memcpy(vars, c->vars, sc->n_variables * sizeof *vars);
@@ -623,12 +624,12 @@ static int final_targets(struct calib *c, struct dcproj_target_result **out)
     size_t nt = c->sc->n_targets;
     if (nt == 0)
         return DCPROJ_OK;
-    struct dcproj_target_result *tr = calloc(nt, sizeof *tr);
+    struct dcproj_target_result *tr = dcproj_calloc(nt, sizeof *tr);
     if (tr == NULL)
         return nomem(c);
     int rc = evaluate(c, tr);
     if (rc != DCPROJ_OK) {
-        free(tr);
+        dcproj_free(tr);
         return rc;
     }
     *out = tr;
@@ -659,7 +660,7 @@ int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct d
     const char *stop = NULL;
     struct dcproj_target_result *scratch = NULL;
     if (nu > 0) {
-        scratch = calloc(nt, sizeof *scratch);
+        scratch = dcproj_calloc(nt, sizeof *scratch);
         if (scratch == NULL) {
             rc = nomem(&c);
             calib_close(&c);
@@ -672,7 +673,7 @@ int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct d
             rc = solve_hybrids_retry(&cf, &iterations, &stop);
         else
             rc = solve_lsq(&cf, &iterations, &stop);
-        free(scratch);
+        dcproj_free(scratch);
         if (rc != DCPROJ_OK) {
             calib_close(&c);
             return rc;
@@ -685,7 +686,7 @@ int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct d
     if (rc == DCPROJ_OK)
         rc = fill_solution(&c, tr, method, iterations, sol);
     if (rc != DCPROJ_OK)
-        free(tr);
+        dcproj_free(tr);
     calib_close(&c);
     return rc;
 }
@@ -694,8 +695,8 @@ int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct d
  * lives with the result code; the library core does not depend on it). */
 static void free_solution_arrays(struct dcproj_solution *sol)
 {
-    free(sol->variables);
-    free(sol->targets);
+    dcproj_free(sol->variables);
+    dcproj_free(sol->targets);
     sol->variables = NULL;
     sol->targets = NULL;
 }
@@ -757,7 +758,7 @@ static int solve_frozen(const struct dcproj_scenario *sc, struct dcproj_solution
     if (rc == DCPROJ_OK)
         rc = fill_solution(&c, tr, DCPROJ_SOLVE_FROZEN, 0, out);
     if (rc != DCPROJ_OK)
-        free(tr);
+        dcproj_free(tr);
     calib_close(&c);
     model_clear(&m);
     free_solution_arrays(&psol);
@@ -776,7 +777,7 @@ int dcproj_solve(const struct dcproj_scenario *sc, struct dcproj_solution *out,
         /* Nothing to solve or report: no model needed. */
         double *vars = NULL;
         if (sc->n_variables > 0) {
-            vars = malloc(sc->n_variables * sizeof *vars);
+            vars = dcproj_malloc(sc->n_variables * sizeof *vars);
             if (vars == NULL)
                 return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0,
                                         "out of memory while solving the calibration");

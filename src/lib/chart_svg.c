@@ -14,6 +14,7 @@
 
 #include "dcproj/chart.h"
 #include "dcproj/report.h"
+#include "alloc_int.h"
 
 /* Okabe-Ito-like safety is not enough for nine lines: Paul Tol's "muted"
  * qualitative scheme is distinguishable for the common colour-vision
@@ -354,18 +355,18 @@ static void chart_free(struct chart *c)
     if (c == NULL)
         return;
     for (size_t i = 0; i < c->n_series; i++)
-        free(c->series[i].values);
-    free(c->series);
-    free(c->x);
-    free(c->p5);
-    free(c->p95);
-    free(c);
+        dcproj_free(c->series[i].values);
+    dcproj_free(c->series);
+    dcproj_free(c->x);
+    dcproj_free(c->p5);
+    dcproj_free(c->p95);
+    dcproj_free(c);
 }
 
 /* Copy column `col` of row `row` over all periods into a new array. */
 static double *row_values(const struct dcproj_result *res, size_t row, size_t col)
 {
-    double *v = malloc(res->n_periods * sizeof *v);
+    double *v = dcproj_malloc(res->n_periods * sizeof *v);
     if (v == NULL)
         return NULL;
     for (size_t p = 0; p < res->n_periods; p++)
@@ -384,10 +385,10 @@ static int build_series(struct chart *c, int top, long cap_col, struct dcproj_er
         else if (res->rows[r].kind == DCPROJ_ROW_TOTAL && total_row == SIZE_MAX)
             total_row = r;
     }
-    struct rank *ranks = malloc((n_countries + 1) * sizeof *ranks);
-    c->series = calloc(n_countries + 2, sizeof *c->series);
+    struct rank *ranks = dcproj_malloc((n_countries + 1) * sizeof *ranks);
+    c->series = dcproj_calloc(n_countries + 2, sizeof *c->series);
     if (ranks == NULL || c->series == NULL) {
-        free(ranks);
+        dcproj_free(ranks);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     }
     size_t k = 0, last = c->n_periods - 1;
@@ -418,7 +419,7 @@ static int build_series(struct chart *c, int top, long cap_col, struct dcproj_er
         s->code = "other";
         s->color = OTHER_COLOR;
         s->dash = OTHER_DASH;
-        s->values = calloc(c->n_periods, sizeof *s->values);
+        s->values = dcproj_calloc(c->n_periods, sizeof *s->values);
         if (s->values == NULL)
             goto nomem;
         c->n_series++;
@@ -445,10 +446,10 @@ static int build_series(struct chart *c, int top, long cap_col, struct dcproj_er
                 goto nomem;
         }
     }
-    free(ranks);
+    dcproj_free(ranks);
     return DCPROJ_OK;
 nomem:
-    free(ranks);
+    dcproj_free(ranks);
     return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
 }
 
@@ -555,7 +556,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
 
     /* Legend rows: TOTAL, countries by rank, other, band, events. */
     size_t n_event_rows = n_events == 0 ? 0 : 1 + (n_events <= MAX_LISTED_EVENTS ? n_events : 0);
-    struct legend_row *rows = calloc(c->n_series + 1, sizeof *rows);
+    struct legend_row *rows = dcproj_calloc(c->n_series + 1, sizeof *rows);
     if (rows == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     size_t nr = 0;
@@ -867,7 +868,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         }
     }
     fputs("</g>\n</svg>\n", out);
-    free(rows);
+    dcproj_free(rows);
     return DCPROJ_OK;
 }
 
@@ -911,13 +912,13 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
     if (res->n_periods == 0)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "chart: the result has no period");
-    struct chart *c = calloc(1, sizeof *c);
+    struct chart *c = dcproj_calloc(1, sizeof *c);
     if (c == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     c->res = res;
     c->out = out;
     c->n_periods = res->n_periods;
-    c->x = malloc(c->n_periods * sizeof *c->x);
+    c->x = dcproj_malloc(c->n_periods * sizeof *c->x);
     if (c->x == NULL) {
         chart_free(c);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");

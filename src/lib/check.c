@@ -10,6 +10,7 @@
 
 #include "dcproj/check.h"
 #include "dcproj/report.h"
+#include "alloc_int.h"
 
 void dcproj_csv_clear(struct dcproj_csv *csv)
 {
@@ -19,11 +20,11 @@ void dcproj_csv_clear(struct dcproj_csv *csv)
         if (csv->fields[r] == NULL)
             continue;
         for (size_t c = 0; c < csv->n_fields; c++)
-            free(csv->fields[r][c]);
-        free(csv->fields[r]);
+            dcproj_free(csv->fields[r][c]);
+        dcproj_free(csv->fields[r]);
     }
-    free(csv->fields);
-    free(csv->lines);
+    dcproj_free(csv->fields);
+    dcproj_free(csv->lines);
     memset(csv, 0, sizeof *csv);
 }
 
@@ -37,7 +38,7 @@ static int buf_put(struct buf *b, char c)
 {
     if (b->n + 1 >= b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 64;
-        char *p = realloc(b->p, cap);
+        char *p = dcproj_realloc(b->p, cap);
         if (p == NULL)
             return -1;
         b->p = p;
@@ -57,13 +58,13 @@ static int rec_push(struct rec *r, struct buf *b)
 {
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 16;
-        char **f = realloc(r->f, cap * sizeof *f);
+        char **f = dcproj_realloc(r->f, cap * sizeof *f);
         if (f == NULL)
             return -1;
         r->f = f;
         r->cap = cap;
     }
-    char *s = malloc(b->n + 1);
+    char *s = dcproj_malloc(b->n + 1);
     if (s == NULL)
         return -1;
     if (b->n)
@@ -77,7 +78,7 @@ static int rec_push(struct rec *r, struct buf *b)
 static void rec_drop(struct rec *r)
 {
     for (size_t i = 0; i < r->n; i++)
-        free(r->f[i]);
+        dcproj_free(r->f[i]);
     r->n = 0;
 }
 
@@ -95,8 +96,8 @@ static int table_push(struct dcproj_csv *t, struct rec *r, size_t line, size_t *
     }
     if (t->n_records == *cap) {
         size_t nc = *cap ? *cap * 2 : 256;
-        char ***f = realloc(t->fields, nc * sizeof *f);
-        size_t *l = f ? realloc(t->lines, nc * sizeof *l) : NULL;
+        char ***f = dcproj_realloc(t->fields, nc * sizeof *f);
+        size_t *l = f ? dcproj_realloc(t->lines, nc * sizeof *l) : NULL;
         if (f != NULL)
             t->fields = f;
         if (l == NULL) {
@@ -106,7 +107,7 @@ static int table_push(struct dcproj_csv *t, struct rec *r, size_t line, size_t *
         t->lines = l;
         *cap = nc;
     }
-    char **fields = malloc((r->n ? r->n : 1) * sizeof *fields);
+    char **fields = dcproj_malloc((r->n ? r->n : 1) * sizeof *fields);
     if (fields == NULL) {
         rec_drop(r);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
@@ -212,16 +213,16 @@ int dcproj_csv_parse(const char *name, const char *text, size_t len, char delimi
         if (rc != DCPROJ_OK)
             goto done;
     }
-    free(b.p);
-    free(r.f);
+    dcproj_free(b.p);
+    dcproj_free(r.f);
     *out = t;
     return DCPROJ_OK;
 nomem:
     rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
 done:
-    free(b.p);
+    dcproj_free(b.p);
     rec_drop(&r);
-    free(r.f);
+    dcproj_free(r.f);
     dcproj_csv_clear(&t);
     return rc;
 }
@@ -239,7 +240,7 @@ void dcproj_check_report_clear(struct dcproj_check_report *report)
 {
     if (report == NULL)
         return;
-    free(report->diffs);
+    dcproj_free(report->diffs);
     memset(report, 0, sizeof *report);
 }
 
@@ -294,8 +295,8 @@ static int keymap_init(struct keymap *m, size_t n)
     m->cap = 16;
     while (m->cap < 2 * n + 16)
         m->cap *= 2;
-    m->keys = calloc(m->cap, sizeof *m->keys);
-    m->rows = calloc(m->cap, sizeof *m->rows);
+    m->keys = dcproj_calloc(m->cap, sizeof *m->keys);
+    m->rows = dcproj_calloc(m->cap, sizeof *m->rows);
     return m->keys && m->rows ? 0 : -1;
 }
 
@@ -303,9 +304,9 @@ static void keymap_free(struct keymap *m)
 {
     if (m->keys)
         for (size_t i = 0; i < m->cap; i++)
-            free(m->keys[i]);
-    free(m->keys);
-    free(m->rows);
+            dcproj_free(m->keys[i]);
+    dcproj_free(m->keys);
+    dcproj_free(m->rows);
 }
 
 /* Insert; returns 1 if the key was already there, -1 on no memory. */
@@ -317,7 +318,7 @@ static int keymap_put(struct keymap *m, const char *key, size_t row)
             return 1;
         i = (i + 1) & (m->cap - 1);
     }
-    if ((m->keys[i] = strdup(key)) == NULL)
+    if ((m->keys[i] = dcproj_strdup(key)) == NULL)
         return -1;
     m->rows[i] = row;
     return 0;
@@ -372,10 +373,10 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
     rc = dcproj_csv_parse("<output>", got, got_len, opt->delimiter, &out, err);
     if (rc != DCPROJ_OK)
         goto done;
-    rep->diffs = calloc(opt->max_diffs ? opt->max_diffs : 1, sizeof *rep->diffs);
-    keys = calloc(sizeof key_names / sizeof key_names[0], sizeof *keys);
-    gkeys = calloc(sizeof key_names / sizeof key_names[0], sizeof *gkeys);
-    colmap = calloc(exp.n_fields ? exp.n_fields : 1, sizeof *colmap);
+    rep->diffs = dcproj_calloc(opt->max_diffs ? opt->max_diffs : 1, sizeof *rep->diffs);
+    keys = dcproj_calloc(sizeof key_names / sizeof key_names[0], sizeof *keys);
+    gkeys = dcproj_calloc(sizeof key_names / sizeof key_names[0], sizeof *gkeys);
+    colmap = dcproj_calloc(exp.n_fields ? exp.n_fields : 1, sizeof *colmap);
     if (rep->diffs == NULL || keys == NULL || gkeys == NULL || colmap == NULL)
         goto nomem;
     /* header: names must be distinct in the golden */
@@ -410,28 +411,28 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
         if (find_col(&exp, out.fields[0][c]) < 0)
             rep->cols_extra++;
     /* the output's keys, expressed with the golden's key columns */
-    long *okeys = calloc(n_keys ? n_keys : 1, sizeof *okeys);
+    long *okeys = dcproj_calloc(n_keys ? n_keys : 1, sizeof *okeys);
     if (okeys == NULL)
         goto nomem;
     for (size_t k = 0; k < n_keys; k++)
         okeys[k] = find_col(&out, exp.fields[0][keys[k]]);
     char key[512];
     if (keymap_init(&map, out.n_records) != 0) {
-        free(okeys);
+        dcproj_free(okeys);
         goto nomem;
     }
     for (size_t r = 1; r < out.n_records; r++) {
         row_key(&out, okeys, n_keys, r, key, sizeof key);
         if (keymap_put(&map, key, r) < 0) {
-            free(okeys);
+            dcproj_free(okeys);
             goto nomem;
         }
     }
-    free(okeys);
-    unsigned char *seen = calloc(out.n_records ? out.n_records : 1, 1);
+    dcproj_free(okeys);
+    unsigned char *seen = dcproj_calloc(out.n_records ? out.n_records : 1, 1);
     struct keymap dup = {0};
     if (seen == NULL || keymap_init(&dup, exp.n_records) != 0) {
-        free(seen);
+        dcproj_free(seen);
         keymap_free(&dup);
         goto nomem;
     }
@@ -442,7 +443,7 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
             rc = d < 0 ? dcproj_error_set(err, DCPROJ_ERR_NOMEM, golden_name, NULL, 0, 0, "out of memory")
                        : dcproj_error_set(err, DCPROJ_ERR_DATA, golden_name, NULL, (int)exp.lines[r], 0,
                                           "row %s appears twice", key);
-            free(seen);
+            dcproj_free(seen);
             keymap_free(&dup);
             goto done;
         }
@@ -483,18 +484,18 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
     for (size_t r = 1; r < out.n_records; r++) {
         if (!seen[r]) {
             if (rep->rows_extra++ == 0) {
-                long *ok = calloc(n_keys ? n_keys : 1, sizeof *ok);
+                long *ok = dcproj_calloc(n_keys ? n_keys : 1, sizeof *ok);
                 if (ok != NULL) {
                     for (size_t k = 0; k < n_keys; k++)
                         ok[k] = find_col(&out, exp.fields[0][keys[k]]);
                     row_key(&out, ok, n_keys, r, key, sizeof key);
                     copy_trunc(rep->first_extra_row, sizeof rep->first_extra_row, key);
-                    free(ok);
+                    dcproj_free(ok);
                 }
             }
         }
     }
-    free(seen);
+    dcproj_free(seen);
     rc = (rep->cells_differ || rep->rows_missing || rep->rows_extra || rep->cols_missing ||
           rep->cols_extra)
              ? DCPROJ_ERR_DIFF
@@ -504,9 +505,9 @@ nomem:
     rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, golden_name, NULL, 0, 0, "out of memory");
 done:
     keymap_free(&map);
-    free(keys);
-    free(gkeys);
-    free(colmap);
+    dcproj_free(keys);
+    dcproj_free(gkeys);
+    dcproj_free(colmap);
     dcproj_csv_clear(&exp);
     dcproj_csv_clear(&out);
     if (rc != DCPROJ_OK && rc != DCPROJ_ERR_DIFF)

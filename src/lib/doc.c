@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "json_int.h"
+#include "alloc_int.h"
 
 struct doc {
     cJSON *root;
@@ -60,7 +61,7 @@ static int nomem(struct dcproj_error *err, const char *file)
 static char *dup_str(const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *r = malloc(n);
+    char *r = dcproj_malloc(n);
     if (r != NULL)
         memcpy(r, s, n);
     return r;
@@ -68,12 +69,12 @@ static char *dup_str(const char *s)
 
 static struct doc *doc_new(const char *file)
 {
-    struct doc *d = calloc(1, sizeof *d);
+    struct doc *d = dcproj_calloc(1, sizeof *d);
     if (d == NULL)
         return NULL;
     d->file = dup_str(file);
     if (d->file == NULL) {
-        free(d);
+        dcproj_free(d);
         return NULL;
     }
     return d;
@@ -85,14 +86,14 @@ void doc_free(struct doc *d)
         return;
     doc_free(d->parent);
     cJSON_Delete(d->root);
-    free(d->file);
+    dcproj_free(d->file);
     origin_map_free(&d->map);
     for (size_t i = 0; i < d->n_origins; i++) {
-        free(d->origins[i]->label);
-        free(d->origins[i]);
+        dcproj_free(d->origins[i]->label);
+        dcproj_free(d->origins[i]);
     }
-    free(d->origins);
-    free(d);
+    dcproj_free(d->origins);
+    dcproj_free(d);
 }
 
 /* A new origin owned by `d`, or NULL when out of memory. */
@@ -100,19 +101,19 @@ static struct doc_origin *origin_new(struct doc *d, enum doc_origin_kind kind, c
 {
     if (d->n_origins == d->cap_origins) {
         size_t ncap = d->cap_origins == 0 ? 8 : d->cap_origins * 2;
-        struct doc_origin **no = realloc(d->origins, ncap * sizeof *no);
+        struct doc_origin **no = dcproj_realloc(d->origins, ncap * sizeof *no);
         if (no == NULL)
             return NULL;
         d->origins = no;
         d->cap_origins = ncap;
     }
-    struct doc_origin *o = malloc(sizeof *o);
+    struct doc_origin *o = dcproj_malloc(sizeof *o);
     if (o == NULL)
         return NULL;
     o->kind = kind;
     o->label = dup_str(label);
     if (o->label == NULL) {
-        free(o);
+        dcproj_free(o);
         return NULL;
     }
     d->origins[d->n_origins++] = o;
@@ -160,11 +161,11 @@ static const struct doc_origin *adopt_origin(struct adopt *a, const struct doc_o
             return a->to[i];
     if (a->n == a->cap) {
         size_t ncap = a->cap == 0 ? 8 : a->cap * 2;
-        const struct doc_origin **nf = realloc(a->from, ncap * sizeof *nf);
+        const struct doc_origin **nf = dcproj_realloc(a->from, ncap * sizeof *nf);
         if (nf == NULL)
             return NULL;
         a->from = nf;
-        const struct doc_origin **nt = realloc(a->to, ncap * sizeof *nt);
+        const struct doc_origin **nt = dcproj_realloc(a->to, ncap * sizeof *nt);
         if (nt == NULL)
             return NULL;
         a->to = nt;
@@ -218,8 +219,8 @@ static int adopt_origins(struct doc *dst, const cJSON *dst_root, const struct do
         && (a.as_parent = origin_new(dst, DOC_ORIGIN_PARENT, parent_label)) == NULL)
         return DCPROJ_ERR_NOMEM;
     int rc = adopt_walk(&a, src->root, dst_root, 0);
-    free(a.from);
-    free(a.to);
+    dcproj_free(a.from);
+    dcproj_free(a.to);
     return rc;
 }
 
@@ -270,7 +271,7 @@ static char *parent_path(const struct source *src, const char *ext)
         }
     }
     size_t elen = strlen(ext);
-    char *r = malloc(dlen + (size_t)add_slash + elen + 1);
+    char *r = dcproj_malloc(dlen + (size_t)add_slash + elen + 1);
     if (r == NULL)
         return NULL;
     memcpy(r, dir, dlen);
@@ -298,14 +299,14 @@ static int load_source(const struct source *src, cJSON **out, struct json_file_i
                                     "file too large: more than %u bytes (64 MiB)",
                                     (unsigned)DCPROJ_MAX_FILE_BYTES);
         len = src->len;
-        buf = malloc(len + 1);
+        buf = dcproj_malloc(len + 1);
         if (buf == NULL)
             return nomem(err, src->name);
         memcpy(buf, src->data, len);
         buf[len] = '\0';
     }
     rc = json_parse_strict(buf, len, src->name, JSON_TOP_OBJECT, out, err);
-    free(buf);
+    dcproj_free(buf);
     return rc;
 }
 
@@ -447,7 +448,7 @@ static int resolve(const struct source *src, struct chain *ch, int top, int keep
             goto fail;
     }
     cJSON_Delete(ext);
-    free(ppath);
+    dcproj_free(ppath);
     ch->n--;
     *out = d;
     return DCPROJ_OK;
@@ -455,7 +456,7 @@ static int resolve(const struct source *src, struct chain *ch, int top, int keep
 fail:
     cJSON_Delete(ext);
     cJSON_Delete(tree);
-    free(ppath);
+    dcproj_free(ppath);
     doc_free(p);
     doc_free(d);
     ch->n--;
@@ -529,10 +530,10 @@ static int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
         while (seg > text && seg[-1] != '.')
             seg--;
         size_t klen = (size_t)(seg_end - seg);
-        char *key = malloc(klen + 1);
+        char *key = dcproj_malloc(klen + 1);
         cJSON *o = cJSON_CreateObject();
         if (key == NULL || o == NULL) {
-            free(key);
+            dcproj_free(key);
             cJSON_Delete(o);
             cJSON_Delete(patch);
             return nomem(err, NULL);
@@ -540,7 +541,7 @@ static int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
         memcpy(key, seg, klen);
         key[klen] = '\0';
         int ok = cJSON_AddItemToObject(o, key, patch);
-        free(key);
+        dcproj_free(key);
         if (!ok) {
             cJSON_Delete(o);
             cJSON_Delete(patch);
@@ -567,7 +568,7 @@ static int apply_patch_file(struct doc *d, const char *path, struct dcproj_error
         return rc;
     cJSON *patch = NULL;
     rc = json_parse_strict(buf, len, name, JSON_TOP_OBJECT, &patch, err);
-    free(buf);
+    dcproj_free(buf);
     if (rc != DCPROJ_OK)
         return rc;
     if (has_key(patch, "extends")) {

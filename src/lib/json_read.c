@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dcproj/scenario.h"
+#include "alloc_int.h"
 
 /* ---------------------------------------------------------------- reading */
 
@@ -67,7 +68,7 @@ int json_read_file(const char *path, const char *name, char **out, size_t *out_l
     /* Room for the whole limit plus one byte tells "too large" apart. */
     size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
     size_t len = 0;
-    buf = malloc(cap + 1);
+    buf = dcproj_malloc(cap + 1);
     if (buf == NULL) {
         rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
         goto done;
@@ -80,7 +81,7 @@ int json_read_file(const char *path, const char *name, char **out, size_t *out_l
             }
             size_t ncap = cap * 2 > (size_t)DCPROJ_MAX_FILE_BYTES + 1
                               ? (size_t)DCPROJ_MAX_FILE_BYTES + 1 : cap * 2;
-            char *nbuf = realloc(buf, ncap + 1);
+            char *nbuf = dcproj_realloc(buf, ncap + 1);
             if (nbuf == NULL) {
                 rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
                 goto done;
@@ -113,7 +114,7 @@ int json_read_file(const char *path, const char *name, char **out, size_t *out_l
     *out_len = len;
     buf = NULL;
 done:
-    free(buf);
+    dcproj_free(buf);
     if (!is_stdin)
         close(fd);
     return rc;
@@ -523,7 +524,7 @@ static int path_push(struct path *p, const char *fmt, ...)
             return DCPROJ_OK;
         }
         size_t ncap = (p->cap + (size_t)n + 1) * 2;
-        char *nb = realloc(p->buf, ncap);
+        char *nb = dcproj_realloc(p->buf, ncap);
         if (nb == NULL)
             return DCPROJ_ERR_NOMEM;
         p->buf = nb;
@@ -552,7 +553,7 @@ static const char *find_duplicate(const cJSON *o, int *nomem)
                     return a->string;
         return NULL;
     }
-    const char **keys = malloc(n * sizeof *keys);
+    const char **keys = dcproj_malloc(n * sizeof *keys);
     if (keys == NULL) {
         *nomem = 1;
         return NULL;
@@ -565,7 +566,7 @@ static const char *find_duplicate(const cJSON *o, int *nomem)
     for (i = 1; i < n && dup == NULL; i++)
         if (strcmp(keys[i - 1], keys[i]) == 0)
             dup = keys[i];
-    free(keys);
+    dcproj_free(keys);
     return dup;
 }
 
@@ -649,21 +650,15 @@ int json_parse_strict(const char *data, size_t len, const char *name, enum json_
     const char *end = NULL;
     size_t plen = (size_t)(s.end - value_start) + 1;
     cJSON *root = cJSON_ParseWithLengthOpts((const char *)value_start, plen, &end, 1);
-    if (root == NULL) {
-        int line, col;
-        const unsigned char *at = (end != NULL && (const unsigned char *)end >= s.start
-                                   && (const unsigned char *)end <= s.end)
-                                      ? (const unsigned char *)end : value_start;
-        position(s.start, at, &line, &col);
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, line, col, "invalid JSON");
-    }
+    if (root == NULL) /* the text passed the strict parser: cJSON ran out of memory */
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
     struct path p = {NULL, 0, 0};
     rc = path_push(&p, "%s", "");
     if (rc != DCPROJ_OK)
         rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
     else
         rc = check_tree(root, &p, name, err);
-    free(p.buf);
+    dcproj_free(p.buf);
     if (rc != DCPROJ_OK) {
         cJSON_Delete(root);
         return rc;

@@ -64,6 +64,7 @@
 
 #include "doc_int.h"
 #include "json_int.h"
+#include "alloc_int.h"
 
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                            */
@@ -157,11 +158,11 @@ static int idmap_put(struct idmap *m, const char *key, size_t val)
 {
     if ((m->n + 1) * 2 > m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
-        const char **keys = calloc(cap, sizeof *keys);
-        size_t *vals = calloc(cap, sizeof *vals);
+        const char **keys = dcproj_calloc(cap, sizeof *keys);
+        size_t *vals = dcproj_calloc(cap, sizeof *vals);
         if (keys == NULL || vals == NULL) {
-            free(keys);
-            free(vals);
+            dcproj_free(keys);
+            dcproj_free(vals);
             return -1;
         }
         for (size_t i = 0; i < m->cap; i++) {
@@ -173,8 +174,8 @@ static int idmap_put(struct idmap *m, const char *key, size_t val)
             keys[j] = m->keys[i];
             vals[j] = m->vals[i];
         }
-        free(m->keys);
-        free(m->vals);
+        dcproj_free(m->keys);
+        dcproj_free(m->vals);
         m->keys = keys;
         m->vals = vals;
         m->cap = cap;
@@ -193,8 +194,8 @@ static int idmap_put(struct idmap *m, const char *key, size_t val)
 
 static void idmap_free(struct idmap *m)
 {
-    free(m->keys);
-    free(m->vals);
+    dcproj_free(m->keys);
+    dcproj_free(m->vals);
     m->keys = NULL;
     m->vals = NULL;
     m->cap = m->n = 0;
@@ -435,7 +436,7 @@ static int seen_before(struct ctx *c, uint64_t h)
             return 1;
     if (c->n_seen == c->cap_seen) {
         size_t cap = c->cap_seen ? c->cap_seen * 2 : 16;
-        uint64_t *s = realloc(c->seen, cap * sizeof *s);
+        uint64_t *s = dcproj_realloc(c->seen, cap * sizeof *s);
         if (s == NULL)
             return 0;
         c->seen = s;
@@ -525,7 +526,7 @@ static void *oom(struct ctx *c)
 
 static char *xstrdup(struct ctx *c, const char *s)
 {
-    char *p = strdup(s);
+    char *p = dcproj_strdup(s);
     if (p == NULL)
         oom(c);
     return p;
@@ -1011,7 +1012,7 @@ static int map_add(struct ctx *c, struct merge_map *m, const cJSON *merged, cons
 {
     if (m->n == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
-        struct merge_entry *e = realloc(m->e, cap * sizeof *e);
+        struct merge_entry *e = dcproj_realloc(m->e, cap * sizeof *e);
         if (e == NULL) {
             oom(c);
             return -1;
@@ -1220,7 +1221,7 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
                R(rsf.node).s);
         return -1;
     }
-    g->segments = calloc((size_t)n, sizeof *g->segments);
+    g->segments = dcproj_calloc((size_t)n, sizeof *g->segments);
     if (g->segments == NULL) {
         oom(c);
         return -1;
@@ -1319,7 +1320,7 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
     size_t n = 0;
     for (const cJSON *p = pf.node->child; p != NULL; p = p->next)
         n += !ignored_key(p->string);
-    struct point *pts = calloc(n ? n : 1, sizeof *pts);
+    struct point *pts = dcproj_calloc(n ? n : 1, sizeof *pts);
     if (pts == NULL) {
         oom(c);
         return -1;
@@ -1345,7 +1346,7 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
         k++;
     }
     if (bad) {
-        free(pts);
+        dcproj_free(pts);
         return -1;
     }
     qsort(pts, k, sizeof *pts, cmp_point);
@@ -1353,7 +1354,7 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
     if (k < min_points[g->interp]) {
         report(c, &pf, "interpolation \"%s\" needs at least %zu points, got %zu",
                INTERP_NAMES[g->interp], min_points[g->interp], k);
-        free(pts);
+        dcproj_free(pts);
         return -1;
     }
     if (pts[0].year > c->B) {
@@ -1367,10 +1368,10 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
                pts[k - 1].year, c->last_year);
         bad++;
     }
-    g->point_years = malloc(k * sizeof *g->point_years);
-    g->point_values = malloc(k * sizeof *g->point_values);
+    g->point_years = dcproj_malloc(k * sizeof *g->point_years);
+    g->point_values = dcproj_malloc(k * sizeof *g->point_values);
     if (g->point_years == NULL || g->point_values == NULL) {
-        free(pts);
+        dcproj_free(pts);
         oom(c);
         return -1;
     }
@@ -1379,7 +1380,7 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
         g->point_values[i] = pts[i].value;
     }
     g->n_points = k;
-    free(pts);
+    dcproj_free(pts);
     return bad ? -1 : 0;
 }
 
@@ -1481,7 +1482,7 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
         merged = merge_tracked(c, &map, c->dgrowth, frame_origin(c, c->dgrowth_frame), own.node,
                                frame_origin(c, &own), 1);
         if (merged == NULL) {
-            free(map.e);
+            dcproj_free(map.e);
             return -1;
         }
         c->map = &map;
@@ -1534,7 +1535,7 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
     }
     c->map = NULL;
     cJSON_Delete(merged);
-    free(map.e);
+    dcproj_free(map.e);
     return bad ? -1 : 0;
 }
 
@@ -1552,7 +1553,7 @@ static int country_groups(struct ctx *c, const struct frame *cf, struct dcproj_c
         return -1;
     }
     int n = cJSON_GetArraySize(gl.node);
-    co->groups = calloc(n ? (size_t)n : 1, sizeof *co->groups);
+    co->groups = dcproj_calloc(n ? (size_t)n : 1, sizeof *co->groups);
     if (co->groups == NULL) {
         oom(c);
         return -1;
@@ -1579,7 +1580,7 @@ static int country_groups(struct ctx *c, const struct frame *cf, struct dcproj_c
             long idx = idmap_get(&c->groups, name);
             if (idx < 0) {
                 char(*grown)[DCPROJ_ID_LEN] =
-                    realloc(sc->groups, (sc->n_groups + 1) * sizeof *sc->groups);
+                    dcproj_realloc(sc->groups, (sc->n_groups + 1) * sizeof *sc->groups);
                 if (grown == NULL || idmap_put(&c->groups, name, sc->n_groups) < 0) {
                     if (grown != NULL)
                         sc->groups = grown;
@@ -1678,7 +1679,7 @@ static int convert_countries(struct ctx *c, const struct frame *top, int top_pow
         report(c, &cs, "too many countries: %zu (at most %u)", n, (unsigned)DCPROJ_MAX_COUNTRIES);
         return -1;
     }
-    sc->countries = calloc(n, sizeof *sc->countries);
+    sc->countries = dcproj_calloc(n, sizeof *sc->countries);
     if (sc->countries == NULL) {
         oom(c);
         return -1;
@@ -1738,7 +1739,7 @@ static int convert_sources(struct ctx *c, const struct frame *top)
     if (want_object(c, &sf, "an object of sources {\"id\": {\"title\": ...}, ...}") != 0)
         return -1;
     size_t n = count_keys(sf.node);
-    sc->sources = calloc(n ? n : 1, sizeof *sc->sources);
+    sc->sources = dcproj_calloc(n ? n : 1, sizeof *sc->sources);
     if (sc->sources == NULL) {
         oom(c);
         return -1;
@@ -1847,9 +1848,9 @@ static int convert_variables(struct ctx *c, const struct frame *top)
     struct dcproj_scenario *sc = c->sc;
     struct frame vs = fkey(top, "variables");
     size_t n = vs.node != NULL && cJSON_IsObject(vs.node) ? count_keys(vs.node) : 0;
-    c->var_ok = calloc(n ? n : 1, 1);
-    c->var_used = calloc(n ? n : 1, 1);
-    sc->variables = calloc(n ? n : 1, sizeof *sc->variables);
+    c->var_ok = dcproj_calloc(n ? n : 1, 1);
+    c->var_used = dcproj_calloc(n ? n : 1, 1);
+    sc->variables = dcproj_calloc(n ? n : 1, sizeof *sc->variables);
     if (c->var_ok == NULL || c->var_used == NULL || sc->variables == NULL) {
         oom(c);
         return -1;
@@ -2024,7 +2025,7 @@ static int convert_events(struct ctx *c, const struct frame *top)
         report(c, &es, "too many events: %d (at most %u)", n, (unsigned)DCPROJ_MAX_EVENTS);
         return -1;
     }
-    sc->events = calloc(n ? (size_t)n : 1, sizeof *sc->events);
+    sc->events = dcproj_calloc(n ? (size_t)n : 1, sizeof *sc->events);
     if (sc->events == NULL) {
         oom(c);
         return -1;
@@ -2189,7 +2190,7 @@ static int convert_targets(struct ctx *c, const struct frame *top)
         return -1;
     }
     int n = cJSON_GetArraySize(ts.node);
-    sc->targets = calloc(n ? (size_t)n : 1, sizeof *sc->targets);
+    sc->targets = dcproj_calloc(n ? (size_t)n : 1, sizeof *sc->targets);
     if (sc->targets == NULL) {
         oom(c);
         return -1;
@@ -2264,7 +2265,7 @@ static int convert_uncertainty(struct ctx *c, const struct frame *top)
         }
         nq = (size_t)cJSON_GetArraySize(qf.node);
     }
-    sc->quantiles = malloc(nq * sizeof *sc->quantiles);
+    sc->quantiles = dcproj_malloc(nq * sizeof *sc->quantiles);
     if (sc->quantiles == NULL) {
         oom(c);
         return -1;
@@ -2434,7 +2435,7 @@ static int convert_doc(const struct doc *d, struct dcproj_error *err,
     c.d = d;
     c.file = doc_file(d);
     c.err = err;
-    struct dcproj_scenario *sc = calloc(1, sizeof *sc);
+    struct dcproj_scenario *sc = dcproj_calloc(1, sizeof *sc);
     if (sc == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");
     c.sc = sc;
@@ -2514,9 +2515,9 @@ done:
     idmap_free(&c.groups);
     idmap_free(&c.vars);
     idmap_free(&c.sources);
-    free(c.var_ok);
-    free(c.var_used);
-    free(c.seen);
+    dcproj_free(c.var_ok);
+    dcproj_free(c.var_used);
+    dcproj_free(c.seen);
     if (c.nomem) {
         dcproj_scenario_free(sc);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");
@@ -2563,7 +2564,7 @@ static int load(const char *path, const char *data, size_t len, const char *name
     if (st == DCPROJ_OK) {
         const struct json_file_id *ids;
         size_t n = doc_files(d, &ids);
-        sc->files = calloc(n ? n : 1, sizeof *sc->files);
+        sc->files = dcproj_calloc(n ? n : 1, sizeof *sc->files);
         if (sc->files == NULL) {
             dcproj_scenario_free(sc);
             doc_free(d);
@@ -2595,9 +2596,9 @@ int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
 
 static void free_growth(struct dcproj_growth *g)
 {
-    free(g->segments);
-    free(g->point_years);
-    free(g->point_values);
+    dcproj_free(g->segments);
+    dcproj_free(g->point_years);
+    dcproj_free(g->point_values);
 }
 
 void dcproj_scenario_free(struct dcproj_scenario *sc)
@@ -2605,41 +2606,41 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
     if (sc == NULL)
         return;
     for (size_t i = 0; i < sc->n_sources; i++) {
-        free(sc->sources[i].title);
-        free(sc->sources[i].url);
-        free(sc->sources[i].date);
-        free(sc->sources[i].note);
+        dcproj_free(sc->sources[i].title);
+        dcproj_free(sc->sources[i].url);
+        dcproj_free(sc->sources[i].date);
+        dcproj_free(sc->sources[i].note);
     }
-    free(sc->sources);
-    free(sc->groups);
+    dcproj_free(sc->sources);
+    dcproj_free(sc->groups);
     for (size_t i = 0; i < sc->n_countries; i++) {
         struct dcproj_country *co = &sc->countries[i];
-        free(co->name);
-        free(co->groups);
+        dcproj_free(co->name);
+        dcproj_free(co->groups);
         free_growth(&co->growth);
-        free(co->source);
-        free(co->note);
+        dcproj_free(co->source);
+        dcproj_free(co->note);
     }
-    free(sc->countries);
+    dcproj_free(sc->countries);
     for (size_t i = 0; i < sc->n_events; i++) {
-        free(sc->events[i].source);
-        free(sc->events[i].note);
+        dcproj_free(sc->events[i].source);
+        dcproj_free(sc->events[i].note);
     }
-    free(sc->events);
-    free(sc->variables);
+    dcproj_free(sc->events);
+    dcproj_free(sc->variables);
     for (size_t i = 0; i < sc->n_targets; i++)
-        free(sc->targets[i].source);
-    free(sc->targets);
-    free(sc->quantiles);
+        dcproj_free(sc->targets[i].source);
+    dcproj_free(sc->targets);
+    dcproj_free(sc->quantiles);
     dcproj_scenario_free(sc->parent);
     cJSON_free(sc->resolved_json);
-    free(sc->files);
-    free(sc->file);
-    free(sc->name);
-    free(sc->title);
-    free(sc->description);
-    free(sc->unit);
-    free(sc);
+    dcproj_free(sc->files);
+    dcproj_free(sc->file);
+    dcproj_free(sc->name);
+    dcproj_free(sc->title);
+    dcproj_free(sc->description);
+    dcproj_free(sc->unit);
+    dcproj_free(sc);
 }
 
 long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *code)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "alloc_int.h"
 
 /* ------------------------------------------------------------- origin map */
 
@@ -26,7 +27,7 @@ static size_t hash_ptr(const void *p, size_t mask)
 static int map_grow(struct origin_map *m)
 {
     size_t ncap = m->cap == 0 ? 64 : m->cap * 2;
-    struct origin_slot *ns = calloc(ncap, sizeof *ns);
+    struct origin_slot *ns = dcproj_calloc(ncap, sizeof *ns);
     if (ns == NULL)
         return DCPROJ_ERR_NOMEM;
     for (size_t i = 0; i < m->cap; i++) {
@@ -37,7 +38,7 @@ static int map_grow(struct origin_map *m)
             j = (j + 1) & (ncap - 1);
         ns[j] = m->slots[i];
     }
-    free(m->slots);
+    dcproj_free(m->slots);
     m->slots = ns;
     m->cap = ncap;
     return DCPROJ_OK;
@@ -111,7 +112,7 @@ void origin_map_forget_tree(struct origin_map *m, const cJSON *node)
 
 void origin_map_free(struct origin_map *m)
 {
-    free(m->slots);
+    dcproj_free(m->slots);
     m->slots = NULL;
     m->cap = m->count = 0;
 }
@@ -195,7 +196,7 @@ static int index_build(struct key_index *ix, const cJSON *obj, size_t n_extra)
     size_t cap = 16;
     while (cap < n * 2)
         cap *= 2;
-    ix->slots = calloc(cap, sizeof *ix->slots);
+    ix->slots = dcproj_calloc(cap, sizeof *ix->slots);
     if (ix->slots == NULL)
         return DCPROJ_ERR_NOMEM;
     ix->cap = cap;
@@ -220,12 +221,13 @@ static int replace_member(cJSON *obj, cJSON *cur, cJSON *v)
     /* cJSON_Duplicate() copied the patch member's key, which is the same */
     if (v->string == NULL || (v->type & cJSON_StringIsConst)
         || strcmp(v->string, cur->string) != 0) {
-        char *key = malloc(strlen(cur->string) + 1);
+        /* the tree owns the key: cJSON's allocator, whatever its hooks */
+        char *key = cJSON_malloc(strlen(cur->string) + 1);
         if (key == NULL)
             return DCPROJ_ERR_NOMEM;
         strcpy(key, cur->string);
         if (!(v->type & cJSON_StringIsConst))
-            free(v->string); /* cJSON's default allocator is malloc/free */
+            cJSON_free(v->string);
         v->type &= ~cJSON_StringIsConst;
         v->string = key;
     }
@@ -288,7 +290,7 @@ static int merge_object(cJSON *target, const cJSON *patch, struct origin_map *ma
         }
         rc = mark(map, v, origin);
     }
-    free(ix.slots);
+    dcproj_free(ix.slots);
     return rc;
 }
 

@@ -14,6 +14,7 @@
 #include <gsl/gsl_interp.h>
 
 #include "model_int.h"
+#include "alloc_int.h"
 
 /* ---- periods ---------------------------------------------------------- */
 
@@ -22,7 +23,7 @@ int model_periods(int baseline_year, int horizon, enum dcproj_step step,
 {
     int per_year = step == DCPROJ_STEP_MONTH ? 12 : step == DCPROJ_STEP_QUARTER ? 4 : 1;
     size_t count = (size_t)(horizon - baseline_year) * (size_t)per_year + 1;
-    struct dcproj_period *p = calloc(count, sizeof *p);
+    struct dcproj_period *p = dcproj_calloc(count, sizeof *p);
     if (p == NULL)
         return DCPROJ_ERR_NOMEM;
     int months = 12 / per_year;
@@ -364,8 +365,8 @@ static int prepare_points(struct model *m, size_t i, struct dcproj_error *err)
     const struct dcproj_country *c = &sc->countries[i];
     const struct dcproj_growth *g = &c->growth;
     struct points_curve *pc = &m->curves[i];
-    pc->x = malloc(g->n_points * sizeof *pc->x);
-    pc->y = malloc(g->n_points * sizeof *pc->y);
+    pc->x = dcproj_malloc(g->n_points * sizeof *pc->x);
+    pc->y = dcproj_malloc(g->n_points * sizeof *pc->y);
     if (pc->x == NULL || pc->y == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
     for (size_t k = 0; k < g->n_points; k++) {
@@ -415,13 +416,13 @@ void model_clear(struct model *m)
     if (m->curves != NULL && m->sc != NULL) {
         for (size_t i = 0; i < m->sc->n_countries; i++) {
             gsl_interp_free(m->curves[i].interp);
-            free(m->curves[i].x);
-            free(m->curves[i].y);
+            dcproj_free(m->curves[i].x);
+            dcproj_free(m->curves[i].y);
         }
     }
-    free(m->curves);
-    free(m->ev_start);
-    free(m->ev_index);
+    dcproj_free(m->curves);
+    dcproj_free(m->ev_start);
+    dcproj_free(m->ev_index);
     memset(m, 0, sizeof *m);
 }
 
@@ -430,9 +431,9 @@ int model_init(struct model *m, const struct dcproj_scenario *sc, struct dcproj_
     memset(m, 0, sizeof *m);
     m->sc = sc;
     size_t nc = sc->n_countries;
-    m->ev_start = calloc(nc + 1, sizeof *m->ev_start);
-    m->ev_index = malloc((sc->n_events > 0 ? sc->n_events : 1) * sizeof *m->ev_index);
-    m->curves = calloc(nc > 0 ? nc : 1, sizeof *m->curves);
+    m->ev_start = dcproj_calloc(nc + 1, sizeof *m->ev_start);
+    m->ev_index = dcproj_malloc((sc->n_events > 0 ? sc->n_events : 1) * sizeof *m->ev_index);
+    m->curves = dcproj_calloc(nc > 0 ? nc : 1, sizeof *m->curves);
     if (m->ev_start == NULL || m->ev_index == NULL || m->curves == NULL) {
         model_clear(m);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
@@ -442,7 +443,7 @@ int model_init(struct model *m, const struct dcproj_scenario *sc, struct dcproj_
         m->ev_start[sc->events[j].country + 1]++;
     for (size_t i = 0; i < nc; i++)
         m->ev_start[i + 1] += m->ev_start[i];
-    size_t *fill = calloc(nc > 0 ? nc : 1, sizeof *fill);
+    size_t *fill = dcproj_calloc(nc > 0 ? nc : 1, sizeof *fill);
     if (fill == NULL) {
         model_clear(m);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
@@ -451,7 +452,7 @@ int model_init(struct model *m, const struct dcproj_scenario *sc, struct dcproj_
         size_t c = sc->events[j].country;
         m->ev_index[m->ev_start[c] + fill[c]++] = j;
     }
-    free(fill);
+    dcproj_free(fill);
     for (size_t i = 0; i < nc; i++) {
         const struct dcproj_growth *g = &sc->countries[i].growth;
         if (g->n_segments > m->max_segments)
@@ -479,9 +480,9 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
     for (size_t i = 0; i < nc; i++)
         if (model_n_events(m, i) > max_ev)
             max_ev = model_n_events(m, i);
-    int *e = malloc(ny * sizeof *e);
-    double *seg = malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
-    struct event_values *ev = malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
+    int *e = dcproj_malloc(ny * sizeof *e);
+    double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
+    struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
     int rc = DCPROJ_OK;
     if (e == NULL || seg == NULL || ev == NULL) {
         rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
@@ -512,8 +513,8 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
             total[y] += row[y];
     }
 done:
-    free(e);
-    free(seg);
-    free(ev);
+    dcproj_free(e);
+    dcproj_free(seg);
+    dcproj_free(ev);
     return rc;
 }

@@ -27,6 +27,7 @@
 #include <gsl/gsl_rstat.h>
 
 #include "model_int.h"
+#include "alloc_int.h"
 
 #define MC_BLOCK 256                          /* draws per generator block */
 #define MC_DEFAULT_MEMORY ((size_t)1 << 30)   /* exact-quantile store bound: 1 GiB */
@@ -405,11 +406,11 @@ int montecarlo_fill(const struct model *m, const double *vars,
     size_t bound = opt->quantile_memory_bytes ? opt->quantile_memory_bytes : MC_DEFAULT_MEMORY;
     size_t nq = sc->n_quantiles;
     int rc = DCPROJ_OK;
-    struct worker *ws = calloc((size_t)nthreads, sizeof *ws);
-    double *sums = calloc(mc.ncells, sizeof *sums);
-    double *qout = calloc(mc.ncells * (nq ? nq : 1), sizeof *qout);
+    struct worker *ws = dcproj_calloc((size_t)nthreads, sizeof *ws);
+    double *sums = dcproj_calloc(mc.ncells, sizeof *sums);
+    double *qout = dcproj_calloc(mc.ncells * (nq ? nq : 1), sizeof *qout);
     gsl_rstat_quantile_workspace **p2 = NULL;
-    mc.e_months = malloc(mc.np * sizeof *mc.e_months);
+    mc.e_months = dcproj_malloc(mc.np * sizeof *mc.e_months);
     if (ws == NULL || sums == NULL || qout == NULL || mc.e_months == NULL)
         goto nomem;
     for (size_t p = 0; p < mc.np; p++)
@@ -418,11 +419,11 @@ int montecarlo_fill(const struct model *m, const double *vars,
         struct worker *w = &ws[t];
         w->mc = &mc;
         dcproj_error_init(&w->err);
-        w->seg = malloc((m->max_segments ? m->max_segments : 1) * sizeof *w->seg);
-        w->series = malloc(mc.np * sizeof *w->series);
-        w->agg = malloc((sc->n_groups + 1) * mc.np * sizeof *w->agg);
-        w->ev = malloc((mc.max_ev ? mc.max_ev : 1) * sizeof *w->ev);
-        w->floored = calloc(sc->n_countries + 1, 1);
+        w->seg = dcproj_malloc((m->max_segments ? m->max_segments : 1) * sizeof *w->seg);
+        w->series = dcproj_malloc(mc.np * sizeof *w->series);
+        w->agg = dcproj_malloc((sc->n_groups + 1) * mc.np * sizeof *w->agg);
+        w->ev = dcproj_malloc((mc.max_ev ? mc.max_ev : 1) * sizeof *w->ev);
+        w->floored = dcproj_calloc(sc->n_countries + 1, 1);
         w->rng = gsl_rng_alloc(gsl_rng_mt19937);
         if (!w->seg || !w->series || !w->agg || !w->ev || !w->floored || !w->rng)
             goto nomem;
@@ -431,8 +432,8 @@ int montecarlo_fill(const struct model *m, const double *vars,
     int exact = mc.ncells <= bound / sizeof(double) / mc.draws;
     res->exact_quantiles = exact;
     if (exact) {
-        mc.store = malloc(mc.ncells * mc.draws * sizeof *mc.store);
-        mc.block_sums = malloc(mc.n_blocks * mc.ncells * sizeof *mc.block_sums);
+        mc.store = dcproj_malloc(mc.ncells * mc.draws * sizeof *mc.store);
+        mc.block_sums = dcproj_malloc(mc.n_blocks * mc.ncells * sizeof *mc.block_sums);
         if (mc.store == NULL || mc.block_sums == NULL)
             goto nomem;
         rc = run_workers(&mc, ws, nthreads, opt, 0, err);
@@ -441,7 +442,7 @@ int montecarlo_fill(const struct model *m, const double *vars,
         for (uint64_t b = 0; b < mc.n_blocks; b++)
             for (size_t cell = 0; cell < mc.ncells; cell++)
                 sums[cell] += mc.block_sums[b * mc.ncells + cell];
-        free(mc.block_sums);
+        dcproj_free(mc.block_sums);
         mc.block_sums = NULL;
         /* quantiles per cell, cells split across threads */
         struct qjob jobs[256];
@@ -464,7 +465,7 @@ int montecarlo_fill(const struct model *m, const double *vars,
         for (int t = started + 1; t < nj; t++)
             quantile_main(&jobs[t]);
     } else {
-        p2 = calloc(mc.ncells * (nq ? nq : 1), sizeof *p2);
+        p2 = dcproj_calloc(mc.ncells * (nq ? nq : 1), sizeof *p2);
         if (p2 == NULL)
             goto nomem;
         for (size_t k = 0; k < mc.ncells * nq; k++)
@@ -475,7 +476,7 @@ int montecarlo_fill(const struct model *m, const double *vars,
         size_t block_bytes = mc.ncells * MC_BLOCK * sizeof(double);
         if (block_bytes * per_round > bound)
             per_round = bound / block_bytes > 0 ? bound / block_bytes : 1;
-        mc.round_buf = malloc(block_bytes * per_round);
+        mc.round_buf = dcproj_malloc(block_bytes * per_round);
         if (mc.round_buf == NULL)
             goto nomem;
         for (uint64_t b0 = 0; b0 < mc.n_blocks; b0 += per_round) {
@@ -525,11 +526,11 @@ nomem:
 done:
     if (ws != NULL) {
         for (int t = 0; t < nthreads; t++) {
-            free(ws[t].seg);
-            free(ws[t].series);
-            free(ws[t].agg);
-            free(ws[t].ev);
-            free(ws[t].floored);
+            dcproj_free(ws[t].seg);
+            dcproj_free(ws[t].series);
+            dcproj_free(ws[t].agg);
+            dcproj_free(ws[t].ev);
+            dcproj_free(ws[t].floored);
             gsl_rng_free(ws[t].rng);
         }
     }
@@ -537,14 +538,14 @@ done:
         for (size_t k = 0; k < mc.ncells * nq; k++)
             if (p2[k] != NULL)
                 gsl_rstat_quantile_free(p2[k]);
-        free(p2);
+        dcproj_free(p2);
     }
-    free(ws);
-    free(sums);
-    free(qout);
-    free(mc.e_months);
-    free(mc.store);
-    free(mc.block_sums);
-    free(mc.round_buf);
+    dcproj_free(ws);
+    dcproj_free(sums);
+    dcproj_free(qout);
+    dcproj_free(mc.e_months);
+    dcproj_free(mc.store);
+    dcproj_free(mc.block_sums);
+    dcproj_free(mc.round_buf);
     return rc;
 }

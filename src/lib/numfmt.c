@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "report_int.h"
+#include "alloc_int.h"
 
 const char *dcproj_numfmt_radix(void)
 {
@@ -355,7 +356,7 @@ int dcproj_parse_number(const char *s, int decimal_comma, double *out)
         size_t need = n + n_points * rlen + 1;
         char *t = local;
         if (need > sizeof local) {
-            heap = malloc(need);
+            heap = dcproj_malloc(need);
             if (heap == NULL)
                 return -1;
             t = heap;
@@ -375,7 +376,7 @@ int dcproj_parse_number(const char *s, int decimal_comma, double *out)
     char *end = NULL;
     double v = strtod(text, &end);
     int ok = end != text && *end == '\0';
-    free(heap);
+    dcproj_free(heap);
     if (!ok)
         return -1;
     *out = v;

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "alloc_int.h"
 
 #define TMP_SUFFIX ".dcproj-tmp"
 #define MAX_LINKS 40
@@ -52,9 +53,9 @@ static int special_path(const char *p)
 static char *join_path(const char *dir, const char *name)
 {
     if (name[0] == '/')
-        return strdup(name);
+        return dcproj_strdup(name);
     size_t a = strlen(dir), b = strlen(name);
-    char *p = malloc(a + b + 2);
+    char *p = dcproj_malloc(a + b + 2);
     if (p == NULL)
         return NULL;
     memcpy(p, dir, a);
@@ -66,22 +67,22 @@ static char *join_path(const char *dir, const char *name)
 /* The directory part of `p`, malloc'ed ("." when there is none). */
 static char *dir_of(const char *p)
 {
-    char *copy = strdup(p);
+    char *copy = dcproj_strdup(p);
     if (copy == NULL)
         return NULL;
-    char *d = strdup(dirname(copy));
-    free(copy);
+    char *d = dcproj_strdup(dirname(copy));
+    dcproj_free(copy);
     return d;
 }
 
 /* The last component of `p`, malloc'ed. */
 static char *base_of(const char *p)
 {
-    char *copy = strdup(p);
+    char *copy = dcproj_strdup(p);
     if (copy == NULL)
         return NULL;
-    char *b = strdup(basename(copy));
-    free(copy);
+    char *b = dcproj_strdup(basename(copy));
+    dcproj_free(copy);
     return b;
 }
 
@@ -91,7 +92,7 @@ static char *base_of(const char *p)
  * there).  NULL with errno set on failure (ELOOP for a cycle). */
 static char *follow_links(const char *path, int *special)
 {
-    char *p = strdup(path);
+    char *p = dcproj_strdup(path);
     *special = 0;
     for (int i = 0; p != NULL; i++) {
         if (special_path(p)) {
@@ -102,21 +103,21 @@ static char *follow_links(const char *path, int *special)
         if (lstat(p, &st) != 0 || !S_ISLNK(st.st_mode))
             return p;
         if (i >= MAX_LINKS) {
-            free(p);
+            dcproj_free(p);
             errno = ELOOP;
             return NULL;
         }
         char link[PATH_MAX];
         ssize_t n = readlink(p, link, sizeof link - 1);
         if (n < 0) {
-            free(p);
+            dcproj_free(p);
             return NULL;
         }
         link[n] = '\0';
         char *dir = dir_of(p);
         char *next = dir != NULL ? join_path(dir, link) : NULL;
-        free(dir);
-        free(p);
+        dcproj_free(dir);
+        dcproj_free(p);
         p = next;
     }
     errno = ENOMEM;
@@ -132,14 +133,22 @@ static char *resolve_target(const char *p)
         return r;
     char *dir = dir_of(p);
     char *base = base_of(p);
-    char *rdir = dir != NULL ? realpath(dir, NULL) : NULL;
+    if (dir == NULL || base == NULL) {
+        dcproj_free(dir);
+        dcproj_free(base);
+        errno = ENOMEM;
+        return NULL;
+    }
+    char *rdir = realpath(dir, NULL);
     int e = errno;
-    char *t = (rdir != NULL && base != NULL) ? join_path(rdir, base) : NULL;
+    char *t = rdir != NULL ? join_path(rdir, base) : NULL;
     if (rdir == NULL)
         errno = e;
-    free(dir);
-    free(base);
-    free(rdir);
+    else if (t == NULL)
+        errno = ENOMEM;
+    dcproj_free(dir);
+    dcproj_free(base);
+    dcproj_free(rdir);
     return t;
 }
 
@@ -151,26 +160,30 @@ static char *tmp_name(const char *target)
     char *t = NULL;
     if (dir != NULL && base != NULL) {
         size_t n = strlen(dir) + strlen(base) + sizeof TMP_SUFFIX + 3;
-        t = malloc(n);
+        t = dcproj_malloc(n);
         if (t != NULL)
             snprintf(t, n, "%s/.%s" TMP_SUFFIX, dir, base);
     }
-    free(dir);
-    free(base);
+    dcproj_free(dir);
+    dcproj_free(base);
     return t;
 }
 
 static void output_free(struct dcproj_output *o)
 {
-    free(o->display);
-    free(o->target);
-    free(o->tmp);
-    free(o);
+    dcproj_free(o->display);
+    dcproj_free(o->target);
+    dcproj_free(o->tmp);
+    dcproj_free(o);
 }
 
-/* Fail to create: DCPROJ_ERR_CANTCREAT naming the path and errno `e`. */
+/* Fail to create: DCPROJ_ERR_CANTCREAT naming the path and errno `e`
+ * (DCPROJ_ERR_NOMEM when `e` is ENOMEM: out of memory, not a file
+ * problem). */
 static int cantcreat(struct dcproj_error *err, const char *path, int e)
 {
+    if (e == ENOMEM)
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, path, NULL, 0, 0, "out of memory");
     return dcproj_error_set(err, DCPROJ_ERR_CANTCREAT, path, NULL, 0, 0,
                             "cannot create output file: %s", strerror(e));
 }
@@ -207,7 +220,7 @@ static int open_atomic(struct dcproj_output *o, const struct stat *st, int exist
 int dcproj_output_open(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs,
                        struct dcproj_output **out, struct dcproj_error *err)
 {
-    struct dcproj_output *o = calloc(1, sizeof *o);
+    struct dcproj_output *o = dcproj_calloc(1, sizeof *o);
     if (o == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     if (strcmp(path, "-") == 0) {
@@ -216,7 +229,7 @@ int dcproj_output_open(const char *path, const struct dcproj_file_id *inputs, si
         *out = o;
         return DCPROJ_OK;
     }
-    o->display = strdup(path);
+    o->display = dcproj_strdup(path);
     if (o->display == NULL) {
         output_free(o);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
@@ -241,7 +254,7 @@ int dcproj_output_open(const char *path, const struct dcproj_file_id *inputs, si
         return rc;
     }
     if (special || (exists && !S_ISREG(st.st_mode))) {
-        free(final);
+        dcproj_free(final);
         int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
         if (fd < 0 || (o->fp = fdopen(fd, "a")) == NULL) {
             int e = errno;
@@ -256,7 +269,7 @@ int dcproj_output_open(const char *path, const struct dcproj_file_id *inputs, si
     }
     o->target = resolve_target(final);
     int e = errno;
-    free(final);
+    dcproj_free(final);
     if (o->target == NULL) {
         int rc = cantcreat(err, path, e);
         output_free(o);
@@ -282,19 +295,24 @@ FILE *dcproj_output_stream(struct dcproj_output *o)
     return o->fp;
 }
 
-/* Sync the directory holding `path` so the rename itself is durable
- * (best effort: some file systems refuse fsync on directories). */
+/* Sync the directory holding `path` (absolute, as o->target is) so the
+ * rename itself is durable (best effort: some file systems refuse fsync on
+ * directories).  Allocates nothing, so that a commit whose rename succeeded
+ * cannot fail for lack of memory. */
 static void sync_dir(const char *path)
 {
-    char *dir = dir_of(path);
-    if (dir == NULL)
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || (size_t)(slash - path) >= sizeof dir)
         return;
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    memcpy(dir, path, n);
+    dir[n] = '\0';
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         (void)fsync(fd);
         close(fd);
     }
-    free(dir);
 }
 
 int dcproj_output_commit(struct dcproj_output *o, struct dcproj_error *err)

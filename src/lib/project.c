@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model_int.h"
+#include "alloc_int.h"
 
 void dcproj_run_options_init(struct dcproj_run_options *opt)
 {
@@ -25,7 +26,7 @@ static int nomem(const struct dcproj_scenario *sc, struct dcproj_error *err)
 static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *res)
 {
     size_t n = 1 + (sc->draws > 0 ? 1 + sc->n_quantiles : 0) + (sc->has_power ? 3 : 0);
-    res->cols = calloc(n, sizeof *res->cols);
+    res->cols = dcproj_calloc(n, sizeof *res->cols);
     if (res->cols == NULL)
         return -1;
     size_t k = 0;
@@ -47,7 +48,7 @@ static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *
 static int make_rows(const struct dcproj_scenario *sc, struct dcproj_result *res)
 {
     size_t n = sc->n_countries + sc->n_groups + 1;
-    res->rows = calloc(n, sizeof *res->rows);
+    res->rows = dcproj_calloc(n, sizeof *res->rows);
     if (res->rows == NULL)
         return -1;
     size_t r = 0;
@@ -66,11 +67,11 @@ static int add_floor_warning(struct dcproj_result *res, const char *file, const 
 {
     char buf[DCPROJ_ERROR_FILE_LEN + 96];
     snprintf(buf, sizeof buf, "%s: countries.%s: capacity below 0 was raised to 0", file, code);
-    char **w = realloc(res->warnings, (res->n_warnings + 1) * sizeof *w);
+    char **w = dcproj_realloc(res->warnings, (res->n_warnings + 1) * sizeof *w);
     if (w == NULL)
         return -1;
     res->warnings = w;
-    w[res->n_warnings] = strdup(buf);
+    w[res->n_warnings] = dcproj_strdup(buf);
     if (w[res->n_warnings] == NULL)
         return -1;
     res->n_warnings++;
@@ -89,10 +90,10 @@ static int project_deterministic(const struct model *m, const double *vars,
     for (size_t i = 0; i < sc->n_countries; i++)
         if (model_n_events(m, i) > max_ev)
             max_ev = model_n_events(m, i);
-    int *e = malloc(np * sizeof *e);
-    double *series = malloc(np * sizeof *series);
-    double *seg = malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
-    struct event_values *ev = malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
+    int *e = dcproj_malloc(np * sizeof *e);
+    double *series = dcproj_malloc(np * sizeof *series);
+    double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
+    struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
     int rc = DCPROJ_OK;
     if (e == NULL || series == NULL || seg == NULL || ev == NULL) {
         rc = nomem(sc, err);
@@ -141,33 +142,41 @@ static int project_deterministic(const struct model *m, const double *vars,
         }
     }
 done:
-    free(e);
-    free(series);
-    free(seg);
-    free(ev);
+    dcproj_free(e);
+    dcproj_free(series);
+    dcproj_free(seg);
+    dcproj_free(ev);
     return rc;
 }
 
-/* SPEC §3.6: a non-finite value anywhere is a data error.  Country
+/* SPEC §3.6: a non-finite value anywhere is a data error.  Countries'
  * capacities are checked as they are computed (model.c); this catches what
- * only overflows later: a power column (capacity · utilization · pue ·
- * 8760), an aggregate sum, a Monte Carlo mean or quantile.  Names the row
- * (`countries.IE`, the group or TOTAL), the column and the period. */
-static int check_finite(const struct dcproj_scenario *sc, const struct dcproj_result *res,
-                        struct dcproj_error *err)
+ * is derived from finite capacities — an aggregate whose sum overflows,
+ * power and energy columns, Monte Carlo statistics — naming the first
+ * such cell's row, column and period. */
+static int check_finite(const struct dcproj_result *res, struct dcproj_error *err)
 {
+    const struct dcproj_scenario *sc = res->scenario;
     for (size_t r = 0; r < res->n_rows; r++) {
         for (size_t p = 0; p < res->n_periods; p++) {
-            const double *cell = &res->values[(r * res->n_periods + p) * res->n_cols];
             for (size_t k = 0; k < res->n_cols; k++) {
-                if (isfinite(cell[k]))
+                double v = dcproj_result_at(res, r, p, k);
+                if (isfinite(v))
                     continue;
                 const struct dcproj_row *row = &res->rows[r];
+                const char *what = isnan(v) ? "nan" : "inf";
+                if (row->kind == DCPROJ_ROW_COUNTRY) {
+                    char path[DCPROJ_ID_LEN + 16];
+                    snprintf(path, sizeof path, "countries.%s", row->code);
+                    return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, path, 0, 0,
+                                            "%s in %s is not a finite number (%s)", res->cols[k],
+                                            res->periods[p].label, what);
+                }
                 return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
-                                        "%s%s: %s in %s is not a finite number (%g)",
-                                        row->kind == DCPROJ_ROW_COUNTRY ? "countries."
-                                        : row->kind == DCPROJ_ROW_GROUP ? "group " : "",
-                                        row->code, res->cols[k], res->periods[p].label, cell[k]);
+                                        "%s%s: %s in %s is not a finite number (%s): the sum "
+                                        "of its countries overflows",
+                                        row->kind == DCPROJ_ROW_GROUP ? "group " : "", row->code,
+                                        res->cols[k], res->periods[p].label, what);
             }
         }
     }
@@ -182,7 +191,7 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         dcproj_run_options_init(&defaults);
         opt = &defaults;
     }
-    struct dcproj_result *res = calloc(1, sizeof *res);
+    struct dcproj_result *res = dcproj_calloc(1, sizeof *res);
     if (res == NULL)
         return nomem(sc, err);
     res->scenario = sc;
@@ -209,8 +218,8 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
     }
     size_t cells = res->n_rows * res->n_periods;
     if (cells > SIZE_MAX / sizeof(double) / res->n_cols ||
-        (res->values = calloc(cells * res->n_cols, sizeof(double))) == NULL ||
-        (floored = calloc(sc->n_countries + 1, 1)) == NULL) {
+        (res->values = dcproj_calloc(cells * res->n_cols, sizeof(double))) == NULL ||
+        (floored = dcproj_calloc(sc->n_countries + 1, 1)) == NULL) {
         rc = nomem(sc, err);
         goto fail;
     }
@@ -222,7 +231,7 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         if (rc != DCPROJ_OK)
             goto fail;
     }
-    rc = check_finite(sc, res, err);
+    rc = check_finite(res, err);
     if (rc != DCPROJ_OK)
         goto fail;
     for (size_t i = 0; i < sc->n_countries; i++) {
@@ -231,12 +240,12 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
             goto fail;
         }
     }
-    free(floored);
+    dcproj_free(floored);
     model_clear(&m);
     *out = res;
     return DCPROJ_OK;
 fail:
-    free(floored);
+    dcproj_free(floored);
     model_clear(&m);
     dcproj_result_free(res);
     return rc;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "report_int.h"
+#include "alloc_int.h"
 
 /* ---- buffered sink ---- */
 
@@ -23,7 +24,7 @@ int dcproj_rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err)
     s->len = 0;
     s->failed = 0;
     s->err_no = 0;
-    s->buf = malloc(RSINK_SIZE);
+    s->buf = dcproj_malloc(RSINK_SIZE);
     if (s->buf == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     return DCPROJ_OK;
@@ -63,7 +64,7 @@ void dcproj_rsink_puts(struct rsink *s, const char *str)
 int dcproj_rsink_finish(struct rsink *s, struct dcproj_error *err)
 {
     dcproj_rsink_flush(s);
-    free(s->buf);
+    dcproj_free(s->buf);
     s->buf = NULL;
     errno = 0;
     if (!s->failed && fflush(s->out) != 0) {
@@ -505,7 +506,7 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
 {
     const char *cap_unit =
         res->scenario != NULL && res->scenario->unit != NULL ? res->scenario->unit : "MW";
-    struct tcol *tc = calloc(res->n_cols > 0 ? res->n_cols : 1, sizeof *tc);
+    struct tcol *tc = dcproj_calloc(res->n_cols > 0 ? res->n_cols : 1, sizeof *tc);
     if (tc == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     const char *radix = dcproj_numfmt_radix();
@@ -567,7 +568,7 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
     struct dsv w;
     int rc = dsv_init(&w, fmt, out, err);
     if (rc != DCPROJ_OK) {
-        free(tc);
+        dcproj_free(tc);
         return rc;
     }
     struct rsink *s = &w.s;
@@ -634,7 +635,7 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
         }
         dsv_eol(&w);
     }
-    free(tc);
+    dcproj_free(tc);
     return dcproj_rsink_finish(s, err);
 }
 

@@ -11,7 +11,9 @@
  * The text is written here, numbers through dcproj_numfmt_format() (always
  * with a '.' decimal point, as JSON requires; a non-finite number, which
  * callers refuse before writing, would be null).  The resolved scenario is
- * checked with cJSON and embedded as the loader wrote it.  Never a BOM.
+ * checked to be one JSON value (without allocating) and embedded as the
+ * loader wrote it (a frozen one re-printed by cJSON with its variables
+ * fixed).  Never a BOM.
  */
 #include "dcproj/dcproj.h"
 
@@ -74,8 +76,109 @@ static void json_key(struct jw *w, const char *key)
     dcproj_rsink_write(&w->s, ": ", 2);
 }
 
-/* The resolved scenario text, checked to be one JSON value; "null" when the
- * scenario has none.  Trailing white space is dropped. */
+/* Nesting the JSON check accepts; the loader refuses more than
+ * DCPROJ_MAX_DEPTH, so a resolved scenario never comes near it. */
+#define JSON_CHECK_MAX_DEPTH 512
+
+static const char *json_ws(const char *p)
+{
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    return p;
+}
+
+/* Skip a JSON string at `p` (at its opening quote); NULL if malformed. */
+static const char *json_skip_string(const char *p)
+{
+    for (p++; *p != '"'; p++) {
+        if ((unsigned char)*p < 0x20)
+            return NULL;
+        if (*p == '\\') {
+            p++;
+            if (*p == 'u') {
+                for (int k = 1; k <= 4; k++)
+                    if (!((p[k] >= '0' && p[k] <= '9') || (p[k] >= 'a' && p[k] <= 'f') ||
+                          (p[k] >= 'A' && p[k] <= 'F')))
+                        return NULL;
+                p += 4;
+            } else if (*p == '\0' || strchr("\"\\/bfnrt", *p) == NULL) {
+                return NULL;
+            }
+        }
+    }
+    return p + 1;
+}
+
+/* Skip a JSON number at `p` (RFC 8259 grammar); NULL if malformed. */
+static const char *json_skip_number(const char *p)
+{
+    if (*p == '-')
+        p++;
+    if (*p == '0')
+        p++;
+    else if (*p >= '1' && *p <= '9')
+        while (*p >= '0' && *p <= '9')
+            p++;
+    else
+        return NULL;
+    if (*p == '.') {
+        p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return NULL;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-')
+            p++;
+        if (!(*p >= '0' && *p <= '9'))
+            return NULL;
+        while (*p >= '0' && *p <= '9')
+            p++;
+    }
+    return p;
+}
+
+/* Skip one JSON value at `p` (after white space) nested `depth` deep; NULL
+ * if malformed.  Allocates nothing. */
+static const char *json_skip_value(const char *p, int depth)
+{
+    p = json_ws(p);
+    if (*p == '"')
+        return json_skip_string(p);
+    if (*p == '{' || *p == '[') {
+        char close = *p == '{' ? '}' : ']';
+        if (depth >= JSON_CHECK_MAX_DEPTH)
+            return NULL;
+        p = json_ws(p + 1);
+        if (*p == close)
+            return p + 1;
+        for (;;) {
+            if (close == '}') {
+                if (*p != '"' || (p = json_skip_string(p)) == NULL)
+                    return NULL;
+                p = json_ws(p);
+                if (*p++ != ':')
+                    return NULL;
+            }
+            if ((p = json_skip_value(p, depth + 1)) == NULL)
+                return NULL;
+            p = json_ws(p);
+            if (*p == close)
+                return p + 1;
+            if (*p != ',')
+                return NULL;
+            p = json_ws(p + 1);
+        }
+    }
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t i = 0; i < 3; i++)
+        if (strncmp(p, words[i], strlen(words[i])) == 0)
+            return p + strlen(words[i]);
+    return json_skip_number(p);
+}
+
 /*
  * Make the document of a frozen scenario self-contained: it has no parent
  * any more to solve on, so each variable becomes {"value": the solution}
@@ -103,22 +206,30 @@ static int freeze_variables(cJSON *doc, const struct dcproj_result *res)
             if (k->string == NULL || (k->string[0] != '_' && k->string[0] != '$'))
                 continue;
             cJSON *dup = cJSON_Duplicate(k, 1);
-            if (dup == NULL) {
+            if (dup == NULL || !cJSON_AddItemToObject(fixed, k->string, dup)) {
+                cJSON_Delete(dup);
                 cJSON_Delete(fixed);
                 return -1;
             }
-            cJSON_AddItemToObject(fixed, k->string, dup);
         }
-        if (!cJSON_ReplaceItemInObjectCaseSensitive(vars, sc->variables[i].id, fixed)) {
+        /* the key by hand: cJSON_ReplaceItemInObject does not check its
+         * copy of the key and would insert the member without a name */
+        fixed->string = cJSON_malloc(strlen(old->string) + 1);
+        if (fixed->string == NULL) {
             cJSON_Delete(fixed);
             return -1;
         }
+        strcpy(fixed->string, old->string);
+        cJSON_ReplaceItemViaPointer(vars, old, fixed); /* frees old */
     }
     return 0;
 }
 
-/* The resolved scenario (SPEC §8 provenance); a frozen one with its
- * variables fixed at the solution so that it runs on its own. */
+/* The resolved scenario (SPEC §8 provenance), checked to be one JSON value
+ * without allocating (so that only invalid text, never lack of memory,
+ * refuses it); "null" when the scenario has none; trailing white space
+ * dropped.  A frozen one has its variables fixed at the solution so that
+ * it runs on its own. */
 static int json_scenario(struct jw *w, const struct dcproj_result *res, struct dcproj_error *err)
 {
     const struct dcproj_scenario *sc = res->scenario;
@@ -128,11 +239,14 @@ static int json_scenario(struct jw *w, const struct dcproj_result *res, struct d
     }
     const char *text = sc->resolved_json;
     size_t n = strlen(text);
-    cJSON *doc = cJSON_ParseWithOpts(text, NULL, 1);
-    if (doc == NULL)
+    const char *end = json_skip_value(text, 0);
+    if (end == NULL || *json_ws(end) != '\0')
         return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
                                 "the resolved scenario is not valid JSON");
     if (sc->frozen) {
+        cJSON *doc = cJSON_ParseWithOpts(text, NULL, 1);
+        if (doc == NULL) /* the text is valid: cJSON ran out of memory */
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
         char *fixed = NULL;
         if (freeze_variables(doc, res) == 0)
             fixed = cJSON_PrintUnformatted(doc);
@@ -143,7 +257,6 @@ static int json_scenario(struct jw *w, const struct dcproj_result *res, struct d
         cJSON_free(fixed);
         return DCPROJ_OK;
     }
-    cJSON_Delete(doc);
     while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\n' || text[n - 1] == '\r' ||
                      text[n - 1] == '\t'))
         n--;

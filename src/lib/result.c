@@ -3,7 +3,7 @@
  *
  * A result is a plain value: the struct itself and each of its arrays
  * (periods, rows, cols, values, the solution's arrays, the warnings array
- * and each warning string) are separate malloc() blocks owned by the
+ * and each warning string) are separate dcproj_malloc() blocks owned by the
  * result.  Row codes and names are borrowed from the scenario and are not
  * freed here.
  */
@@ -11,13 +11,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "alloc_int.h"
 
 void dcproj_solution_clear(struct dcproj_solution *sol)
 {
     if (sol == NULL)
         return;
-    free(sol->variables);
-    free(sol->targets);
+    dcproj_free(sol->variables);
+    dcproj_free(sol->targets);
     memset(sol, 0, sizeof *sol);
 }
 
@@ -25,15 +26,15 @@ void dcproj_result_free(struct dcproj_result *res)
 {
     if (res == NULL)
         return;
-    free(res->periods);
-    free(res->rows);
-    free(res->cols);
-    free(res->values);
+    dcproj_free(res->periods);
+    dcproj_free(res->rows);
+    dcproj_free(res->cols);
+    dcproj_free(res->values);
     dcproj_solution_clear(&res->solution);
     for (size_t i = 0; i < res->n_warnings; i++)
-        free(res->warnings[i]);
-    free(res->warnings);
-    free(res);
+        dcproj_free(res->warnings[i]);
+    dcproj_free(res->warnings);
+    dcproj_free(res);
 }
 
 long dcproj_result_find_col(const struct dcproj_result *res, const char *name)

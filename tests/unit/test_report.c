@@ -423,6 +423,30 @@ START_TEST(test_json)
     t = capture(dcproj_report_write, &f.res, &fmt, &rc, &err);
     ck_assert_int_eq(rc, DCPROJ_ERR_DATA);
     free(t);
+
+    /* the check is RFC 8259's grammar (written without cJSON so that it
+     * cannot fail for lack of memory) */
+    static char invalid[][64] = {
+        "", "{", "{\"a\" 1}", "{\"a\":1,}", "[1 2]", "[01]", "[1.]", "[1e]", "[-]",
+        "[\"\\x\"]", "[\"\\u12g4\"]", "[\"tab\there\"]", "[tru]", "{} {}", "{1:2}",
+        "[\"unterminated]",
+    };
+    static char valid[][64] = {
+        "{}", " [ ] ", "{\"a\":[1,-0.5e+3,true,false,null,\"\\u00e9\\n\\\"\"],\"b\":{}}\n",
+        "0", "\"s\"",
+    };
+    for (size_t k = 0; k < sizeof invalid / sizeof invalid[0]; k++) {
+        f.sc.resolved_json = invalid[k];
+        t = capture(dcproj_report_write, &f.res, &fmt, &rc, &err);
+        ck_assert_msg(rc == DCPROJ_ERR_DATA, "accepted as JSON: '%s'", invalid[k]);
+        free(t);
+    }
+    for (size_t k = 0; k < sizeof valid / sizeof valid[0]; k++) {
+        f.sc.resolved_json = valid[k];
+        t = capture(dcproj_report_write, &f.res, &fmt, &rc, &err);
+        ck_assert_msg(rc == DCPROJ_OK, "refused as JSON: '%s'", valid[k]);
+        free(t);
+    }
 }
 END_TEST
 

@@ -1,0 +1,65 @@
+#!/bin/sh
+# run_valgrind.sh DCPROJ SRCROOT — representative CLI invocations under
+# valgrind memcheck: every conformance case, a data error, a syntax error,
+# validate, explain, check (a match and a difference), diff, sweep, chart,
+# a frozen what-if and Monte Carlo on two threads.  Any memcheck error or
+# definite/indirect leak fails the test.  Skipped (77) without valgrind.
+# Not for sanitizer builds (meson defines it only when b_sanitize=none).
+set -u
+dcproj=${1:?usage: run_valgrind.sh DCPROJ SRCROOT}
+src=${2:?usage: run_valgrind.sh DCPROJ SRCROOT}
+command -v valgrind >/dev/null 2>&1 || { echo "valgrind: SKIP: valgrind not installed"; exit 77; }
+case $dcproj in /*) ;; *) dcproj=$PWD/$dcproj ;; esac
+case $src in /*) ;; *) src=$PWD/$src ;; esac
+work=$(mktemp -d) || exit 99
+trap 'rm -rf "$work"' EXIT
+conf=$src/tests/data/conformance
+ms=$src/scenarios/microsoft-europe-2025.json
+whatif=$src/scenarios/what-if
+fails=0
+
+# vg EXPECTED_EXIT ARGS... — run dcproj ARGS under memcheck (stdout
+# discarded); the exit status must be EXPECTED_EXIT, and memcheck quiet.
+vg() {
+    want=$1
+    shift
+    valgrind -q --error-exitcode=125 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+        --log-file="$work/vg.log" "$dcproj" "$@" >"$work/out" 2>"$work/err"
+    st=$?
+    if [ "$st" -eq 125 ] || [ -s "$work/vg.log" ]; then
+        echo "valgrind: FAIL: dcproj $*: memcheck errors:"
+        cat "$work/vg.log"
+        fails=$((fails + 1))
+    elif [ "$st" -ne "$want" ]; then
+        echo "valgrind: FAIL: dcproj $*: exit $st, not $want: $(head -3 "$work/err")"
+        fails=$((fails + 1))
+    else
+        echo "valgrind: ok: dcproj $* (exit $st)"
+    fi
+}
+
+for c in basic points-quarterly pledge; do
+    vg 0 run "$conf/$c.json"
+done
+vg 0 run "$conf/pledge.json" --format json --solution "$work/solution.csv"
+vg 0 run "$conf/basic.json" --format table --layout wide
+printf '{"dcproj": 1, "name": "x", "baseline_year": 2024, "horizon": 2025,\n "countries": {"IE": {"baseline": "abc"}}}\n' >"$work/bad.json"
+vg 65 run "$work/bad.json"
+printf '{"dcproj": 1,\n  "name": }\n' >"$work/syntax.json"
+vg 65 run "$work/syntax.json"
+vg 66 run "$work/missing.json"
+vg 0 validate "$ms"
+vg 0 explain "$conf/pledge.json"
+"$dcproj" run "$conf/basic.json" >"$work/golden.csv" || exit 99
+vg 0 check "$conf/basic.json" --expect "$work/golden.csv"
+vg 1 check "$conf/pledge.json" --expect "$work/golden.csv"
+vg 0 diff "$conf/basic.json" "$conf/pledge.json"
+vg 0 sweep "$conf/basic.json" --vary 'countries.IE.baseline=100:300:100'
+vg 0 chart "$ms" -o "$work/chart.svg"
+vg 0 run "$whatif/ai-surge.json"
+vg 0 run "$whatif/uncertain.json" --draws 200 --threads 2 -o "$work/mc.csv"
+vg 0 chart "$whatif/uncertain.json" --draws 100 --threads 2 -o "$work/mc.svg"
+
+[ "$fails" -eq 0 ] || { echo "valgrind: $fails failure(s)"; exit 1; }
+echo "valgrind: all passed"
