@@ -150,4 +150,11 @@ int montecarlo_fill(const struct model *m, const double *vars,
                     const struct dcproj_run_options *opt, struct dcproj_result *res,
                     size_t col_mean, unsigned char *floored_country, struct dcproj_error *err);
 
+/* Quantiles q[0..nq) (increasing) of the n values at x, reordering x, equal
+ * bit for bit to gsl_stats_quantile_from_sorted_data on the sorted values:
+ * the order statistics are selected in place (Floyd-Rivest), not sorted.
+ * `ks` is workspace for 2 nq ranks.  Implemented in montecarlo.c. */
+void montecarlo_exact_quantiles(double *x, size_t n, const double *q, size_t nq, size_t *ks,
+                                double *out);
+
 #endif

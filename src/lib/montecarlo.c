@@ -304,61 +304,87 @@ static int run_workers(struct mc *mc, struct worker *ws, int nthreads,
     return DCPROJ_OK;
 }
 
-/* Put the k-th smallest of x[lo..hi) at x[k], partitioning in place:
- * quickselect with Hoare's partition around the median of three. */
+/* Put the k-th smallest of x[lo..hi) at x[k], smaller values before it and
+ * larger after it: Floyd and Rivest's SELECT (CACM 18(3), 1975).  On a
+ * range longer than 600 it first selects within a small sample around the
+ * expected position, so the partition that follows touches about
+ * n + min(k, n - k) elements instead of quickselect's ~3n. */
 static void select_kth(double *x, size_t lo, size_t hi, size_t k)
 {
-    while (hi - lo > 1) {
-        size_t last = hi - 1, mid = lo + (last - lo) / 2;
-        double t;
-        /* order x[lo] <= x[mid] <= x[last]; the pivot is then x[mid] */
-        if (x[mid] < x[lo]) { t = x[mid]; x[mid] = x[lo]; x[lo] = t; }
-        if (x[last] < x[mid]) { t = x[last]; x[last] = x[mid]; x[mid] = t; }
-        if (x[mid] < x[lo]) { t = x[mid]; x[mid] = x[lo]; x[lo] = t; }
-        double pivot = x[mid];
-        ptrdiff_t i = (ptrdiff_t)lo - 1, j = (ptrdiff_t)hi;
-        for (;;) {
-            do
-                i++;
-            while (x[i] < pivot);
-            do
-                j--;
-            while (x[j] > pivot);
-            if (i >= j)
-                break;
-            t = x[i];
-            x[i] = x[j];
-            x[j] = t;
+    ptrdiff_t left = (ptrdiff_t)lo, right = (ptrdiff_t)hi - 1, kk = (ptrdiff_t)k;
+    while (right > left) {
+        if (right - left > 600) {
+            double n = (double)(right - left + 1), i = (double)(kk - left + 1);
+            double z = log(n), s = 0.5 * exp(2.0 * z / 3.0);
+            double sd = 0.5 * sqrt(z * s * (n - s) / n) * (i - n / 2.0 < 0 ? -1.0 : 1.0);
+            double nl = (double)kk - i * s / n + sd, nr = (double)kk + (n - i) * s / n + sd;
+            ptrdiff_t l2 = nl > (double)left ? (ptrdiff_t)nl : left;
+            ptrdiff_t r2 = nr < (double)right ? (ptrdiff_t)nr : right;
+            select_kth(x, (size_t)l2, (size_t)r2 + 1, k);
         }
-        /* x[lo..j] <= pivot <= x[j+1..hi), with lo <= j < hi - 1 */
-        if (k <= (size_t)j)
-            hi = (size_t)j + 1;
-        else
-            lo = (size_t)j + 1;
+        double t = x[kk], tmp;
+        ptrdiff_t i = left, j = right;
+        tmp = x[left]; x[left] = x[kk]; x[kk] = tmp;
+        if (x[right] > t) {
+            tmp = x[right]; x[right] = x[left]; x[left] = tmp;
+        }
+        while (i < j) {
+            tmp = x[i]; x[i] = x[j]; x[j] = tmp;
+            i++;
+            j--;
+            while (x[i] < t)
+                i++;
+            while (x[j] > t)
+                j--;
+        }
+        if (x[left] == t) {
+            tmp = x[left]; x[left] = x[j]; x[j] = tmp;
+        } else {
+            j++;
+            tmp = x[j]; x[j] = x[right]; x[right] = tmp;
+        }
+        if (j <= kk)
+            left = j + 1;
+        if (kk <= j)
+            right = j - 1;
+    }
+}
+
+/* Select the sorted ranks ks[0..nk) of x[lo..hi), middle rank first, so each
+ * later selection works on the part between two ranks already in place. */
+static void select_ranks(double *x, size_t lo, size_t hi, const size_t *ks, size_t nk)
+{
+    while (nk > 0 && hi - lo > 1) {
+        size_t m = nk / 2;
+        select_kth(x, lo, hi, ks[m]);
+        select_ranks(x, lo, ks[m], ks, m);
+        lo = ks[m] + 1;
+        ks += m + 1;
+        nk -= m + 1;
     }
 }
 
 /* Quantiles of n values in x (reordered), as
- * gsl_stats_quantile_from_sorted_data would give on the sorted values. */
-static void exact_quantiles(double *x, size_t n, const double *q, size_t nq, double *out)
+ * gsl_stats_quantile_from_sorted_data would give on the sorted values:
+ * the order statistics each quantile interpolates between are selected
+ * in place (ks: workspace for 2 nq ranks). */
+void montecarlo_exact_quantiles(double *x, size_t n, const double *q, size_t nq, size_t *ks,
+                                double *out)
 {
-    size_t lo = 0;
+    size_t nk = 0; /* ks has room for the 2 nq ranks */
+    for (size_t k = 0; k < nq; k++) {
+        size_t lhs = (size_t)(q[k] * (double)(n - 1));
+        if (nk == 0 || ks[nk - 1] < lhs)
+            ks[nk++] = lhs;
+        if (lhs + 1 < n && ks[nk - 1] < lhs + 1)
+            ks[nk++] = lhs + 1;
+    }
+    select_ranks(x, 0, n, ks, nk);
     for (size_t k = 0; k < nq; k++) {
         double index = q[k] * (double)(n - 1);
         size_t lhs = (size_t)index;
         double delta = index - (double)lhs;
-        select_kth(x, lo, n, lhs);
-        double a = x[lhs];
-        double v = a;
-        if (lhs + 1 < n && delta != 0.0) {
-            double b = x[lhs + 1];
-            for (size_t i = lhs + 2; i < n; i++)
-                if (x[i] < b)
-                    b = x[i];
-            v = (1.0 - delta) * a + delta * b;
-        }
-        out[k] = v;
-        lo = lhs;
+        out[k] = lhs + 1 < n && delta != 0.0 ? (1.0 - delta) * x[lhs] + delta * x[lhs + 1] : x[lhs];
     }
 }
 
@@ -367,6 +393,7 @@ struct qjob {
     const double *quantiles;
     size_t nq;
     double *out;            /* [cell][nq] */
+    size_t *ks;             /* workspace: 2 nq ranks */
     size_t first, last;
     pthread_t thread;
 };
@@ -375,8 +402,8 @@ static void *quantile_main(void *arg)
 {
     struct qjob *j = arg;
     for (size_t cell = j->first; cell < j->last; cell++)
-        exact_quantiles(j->mc->store + cell * j->mc->draws, j->mc->draws, j->quantiles, j->nq,
-                        j->out + cell * j->nq);
+        montecarlo_exact_quantiles(j->mc->store + cell * j->mc->draws, j->mc->draws, j->quantiles, j->nq,
+                        j->ks, j->out + cell * j->nq);
     return NULL;
 }
 
@@ -410,6 +437,7 @@ int montecarlo_fill(const struct model *m, const double *vars,
     double *sums = dcproj_calloc(mc.ncells, sizeof *sums);
     double *qout = dcproj_calloc(mc.ncells * (nq ? nq : 1), sizeof *qout);
     gsl_rstat_quantile_workspace **p2 = NULL;
+    size_t *ranks = NULL;   /* exact quantiles: 2 nq ranks per job */
     mc.e_months = dcproj_malloc(mc.np * sizeof *mc.e_months);
     if (ws == NULL || sums == NULL || qout == NULL || mc.e_months == NULL)
         goto nomem;
@@ -448,8 +476,12 @@ int montecarlo_fill(const struct model *m, const double *vars,
         struct qjob jobs[256];
         int nj = nthreads;
         size_t per = (mc.ncells + (size_t)nj - 1) / (size_t)nj;
+        ranks = dcproj_malloc((size_t)nj * 2 * (nq ? nq : 1) * sizeof *ranks);
+        if (ranks == NULL)
+            goto nomem;
         for (int t = 0; t < nj; t++) {
-            jobs[t] = (struct qjob){&mc, sc->quantiles, nq, qout, (size_t)t * per,
+            jobs[t] = (struct qjob){&mc, sc->quantiles, nq, qout, ranks + (size_t)t * 2 * nq,
+                                    (size_t)t * per,
                                     (size_t)(t + 1) * per < mc.ncells ? (size_t)(t + 1) * per : mc.ncells, 0};
             if (jobs[t].first > jobs[t].last)
                 jobs[t].first = jobs[t].last;
@@ -547,5 +579,6 @@ done:
     dcproj_free(mc.store);
     dcproj_free(mc.block_sums);
     dcproj_free(mc.round_buf);
+    dcproj_free(ranks);
     return rc;
 }

@@ -63,10 +63,15 @@ static u128 pow10_128(int k)
  * 128 bits (the caller falls back to printf). */
 static int scaled_round(double a, int k, u128 *out)
 {
-    int ex;
-    double f = frexp(a, &ex);
-    uint64_t m = (uint64_t)ldexp(f, 53); /* a = m * 2^e exactly */
-    int e = ex - 53;
+    uint64_t bits;
+    memcpy(&bits, &a, sizeof bits);
+    int be = (int)(bits >> 52); /* a > 0: no sign bit */
+    uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+    int e = -1074;              /* subnormal: a = m * 2^-1074 */
+    if (be != 0) {
+        m |= UINT64_C(1) << 52;
+        e = be - 1075;          /* a = m * 2^e exactly */
+    }
     if (k > 22 || k < -38)
         return -1;
     u128 num = m;
@@ -155,7 +160,11 @@ static int format_g(uint64_t n, int p, int x, char dec, char *buf)
 /* The shortest rule for a > 0 on the exact path; -1 to fall back. */
 static int shortest_fast(double a, char dec, char *buf)
 {
-    int x = (int)floor(log10(a));
+    /* floor(log10(a)) or one less, from the binary exponent; the loop below
+       corrects it */
+    uint64_t abits;
+    memcpy(&abits, &a, sizeof abits);
+    int x = (int)floor((double)((int)(abits >> 52) - 1023) * 0.30102999566398120);
     u128 n17;
     for (int tries = 0;; tries++) {
         if (tries > 2 || scaled_round(a, 16 - x, &n17) != 0)
@@ -167,8 +176,13 @@ static int shortest_fast(double a, char dec, char *buf)
         else
             break;
     }
+    /* 15 digits: rounding n17 again gives the same as rounding a unless n17
+       ends in exactly 50 (a tie that the exact value may not be) */
     u128 n15;
-    if (scaled_round(a, 14 - x, &n15) != 0)
+    unsigned last2 = (unsigned)(n17 % 100);
+    if (last2 != 50)
+        n15 = n17 / 100 + (last2 > 50);
+    else if (scaled_round(a, 14 - x, &n15) != 0)
         return -1;
     int x15 = x;
     if (n15 == pow10_u64[15]) { /* rounded up to the next power of ten */

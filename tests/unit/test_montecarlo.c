@@ -10,6 +10,10 @@
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "model_int.h"
 
@@ -232,6 +236,46 @@ START_TEST(test_uniform_quantiles_exact)
 }
 END_TEST
 
+START_TEST(test_selection_equals_sorting)
+{
+    /* the selected quantiles equal GSL's on sorted data, bit for bit, for
+     * sizes around the Floyd-Rivest sampling threshold (600), ties, and
+     * more quantiles than fit in any fixed table */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t sizes[] = {1, 2, 3, 10, 599, 600, 601, 5000, 20001};
+    double q[60];
+    for (size_t k = 0; k < 60; k++)
+        q[k] = (double)k / 59.0;
+    size_t ks[120];
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        size_t n = sizes[si];
+        double *x = malloc(n * sizeof *x), *sorted = malloc(n * sizeof *sorted);
+        for (int ties = 0; ties < 2; ties++) {
+            for (size_t i = 0; i < n; i++)
+                x[i] = ties ? (double)gsl_rng_uniform_int(r, 7) : gsl_ran_gaussian(r, 3.0);
+            memcpy(sorted, x, n * sizeof *x);
+            gsl_sort(sorted, 1, n);
+            for (size_t nq = 1; nq <= 60; nq += 59) {
+                const double *qq = nq == 1 ? &quantiles3[1] : q;
+                double got[60];
+                double *work = malloc(n * sizeof *work);
+                memcpy(work, x, n * sizeof *x);
+                montecarlo_exact_quantiles(work, n, qq, nq, ks, got);
+                for (size_t k = 0; k < nq; k++) {
+                    double want = gsl_stats_quantile_from_sorted_data(sorted, 1, n, qq[k]);
+                    ck_assert_msg(memcmp(&got[k], &want, sizeof want) == 0,
+                                  "n %zu q %g: %.17g vs %.17g", n, qq[k], got[k], want);
+                }
+                free(work);
+            }
+        }
+        free(x);
+        free(sorted);
+    }
+    gsl_rng_free(r);
+}
+END_TEST
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -244,6 +288,7 @@ int main(void)
     tcase_add_test(tc, test_total_band_narrower);
     tcase_add_test(tc, test_streaming_close_to_exact);
     tcase_add_test(tc, test_uniform_quantiles_exact);
+    tcase_add_test(tc, test_selection_equals_sorting);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
