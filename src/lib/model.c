@@ -302,10 +302,16 @@ int model_country_series(const struct model *m, size_t i, const struct country_v
     const struct dcproj_country *c = &m->sc->countries[i];
     size_t n_ev = model_n_events(m, i);
     char pname[32];
+    /* compound growth with one rate: C0·(1+r)^t = C0·exp(t·log1p(r)), one log1p
+       per series instead of one pow per period */
+    int simple = c->growth.model == DCPROJ_MODEL_COMPOUND && c->growth.n_segments == 0;
+    double log_growth = simple ? log1p(cv->rate) : 0.0;
     for (size_t k = 0; k < n; k++) {
         int e = e_months[k];
         double v;
-        if (model_growth_at(m, i, cv, (double)e / 12.0, &v) != 0) {
+        if (simple)
+            v = cv->c0 * exp(log_growth * ((double)e / 12.0));
+        else if (model_growth_at(m, i, cv, (double)e / 12.0, &v) != 0) {
             period_name(m, periods, k, e, pname, sizeof pname);
             const struct dcproj_growth *g = &c->growth;
             return dcproj_error_set(err, DCPROJ_ERR_DATA, m->sc->file, NULL, 0, 0,

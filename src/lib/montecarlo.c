@@ -30,6 +30,7 @@
 #include "alloc_int.h"
 
 #define MC_BLOCK 256                          /* draws per generator block */
+#define MC_BLOCK_BUFFER_CELLS 4096                /* cells x 256 x 8 B = 8 MiB at most */
 #define MC_DEFAULT_MEMORY ((size_t)1 << 30)   /* exact-quantile store bound: 1 GiB */
 
 /* SplitMix64 finaliser: decorrelates (seed, block) so neighbouring seeds
@@ -127,6 +128,10 @@ struct worker {
     struct event_values *ev;
     gsl_rng *rng;
     unsigned char *floored;
+    double *block;          /* exact mode, when small enough: one block's draws,
+                               block[cell * MC_BLOCK + k], copied to the store
+                               cell by cell (contiguous writes, not one stride
+                               of `draws` doubles per value) */
     int rc;
     uint64_t err_block;     /* block of the first error (for a deterministic message) */
     struct dcproj_error err;
@@ -209,14 +214,21 @@ static int run_block(struct worker *w, uint64_t b)
     gsl_rng_set(w->rng, block_seed(mc->m->sc->seed, b));
     uint64_t first = b * MC_BLOCK;
     uint64_t n = mc->draws - first < MC_BLOCK ? mc->draws - first : MC_BLOCK;
+    int buffered = w->block != NULL && mc->store != NULL;
     for (uint64_t k = 0; k < n; k++) {
         int rc;
-        if (mc->store != NULL)
+        if (buffered)
+            rc = one_draw(w, w->block + k, MC_BLOCK);
+        else if (mc->store != NULL)
             rc = one_draw(w, mc->store + first + k, mc->draws);
         else
             rc = one_draw(w, mc->round_buf + (b - mc->round_first) * mc->ncells * MC_BLOCK + k, MC_BLOCK);
         if (rc != DCPROJ_OK)
             return rc;
+    }
+    if (buffered) {
+        for (size_t cell = 0; cell < mc->ncells; cell++)
+            memcpy(mc->store + cell * mc->draws + first, w->block + cell * MC_BLOCK, n * sizeof(double));
     }
     if (mc->store != NULL) {
         double *sums = mc->block_sums + b * mc->ncells;
@@ -455,6 +467,10 @@ int montecarlo_fill(const struct model *m, const double *vars,
         w->rng = gsl_rng_alloc(gsl_rng_mt19937);
         if (!w->seg || !w->series || !w->agg || !w->ev || !w->floored || !w->rng)
             goto nomem;
+        /* a per-thread block buffer while it stays cache-sized */
+        if (mc.ncells <= MC_BLOCK_BUFFER_CELLS &&
+            (w->block = dcproj_malloc(mc.ncells * MC_BLOCK * sizeof *w->block)) == NULL)
+            goto nomem;
     }
 
     int exact = mc.ncells <= bound / sizeof(double) / mc.draws;
@@ -563,6 +579,7 @@ done:
             dcproj_free(ws[t].agg);
             dcproj_free(ws[t].ev);
             dcproj_free(ws[t].floored);
+            dcproj_free(ws[t].block);
             gsl_rng_free(ws[t].rng);
         }
     }
