@@ -235,14 +235,15 @@ int main(int argc, char **argv)
                 double r = j.mean[i] + gsl_ran_gaussian_ziggurat(rng, j.sd[i]);
                 if (r < -0.999999)
                     r = -0.999999;
-                double grow = 1.0 + r, c = j.c0[i];
+                double grow = 1.0 + r, lg = log1p(r), c = j.c0[i];
                 for (size_t p = 0; p < np; p++) {
                     double v;
                     if (mulchain) {
                         v = c;
                         c *= grow;
                     } else {
-                        v = j.c0[i] * pow(grow, tyears[p]);
+                        /* C0 (1+r)^t as dcproj evaluates it */
+                        v = j.c0[i] * exp(lg * tyears[p]);
                     }
                     if (v < 0)
                         v = 0.0;
@@ -273,7 +274,7 @@ int main(int argc, char **argv)
         die("out of memory");
     for (size_t i = 0; i < nc; i++)
         for (size_t p = 0; p < np; p++) {
-            double v = j.c0[i] * pow(1.0 + j.mean[i], tyears[p]);
+            double v = j.c0[i] * exp(log1p(j.mean[i]) * tyears[p]);
             det[i * np + p] = v;
             det[(nc + ng) * np + p] += v;
             for (int g = 0; g < j.ngroups[i]; g++)
