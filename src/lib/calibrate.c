@@ -778,39 +778,64 @@ static int solve_frozen(const struct dcproj_scenario *sc, struct dcproj_solution
     return rc;
 }
 
+/* Whether `sc` has anything to solve or report (else no model is needed). */
+static int needs_model(const struct dcproj_scenario *sc)
+{
+    if (sc->n_targets > 0)
+        return 1;
+    for (size_t i = 0; i < sc->n_variables; i++)
+        if (!sc->variables[i].fixed)
+            return 1;
+    return 0;
+}
+
+/* The solution of a scenario with no targets and no unknowns: the fixed
+ * values (and guesses) of its variables. */
+static int solve_nothing(const struct dcproj_scenario *sc, struct dcproj_solution *out,
+                         struct dcproj_error *err)
+{
+    double *vars = NULL;
+    if (sc->n_variables > 0) {
+        vars = dcproj_malloc(sc->n_variables * sizeof *vars);
+        if (vars == NULL)
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0,
+                                    "out of memory while solving the calibration");
+        model_default_vars(sc, vars);
+    }
+    memset(out, 0, sizeof *out);
+    out->method = DCPROJ_SOLVE_NONE;
+    out->n_variables = sc->n_variables;
+    out->variables = vars;
+    return DCPROJ_OK;
+}
+
+int model_solve(const struct model *m, struct dcproj_solution *out, struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = m->sc;
+    if (sc->frozen)
+        return solve_frozen(sc, out, err);
+    if (!needs_model(sc))
+        return solve_nothing(sc, out, err);
+    struct dcproj_solution sol;
+    memset(&sol, 0, sizeof sol);
+    int rc = calibrate_solve(m, &sol, err);
+    if (rc == DCPROJ_OK)
+        *out = sol;
+    return rc;
+}
+
 int dcproj_solve(const struct dcproj_scenario *sc, struct dcproj_solution *out,
                  struct dcproj_error *err)
 {
     if (sc->frozen)
         return solve_frozen(sc, out, err);
-    int any_unknown = 0;
-    for (size_t i = 0; i < sc->n_variables; i++)
-        any_unknown |= !sc->variables[i].fixed;
-    if (sc->n_targets == 0 && !any_unknown) {
-        /* Nothing to solve or report: no model needed. */
-        double *vars = NULL;
-        if (sc->n_variables > 0) {
-            vars = dcproj_malloc(sc->n_variables * sizeof *vars);
-            if (vars == NULL)
-                return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0,
-                                        "out of memory while solving the calibration");
-            model_default_vars(sc, vars);
-        }
-        memset(out, 0, sizeof *out);
-        out->method = DCPROJ_SOLVE_NONE;
-        out->n_variables = sc->n_variables;
-        out->variables = vars;
-        return DCPROJ_OK;
-    }
+    if (!needs_model(sc))
+        return solve_nothing(sc, out, err);
     struct model m;
     int rc = model_init(&m, sc, err);
     if (rc != DCPROJ_OK)
         return rc;
-    struct dcproj_solution sol;
-    memset(&sol, 0, sizeof sol);
-    rc = calibrate_solve(&m, &sol, err);
+    rc = model_solve(&m, out, err);
     model_clear(&m);
-    if (rc == DCPROJ_OK)
-        *out = sol;
     return rc;
 }

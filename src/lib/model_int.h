@@ -139,6 +139,11 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
  * with a prepared model. Implemented in calibrate.c. */
 int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct dcproj_error *err);
 
+/* dcproj_solve() with the model the caller already prepared for m->sc (so
+ * dcproj_project() does not build a second one).  Frozen scenarios still
+ * solve their parent with its own model.  Implemented in calibrate.c. */
+int model_solve(const struct model *m, struct dcproj_solution *out, struct dcproj_error *err);
+
 /*
  * Monte Carlo (SPEC §5), implemented in montecarlo.c: fill the `mean` and
  * quantile columns (res->cols[col_mean], col_mean + 1, ...) of every row and

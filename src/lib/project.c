@@ -206,7 +206,7 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         dcproj_result_free(res);
         return rc;
     }
-    rc = dcproj_solve(sc, &res->solution, err);
+    rc = model_solve(&m, &res->solution, err);
     if (rc != DCPROJ_OK)
         goto fail;
     const double *vars = res->solution.variables;
