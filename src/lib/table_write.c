@@ -1,7 +1,10 @@
 /*
  * table_write.c — the record-by-record delimited-table writer declared in
  * dcproj/report.h: RFC 4180 quoting, TSV sanitising, numbers through the
- * one formatter.
+ * one formatter.  The same field rules as the buffered writer of the main
+ * report (report_csv.c), which keeps its own copy for speed; a number is
+ * written through dcproj_table_text(), so it is quoted should it ever hold
+ * the delimiter.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -32,8 +35,13 @@ void dcproj_table_text(struct dcproj_table_writer *w, const char *s)
 {
     separator(w);
     if (w->tsv) {
-        for (const char *p = s; *p; p++)
-            putc(*p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, w->out);
+        /* as the main report's TSV: the delimiter, tabs and line breaks
+         * become spaces, a CRLF pair one space */
+        for (const char *p = s; *p; p++) {
+            if (*p == '\r' && p[1] == '\n')
+                continue;
+            putc(*p == w->delimiter || *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, w->out);
+        }
         return;
     }
     int quote = 0;
