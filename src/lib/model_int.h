@@ -150,10 +150,17 @@ int model_solve(const struct model *m, struct dcproj_solution *out, struct dcpro
  * period of `res` (periods, rows and the deterministic columns already set)
  * with `sc->draws` draws, variables at `vars`.  Sets res->exact_quantiles
  * and *floored_country[i] = 1 for countries floored in some draw.
+ * `dbg` (tests only; NULL otherwise) can make exact mode keep every cell
+ * per draw, and reports how many series of draws were kept.
  */
+struct mc_debug {
+    int keep_all_cells;     /* in: store every cell (no KEY or CONST countries) */
+    size_t n_slots;         /* out: series of draws stored in exact mode */
+};
 int montecarlo_fill(const struct model *m, const double *vars,
                     const struct dcproj_run_options *opt, struct dcproj_result *res,
-                    size_t col_mean, unsigned char *floored_country, struct dcproj_error *err);
+                    size_t col_mean, unsigned char *floored_country, struct mc_debug *dbg,
+                    struct dcproj_error *err);
 
 /* Quantiles q[0..nq) (increasing) of the n values at x, reordering x, equal
  * bit for bit to gsl_stats_quantile_from_sorted_data on the sorted values:

@@ -11,6 +11,16 @@
  * interpolated as gsl_stats_quantile_from_sorted_data does) while the store
  * of draws x cells fits the memory bound, else estimated with GSL's P²
  * algorithm (gsl_rstat_quantile) fed in draw order.
+ *
+ * In exact mode a country whose values are a non-decreasing function of a
+ * single drawn parameter (a compound rate, a linear per_year, or the
+ * baseline, with every other input of the country deterministic) keeps
+ * only that parameter per draw: the k-th smallest value of a period is the
+ * value at the k-th smallest parameter, so its quantiles are the series
+ * evaluated at the selected parameters.  A country with no random input at
+ * all keeps nothing.  Aggregates and every other country keep their values
+ * per cell.  The draws, means and output bytes are those of storing every
+ * cell (doc/montecarlo.md).
  */
 #include <math.h>
 #include <pthread.h>
@@ -96,6 +106,17 @@ static double draw_param(const struct dcproj_param *p, const double *vars, gsl_r
     return x;
 }
 
+#define NO_SLOT ((size_t)-1)
+
+/* How a country's draws are kept in exact mode. */
+enum mc_kind {
+    MC_FULL = 0,            /* every period's value, per draw */
+    MC_CONST,               /* nothing: no random input, every draw is the same */
+    MC_KEY_RATE,            /* the drawn compound rate (one rate, C0 >= 0) */
+    MC_KEY_PER_YEAR,        /* the drawn linear per_year */
+    MC_KEY_BASELINE         /* the drawn baseline (compound or linear growth) */
+};
+
 /* Shared, read-only state of one Monte Carlo run plus the work queue. */
 struct mc {
     const struct model *m;
@@ -104,7 +125,13 @@ struct mc {
     size_t np, nrows, ncells;
     int *e_months;
     uint64_t draws, n_blocks;
-    double *store;          /* exact mode: store[cell * draws + d] */
+    double *store;          /* exact mode: store[slot * draws + d] */
+    size_t nslots;          /* stored series of draws */
+    size_t *slot;           /* [ncells]: slot of a cell kept per draw, or NO_SLOT */
+    unsigned char *kind;    /* [n_countries]: enum mc_kind */
+    size_t *key_slot;       /* [n_countries]: slot of a KEY country's parameter */
+    size_t *slot_cell;      /* [nslots]: the cell of a slot, or NO_SLOT for a key */
+    size_t *slot_country;   /* [nslots]: the country of a key slot */
     double *block_sums;     /* [n_blocks][ncells] partial sums per block (exact mode) */
     /* streaming mode: a round computes blocks [round_first, round_first + round_n)
        into round_buf[(b - round_first) * ncells * MC_BLOCK + cell * MC_BLOCK + k] */
@@ -128,6 +155,7 @@ struct worker {
     struct event_values *ev;
     gsl_rng *rng;
     unsigned char *floored;
+    double *bsum;           /* exact mode: this block's sums per cell, in draw order */
     double *block;          /* exact mode, when small enough: one block's draws,
                                block[cell * MC_BLOCK + k], copied to the store
                                cell by cell (contiguous writes, not one stride
@@ -137,54 +165,75 @@ struct worker {
     struct dcproj_error err;
 };
 
-/* Project one draw into cells out[cell * stride]. */
+/* Draw country i's parameters into *cv and its events into w->ev, in the
+ * order SPEC §5.2 fixes for the generator stream. */
+static int country_draw(struct worker *w, size_t i, struct country_values *cv)
+{
+    struct mc *mc = w->mc;
+    const struct model *m = mc->m;
+    const struct dcproj_country *c = &m->sc->countries[i];
+    const struct dcproj_growth *g = &c->growth;
+    *cv = (struct country_values){.seg_rates = w->seg};
+    if (c->has_baseline) {
+        cv->c0 = draw_param(&c->baseline, mc->vars, w->rng, 0.0, INFINITY);
+    } else {
+        int rc = model_country_values(m, i, mc->vars, cv, &w->err);
+        if (rc != DCPROJ_OK)
+            return rc;
+    }
+    switch (g->model) {
+    case DCPROJ_MODEL_COMPOUND:
+        if (g->n_segments == 0)
+            cv->rate = draw_param(&g->rate, mc->vars, w->rng, -0.999999, INFINITY);
+        for (size_t k = 0; k < g->n_segments; k++)
+            cv->seg_rates[k] = draw_param(&g->segments[k].rate, mc->vars, w->rng, -0.999999, INFINITY);
+        break;
+    case DCPROJ_MODEL_LINEAR:
+        cv->per_year = draw_param(&g->per_year, mc->vars, w->rng, -INFINITY, INFINITY);
+        break;
+    case DCPROJ_MODEL_LOGISTIC:
+        cv->cap = draw_param(&g->cap, mc->vars, w->rng, cv->c0 * (1.0 + 1e-9), INFINITY);
+        cv->rate = draw_param(&g->rate, mc->vars, w->rng, 1e-9, INFINITY);
+        break;
+    case DCPROJ_MODEL_POINTS:
+        break;
+    }
+    for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
+        const struct dcproj_event *e = &m->sc->events[m->ev_index[k]];
+        struct event_values *x = &w->ev[k - m->ev_start[i]];
+        double add = draw_param(&e->add, mc->vars, w->rng, -INFINITY, INFINITY);
+        double prob = draw_param(&e->probability, mc->vars, w->rng, 0.0, 1.0);
+        double delay = draw_param(&e->delay_months, mc->vars, w->rng, 0.0, INFINITY);
+        int occurs = prob >= 1.0 || gsl_rng_uniform(w->rng) < prob;
+        x->add = occurs ? add : 0.0;
+        x->start_months = e->start_months + delay;
+        x->ramp_months = e->ramp_months;
+    }
+    return DCPROJ_OK;
+}
+
+/* The drawn parameter a KEY country keeps. */
+static double *key_of(struct country_values *cv, int kind)
+{
+    return kind == MC_KEY_RATE ? &cv->rate : kind == MC_KEY_PER_YEAR ? &cv->per_year : &cv->c0;
+}
+
+/* Project one draw: the kept values into out[slot * stride], and each cell's
+ * value added to w->bsum (exact mode). */
 static int one_draw(struct worker *w, double *out, size_t stride)
 {
     struct mc *mc = w->mc;
     const struct model *m = mc->m;
     const struct dcproj_scenario *sc = m->sc;
     size_t np = mc->np, nc = sc->n_countries, ng = sc->n_groups;
+    double *bsum = w->bsum;
     memset(w->agg, 0, (ng + 1) * np * sizeof *w->agg);
     for (size_t i = 0; i < nc; i++) {
         const struct dcproj_country *c = &sc->countries[i];
-        const struct dcproj_growth *g = &c->growth;
-        struct country_values cv = {.seg_rates = w->seg};
-        int rc;
-        if (c->has_baseline) {
-            cv.c0 = draw_param(&c->baseline, mc->vars, w->rng, 0.0, INFINITY);
-        } else {
-            rc = model_country_values(m, i, mc->vars, &cv, &w->err);
-            if (rc != DCPROJ_OK)
-                return rc;
-        }
-        switch (g->model) {
-        case DCPROJ_MODEL_COMPOUND:
-            if (g->n_segments == 0)
-                cv.rate = draw_param(&g->rate, mc->vars, w->rng, -0.999999, INFINITY);
-            for (size_t k = 0; k < g->n_segments; k++)
-                cv.seg_rates[k] = draw_param(&g->segments[k].rate, mc->vars, w->rng, -0.999999, INFINITY);
-            break;
-        case DCPROJ_MODEL_LINEAR:
-            cv.per_year = draw_param(&g->per_year, mc->vars, w->rng, -INFINITY, INFINITY);
-            break;
-        case DCPROJ_MODEL_LOGISTIC:
-            cv.cap = draw_param(&g->cap, mc->vars, w->rng, cv.c0 * (1.0 + 1e-9), INFINITY);
-            cv.rate = draw_param(&g->rate, mc->vars, w->rng, 1e-9, INFINITY);
-            break;
-        case DCPROJ_MODEL_POINTS:
-            break;
-        }
-        for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
-            const struct dcproj_event *e = &sc->events[m->ev_index[k]];
-            struct event_values *x = &w->ev[k - m->ev_start[i]];
-            double add = draw_param(&e->add, mc->vars, w->rng, -INFINITY, INFINITY);
-            double prob = draw_param(&e->probability, mc->vars, w->rng, 0.0, 1.0);
-            double delay = draw_param(&e->delay_months, mc->vars, w->rng, 0.0, INFINITY);
-            int occurs = prob >= 1.0 || gsl_rng_uniform(w->rng) < prob;
-            x->add = occurs ? add : 0.0;
-            x->start_months = e->start_months + delay;
-            x->ramp_months = e->ramp_months;
-        }
+        struct country_values cv;
+        int rc = country_draw(w, i, &cv);
+        if (rc != DCPROJ_OK)
+            return rc;
         int fl = 0;
         rc = model_country_series(m, i, &cv, w->ev, mc->e_months, mc->res->periods, np, w->series,
                                   &fl, &w->err);
@@ -192,17 +241,29 @@ static int one_draw(struct worker *w, double *out, size_t stride)
             return rc;
         if (fl)
             w->floored[i] = 1;
+        int kind = mc->kind[i];
+        if (kind == MC_FULL) {
+            for (size_t p = 0; p < np; p++)
+                out[mc->slot[i * np + p] * stride] = w->series[p];
+        } else if (kind != MC_CONST) {
+            out[mc->key_slot[i] * stride] = *key_of(&cv, kind);
+        }
+        if (bsum != NULL)
+            for (size_t p = 0; p < np; p++)
+                bsum[i * np + p] += w->series[p];
         double *tot = w->agg + ng * np;
         for (size_t p = 0; p < np; p++) {
             double v = w->series[p];
-            out[(i * np + p) * stride] = v;
             tot[p] += v;
             for (size_t gi = 0; gi < c->n_groups; gi++)
                 w->agg[c->groups[gi] * np + p] += v;
         }
     }
-    for (size_t r = 0; r < (ng + 1) * np; r++)
-        out[(nc * np + r) * stride] = w->agg[r];
+    for (size_t r = 0; r < (ng + 1) * np; r++) {
+        out[mc->slot[nc * np + r] * stride] = w->agg[r];
+        if (bsum != NULL)
+            bsum[nc * np + r] += w->agg[r];
+    }
     return DCPROJ_OK;
 }
 
@@ -215,6 +276,8 @@ static int run_block(struct worker *w, uint64_t b)
     uint64_t first = b * MC_BLOCK;
     uint64_t n = mc->draws - first < MC_BLOCK ? mc->draws - first : MC_BLOCK;
     int buffered = w->block != NULL && mc->store != NULL;
+    if (w->bsum != NULL)
+        memset(w->bsum, 0, mc->ncells * sizeof *w->bsum);
     for (uint64_t k = 0; k < n; k++) {
         int rc;
         if (buffered)
@@ -227,19 +290,11 @@ static int run_block(struct worker *w, uint64_t b)
             return rc;
     }
     if (buffered) {
-        for (size_t cell = 0; cell < mc->ncells; cell++)
-            memcpy(mc->store + cell * mc->draws + first, w->block + cell * MC_BLOCK, n * sizeof(double));
+        for (size_t s = 0; s < mc->nslots; s++)
+            memcpy(mc->store + s * mc->draws + first, w->block + s * MC_BLOCK, n * sizeof(double));
     }
-    if (mc->store != NULL) {
-        double *sums = mc->block_sums + b * mc->ncells;
-        for (size_t cell = 0; cell < mc->ncells; cell++) {
-            const double *x = mc->store + cell * mc->draws + first;
-            double s = 0.0;
-            for (uint64_t k = 0; k < n; k++)
-                s += x[k];
-            sums[cell] = s;
-        }
-    }
+    if (w->bsum != NULL)
+        memcpy(mc->block_sums + b * mc->ncells, w->bsum, mc->ncells * sizeof *w->bsum);
     return DCPROJ_OK;
 }
 
@@ -376,14 +431,11 @@ static void select_ranks(double *x, size_t lo, size_t hi, const size_t *ks, size
     }
 }
 
-/* Quantiles of n values in x (reordered), as
- * gsl_stats_quantile_from_sorted_data would give on the sorted values:
- * the order statistics each quantile interpolates between are selected
- * in place (ks: workspace for 2 nq ranks). */
-void montecarlo_exact_quantiles(double *x, size_t n, const double *q, size_t nq, size_t *ks,
-                                double *out)
+/* The sorted, distinct ranks ks[0..) that quantiles q[0..nq) of n values
+ * interpolate between (at most 2 nq); returns their number. */
+static size_t quantile_ranks(size_t n, const double *q, size_t nq, size_t *ks)
 {
-    size_t nk = 0; /* ks has room for the 2 nq ranks */
+    size_t nk = 0;
     for (size_t k = 0; k < nq; k++) {
         size_t lhs = (size_t)(q[k] * (double)(n - 1));
         if (nk == 0 || ks[nk - 1] < lhs)
@@ -391,37 +443,200 @@ void montecarlo_exact_quantiles(double *x, size_t n, const double *q, size_t nq,
         if (lhs + 1 < n && ks[nk - 1] < lhs + 1)
             ks[nk++] = lhs + 1;
     }
-    select_ranks(x, 0, n, ks, nk);
+    return nk;
+}
+
+/* Quantile q of n sorted values, given the order statistics at its ranks
+ * lhs = floor(q (n - 1)) and lhs + 1, as gsl_stats_quantile_from_sorted_data
+ * computes it. */
+static double quantile_between(double q, size_t n, double at_lhs, double at_next)
+{
+    double index = q * (double)(n - 1);
+    size_t lhs = (size_t)index;
+    double delta = index - (double)lhs;
+    return lhs + 1 < n && delta != 0.0 ? (1.0 - delta) * at_lhs + delta * at_next : at_lhs;
+}
+
+/* Quantiles of n values in x (reordered), as
+ * gsl_stats_quantile_from_sorted_data would give on the sorted values:
+ * the order statistics each quantile interpolates between are selected
+ * in place (ks: workspace for 2 nq ranks). */
+void montecarlo_exact_quantiles(double *x, size_t n, const double *q, size_t nq, size_t *ks,
+                                double *out)
+{
+    select_ranks(x, 0, n, ks, quantile_ranks(n, q, nq, ks));
     for (size_t k = 0; k < nq; k++) {
-        double index = q[k] * (double)(n - 1);
-        size_t lhs = (size_t)index;
-        double delta = index - (double)lhs;
-        out[k] = lhs + 1 < n && delta != 0.0 ? (1.0 - delta) * x[lhs] + delta * x[lhs + 1] : x[lhs];
+        size_t lhs = (size_t)(q[k] * (double)(n - 1));
+        out[k] = quantile_between(q[k], n, x[lhs], lhs + 1 < n ? x[lhs + 1] : x[lhs]);
     }
+}
+
+/* Country i's series (all periods) with its random input, if any, set to
+ * `key`: the same evaluation as a draw whose parameter came out as `key`. */
+static int country_series_at(struct worker *w, size_t i, int kind, double key, double *out)
+{
+    struct mc *mc = w->mc;
+    struct country_values cv;
+    int rc = country_draw(w, i, &cv), fl = 0;
+    if (rc != DCPROJ_OK)
+        return rc;
+    if (kind != MC_CONST)
+        *key_of(&cv, kind) = key;
+    return model_country_series(mc->m, i, &cv, w->ev, mc->e_months, mc->res->periods, mc->np, out,
+                                &fl, &w->err);
+}
+
+/* How country i's draws can be kept (enum mc_kind).  A KEY kind needs every
+ * period value to be a non-decreasing function of the one drawn parameter:
+ * C0·(1+r)^t (C0 >= 0), C0 + a·t and C0·g(t) are, for t >= 0, and so are
+ * adding deterministic events and the floor at 0. */
+static int classify(struct worker *w, size_t i)
+{
+    struct mc *mc = w->mc;
+    const struct model *m = mc->m;
+    const struct dcproj_country *c = &m->sc->countries[i];
+    const struct dcproj_growth *g = &c->growth;
+    for (size_t p = 0; p < mc->np; p++)
+        if (mc->e_months[p] < 0)
+            return MC_FULL;
+    for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
+        const struct dcproj_event *e = &m->sc->events[m->ev_index[k]];
+        if (e->add.dist != DCPROJ_DIST_NONE || e->probability.dist != DCPROJ_DIST_NONE ||
+            e->delay_months.dist != DCPROJ_DIST_NONE || !(value_at(&e->probability.v, mc->vars) >= 1.0))
+            return MC_FULL;   /* a random add, delay or occurrence */
+    }
+    int n_random = 0, kind = MC_FULL;
+    if (c->has_baseline && c->baseline.dist != DCPROJ_DIST_NONE) {
+        n_random++;
+        kind = g->model == DCPROJ_MODEL_COMPOUND || g->model == DCPROJ_MODEL_LINEAR ? MC_KEY_BASELINE
+                                                                                      : MC_FULL;
+    }
+    switch (g->model) {
+    case DCPROJ_MODEL_COMPOUND:
+        if (g->n_segments == 0 && g->rate.dist != DCPROJ_DIST_NONE) {
+            n_random++;
+            kind = MC_KEY_RATE;
+        }
+        for (size_t k = 0; k < g->n_segments; k++)
+            if (g->segments[k].rate.dist != DCPROJ_DIST_NONE)
+                n_random += 2;  /* kept in full */
+        break;
+    case DCPROJ_MODEL_LINEAR:
+        if (g->per_year.dist != DCPROJ_DIST_NONE) {
+            n_random++;
+            kind = MC_KEY_PER_YEAR;
+        }
+        break;
+    case DCPROJ_MODEL_LOGISTIC:
+        if (g->cap.dist != DCPROJ_DIST_NONE || g->rate.dist != DCPROJ_DIST_NONE)
+            n_random += 2;
+        break;
+    case DCPROJ_MODEL_POINTS:
+        break;
+    }
+    if (n_random == 0)
+        return MC_CONST;
+    if (n_random > 1)
+        return MC_FULL;
+    if (kind == MC_KEY_RATE) {
+        struct country_values cv;
+        if (country_draw(w, i, &cv) != DCPROJ_OK || !(cv.c0 >= 0.0))
+            return MC_FULL;
+    }
+    return kind;
 }
 
 struct qjob {
     struct mc *mc;
+    struct worker *w;       /* scratch for evaluating KEY countries */
     const double *quantiles;
     size_t nq;
     double *out;            /* [cell][nq] */
     size_t *ks;             /* workspace: 2 nq ranks */
-    size_t first, last;
+    size_t first, last;     /* slots */
+    int rc;
     pthread_t thread;
 };
+
+/* Quantiles of a KEY country: select the ranks of its parameter, then
+ * evaluate its series there. */
+static int key_quantiles(struct qjob *j, size_t s)
+{
+    struct mc *mc = j->mc;
+    size_t n = mc->draws, np = mc->np, i = mc->slot_country[s];
+    int kind = mc->kind[i];
+    double *x = mc->store + s * n, *lo = j->w->series + np, *hi = lo + np;
+    select_ranks(x, 0, n, j->ks, quantile_ranks(n, j->quantiles, j->nq, j->ks));
+    for (size_t k = 0; k < j->nq; k++) {
+        size_t lhs = (size_t)(j->quantiles[k] * (double)(n - 1));
+        int rc = country_series_at(j->w, i, kind, x[lhs], lo);
+        if (rc == DCPROJ_OK)
+            rc = country_series_at(j->w, i, kind, lhs + 1 < n ? x[lhs + 1] : x[lhs], hi);
+        if (rc != DCPROJ_OK)
+            return rc;
+        for (size_t p = 0; p < np; p++)
+            j->out[(i * np + p) * j->nq + k] = quantile_between(j->quantiles[k], n, lo[p], hi[p]);
+    }
+    return DCPROJ_OK;
+}
 
 static void *quantile_main(void *arg)
 {
     struct qjob *j = arg;
-    for (size_t cell = j->first; cell < j->last; cell++)
-        montecarlo_exact_quantiles(j->mc->store + cell * j->mc->draws, j->mc->draws, j->quantiles, j->nq,
-                        j->ks, j->out + cell * j->nq);
+    struct mc *mc = j->mc;
+    for (size_t s = j->first; s < j->last && j->rc == DCPROJ_OK; s++) {
+        size_t cell = mc->slot_cell[s];
+        if (cell == NO_SLOT)
+            j->rc = key_quantiles(j, s);
+        else
+            montecarlo_exact_quantiles(mc->store + s * mc->draws, mc->draws, j->quantiles, j->nq, j->ks,
+                                       j->out + cell * j->nq);
+    }
     return NULL;
+}
+
+/* Exact mode: choose each country's kind and number the stored slots, keys
+ * first in country order, then cells. */
+static int plan_slots(struct mc *mc, struct worker *w, int keep_all)
+{
+    const struct dcproj_scenario *sc = mc->m->sc;
+    size_t nc = sc->n_countries, np = mc->np, s = 0;
+    for (size_t i = 0; i < nc; i++) {
+        mc->kind[i] = (unsigned char)(keep_all ? MC_FULL : classify(w, i));
+        if (mc->kind[i] != MC_FULL && mc->kind[i] != MC_CONST)
+            s++;
+    }
+    for (size_t cell = 0; cell < mc->ncells; cell++)
+        if (cell >= nc * np || mc->kind[cell / np] == MC_FULL)
+            s++;
+    mc->nslots = s;
+    mc->slot_cell = dcproj_malloc(s * sizeof *mc->slot_cell);
+    mc->slot_country = dcproj_malloc(s * sizeof *mc->slot_country);
+    if (mc->slot_cell == NULL || mc->slot_country == NULL)
+        return DCPROJ_ERR_NOMEM;
+    s = 0;
+    for (size_t i = 0; i < nc; i++) {
+        if (mc->kind[i] == MC_FULL || mc->kind[i] == MC_CONST)
+            continue;
+        mc->key_slot[i] = s;
+        mc->slot_cell[s] = NO_SLOT;
+        mc->slot_country[s++] = i;
+    }
+    for (size_t cell = 0; cell < mc->ncells; cell++) {
+        mc->slot[cell] = NO_SLOT;
+        if (cell >= nc * np || mc->kind[cell / np] == MC_FULL) {
+            mc->slot[cell] = s;
+            mc->slot_cell[s] = cell;
+            mc->slot_country[s++] = cell < nc * np ? cell / np : NO_SLOT;
+        }
+    }
+    return DCPROJ_OK;
 }
 
 int montecarlo_fill(const struct model *m, const double *vars,
                     const struct dcproj_run_options *opt, struct dcproj_result *res,
-                    size_t col_mean, unsigned char *floored_country, struct dcproj_error *err)
+                    size_t col_mean, unsigned char *floored_country, struct mc_debug *dbg,
+                    struct dcproj_error *err)
 {
     const struct dcproj_scenario *sc = m->sc;
     struct mc mc;
@@ -451,8 +666,14 @@ int montecarlo_fill(const struct model *m, const double *vars,
     gsl_rstat_quantile_workspace **p2 = NULL;
     size_t *ranks = NULL;   /* exact quantiles: 2 nq ranks per job */
     mc.e_months = dcproj_malloc(mc.np * sizeof *mc.e_months);
-    if (ws == NULL || sums == NULL || qout == NULL || mc.e_months == NULL)
+    mc.slot = dcproj_malloc(mc.ncells * sizeof *mc.slot);
+    mc.kind = dcproj_calloc(sc->n_countries + 1, 1);
+    mc.key_slot = dcproj_malloc((sc->n_countries + 1) * sizeof *mc.key_slot);
+    if (ws == NULL || sums == NULL || qout == NULL || mc.e_months == NULL || mc.slot == NULL ||
+        mc.kind == NULL || mc.key_slot == NULL)
         goto nomem;
+    for (size_t cell = 0; cell < mc.ncells; cell++)
+        mc.slot[cell] = cell;     /* streaming mode keeps every cell */
     for (size_t p = 0; p < mc.np; p++)
         mc.e_months[p] = res->periods[p].end_months;
     for (int t = 0; t < nthreads; t++) {
@@ -460,23 +681,32 @@ int montecarlo_fill(const struct model *m, const double *vars,
         w->mc = &mc;
         dcproj_error_init(&w->err);
         w->seg = dcproj_malloc((m->max_segments ? m->max_segments : 1) * sizeof *w->seg);
-        w->series = dcproj_malloc(mc.np * sizeof *w->series);
+        w->series = dcproj_malloc(3 * mc.np * sizeof *w->series); /* a draw; two for quantiles */
         w->agg = dcproj_malloc((sc->n_groups + 1) * mc.np * sizeof *w->agg);
         w->ev = dcproj_malloc((mc.max_ev ? mc.max_ev : 1) * sizeof *w->ev);
         w->floored = dcproj_calloc(sc->n_countries + 1, 1);
         w->rng = gsl_rng_alloc(gsl_rng_mt19937);
         if (!w->seg || !w->series || !w->agg || !w->ev || !w->floored || !w->rng)
             goto nomem;
-        /* a per-thread block buffer while it stays cache-sized */
-        if (mc.ncells <= MC_BLOCK_BUFFER_CELLS &&
-            (w->block = dcproj_malloc(mc.ncells * MC_BLOCK * sizeof *w->block)) == NULL)
-            goto nomem;
     }
 
     int exact = mc.ncells <= bound / sizeof(double) / mc.draws;
     res->exact_quantiles = exact;
     if (exact) {
-        mc.store = dcproj_malloc(mc.ncells * mc.draws * sizeof *mc.store);
+        if (plan_slots(&mc, &ws[0], dbg != NULL && dbg->keep_all_cells) != DCPROJ_OK)
+            goto nomem;
+        if (dbg != NULL)
+            dbg->n_slots = mc.nslots;
+        for (int t = 0; t < nthreads; t++) {
+            struct worker *w = &ws[t];
+            if ((w->bsum = dcproj_malloc(mc.ncells * sizeof *w->bsum)) == NULL)
+                goto nomem;
+            /* a per-thread block buffer while it stays cache-sized */
+            if (mc.nslots <= MC_BLOCK_BUFFER_CELLS &&
+                (w->block = dcproj_malloc(mc.nslots * MC_BLOCK * sizeof *w->block)) == NULL)
+                goto nomem;
+        }
+        mc.store = dcproj_malloc(mc.nslots * mc.draws * sizeof *mc.store);
         mc.block_sums = dcproj_malloc(mc.n_blocks * mc.ncells * sizeof *mc.block_sums);
         if (mc.store == NULL || mc.block_sums == NULL)
             goto nomem;
@@ -488,19 +718,19 @@ int montecarlo_fill(const struct model *m, const double *vars,
                 sums[cell] += mc.block_sums[b * mc.ncells + cell];
         dcproj_free(mc.block_sums);
         mc.block_sums = NULL;
-        /* quantiles per cell, cells split across threads */
+        /* quantiles per slot, slots split across threads */
         struct qjob jobs[256];
         int nj = nthreads;
-        size_t per = (mc.ncells + (size_t)nj - 1) / (size_t)nj;
+        size_t per = (mc.nslots + (size_t)nj - 1) / (size_t)nj;
         ranks = dcproj_malloc((size_t)nj * 2 * (nq ? nq : 1) * sizeof *ranks);
         if (ranks == NULL)
             goto nomem;
         for (int t = 0; t < nj; t++) {
-            jobs[t] = (struct qjob){&mc, sc->quantiles, nq, qout, ranks + (size_t)t * 2 * nq,
-                                    (size_t)t * per,
-                                    (size_t)(t + 1) * per < mc.ncells ? (size_t)(t + 1) * per : mc.ncells, 0};
-            if (jobs[t].first > jobs[t].last)
-                jobs[t].first = jobs[t].last;
+            size_t first = (size_t)t * per, last = first + per;
+            if (last > mc.nslots)
+                last = mc.nslots;
+            jobs[t] = (struct qjob){&mc, &ws[t], sc->quantiles, nq, qout, ranks + (size_t)t * 2 * nq,
+                                    first < last ? first : last, last, DCPROJ_OK, 0};
         }
         int started = 0;
         for (int t = 1; t < nj; t++, started++)
@@ -512,6 +742,26 @@ int montecarlo_fill(const struct model *m, const double *vars,
         /* threads that could not start: do their share here */
         for (int t = started + 1; t < nj; t++)
             quantile_main(&jobs[t]);
+        for (int t = 0; t < nj; t++)
+            if (jobs[t].rc != DCPROJ_OK) {
+                dcproj_error_merge(err, &ws[t].err);
+                rc = jobs[t].rc;
+                goto done;
+            }
+        /* countries without a random input: every draw is the same value */
+        for (size_t i = 0; i < sc->n_countries; i++) {
+            if (mc.kind[i] != MC_CONST)
+                continue;
+            double *v = ws[0].series + mc.np;
+            rc = country_series_at(&ws[0], i, MC_CONST, 0.0, v);
+            if (rc != DCPROJ_OK) {
+                dcproj_error_merge(err, &ws[0].err);
+                goto done;
+            }
+            for (size_t p = 0; p < mc.np; p++)
+                for (size_t k = 0; k < nq; k++)
+                    qout[(i * mc.np + p) * nq + k] = quantile_between(sc->quantiles[k], mc.draws, v[p], v[p]);
+        }
     } else {
         p2 = dcproj_calloc(mc.ncells * (nq ? nq : 1), sizeof *p2);
         if (p2 == NULL)
@@ -580,6 +830,7 @@ done:
             dcproj_free(ws[t].ev);
             dcproj_free(ws[t].floored);
             dcproj_free(ws[t].block);
+            dcproj_free(ws[t].bsum);
             gsl_rng_free(ws[t].rng);
         }
     }
@@ -593,6 +844,11 @@ done:
     dcproj_free(sums);
     dcproj_free(qout);
     dcproj_free(mc.e_months);
+    dcproj_free(mc.slot);
+    dcproj_free(mc.kind);
+    dcproj_free(mc.key_slot);
+    dcproj_free(mc.slot_cell);
+    dcproj_free(mc.slot_country);
     dcproj_free(mc.store);
     dcproj_free(mc.block_sums);
     dcproj_free(mc.round_buf);

@@ -227,7 +227,7 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
     if (rc != DCPROJ_OK)
         goto fail;
     if (sc->draws > 0) {
-        rc = montecarlo_fill(&m, vars, opt, res, 1, floored, err);
+        rc = montecarlo_fill(&m, vars, opt, res, 1, floored, NULL, err);
         if (rc != DCPROJ_OK)
             goto fail;
     }

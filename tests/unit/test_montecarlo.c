@@ -70,8 +70,10 @@ struct run {
     struct model m;
 };
 
-/* Run Monte Carlo on `sc`; columns: capacity, mean, p5, p50, p95. */
-static struct run *mc_run(const struct dcproj_scenario *sc, int threads, size_t memory)
+/* Run Monte Carlo on `sc`; columns: capacity, mean, then one per quantile
+ * (p5, p50, p95 for scen()). */
+static struct run *mc_run_dbg(const struct dcproj_scenario *sc, int threads, size_t memory,
+                              struct mc_debug *dbg, unsigned char *floored)
 {
     struct run *r = calloc(1, sizeof *r);
     struct dcproj_error err;
@@ -80,15 +82,20 @@ static struct run *mc_run(const struct dcproj_scenario *sc, int threads, size_t 
     ck_assert_int_eq(model_periods(sc->baseline_year, sc->horizon, sc->step, &r->res.periods,
                                    &r->res.n_periods), DCPROJ_OK);
     r->res.n_rows = sc->n_countries + sc->n_groups + 1;
-    r->res.n_cols = 5;
-    r->res.values = calloc(r->res.n_rows * r->res.n_periods * 5, sizeof(double));
+    r->res.n_cols = 2 + sc->n_quantiles;
+    r->res.values = calloc(r->res.n_rows * r->res.n_periods * r->res.n_cols, sizeof(double));
     struct dcproj_run_options opt;
     memset(&opt, 0, sizeof opt);
     opt.threads = threads;
     opt.quantile_memory_bytes = memory;
-    unsigned char floored[64] = {0};
-    ck_assert_int_eq(montecarlo_fill(&r->m, NULL, &opt, &r->res, 1, floored, &err), DCPROJ_OK);
+    ck_assert_int_eq(montecarlo_fill(&r->m, NULL, &opt, &r->res, 1, floored, dbg, &err), DCPROJ_OK);
     return r;
+}
+
+static struct run *mc_run(const struct dcproj_scenario *sc, int threads, size_t memory)
+{
+    unsigned char floored[64] = {0};
+    return mc_run_dbg(sc, threads, memory, NULL, floored);
 }
 
 static void run_free(struct run *r)
@@ -276,6 +283,105 @@ START_TEST(test_selection_equals_sorting)
 }
 END_TEST
 
+START_TEST(test_kept_parameter_equals_kept_cells)
+{
+    /* Countries whose values are a non-decreasing function of one drawn
+     * parameter keep only that parameter; countries without a random input
+     * keep nothing.  Their means and quantiles must be the bytes that storing
+     * every cell gives, floors and deterministic events included. */
+    static double q5[5] = {0, 0.05, 0.5, 0.95, 1};
+    struct dcproj_scenario *sc = scen(7, 1000); /* 3 full blocks and a partial one */
+    sc->step = DCPROJ_STEP_MONTH;
+    sc->horizon = 2026;
+    sc->quantiles = q5;
+    sc->n_quantiles = 5;
+    struct dcproj_country *c = sc->countries;
+    /* C0: compound rate normal(0.1, 0.3) (KEY rate), minus 60 from month 6: floored in some draws */
+    c[0].growth.rate = dist(DCPROJ_DIST_NORMAL, 0.1, 0.3, 0);
+    /* C1: linear per_year uniform(-20, 30) (KEY per_year) plus a ramped event */
+    c[1].growth.model = DCPROJ_MODEL_LINEAR;
+    c[1].growth.per_year = dist(DCPROJ_DIST_UNIFORM, -20, 30, 0);
+    /* C2: baseline normal(50, 10), deterministic compound (KEY baseline) */
+    c[2].baseline = dist(DCPROJ_DIST_NORMAL, 50, 10, 0);
+    c[2].growth.rate = num(0.05);
+    /* C3: baseline lognormal(80, 20), piecewise rates (KEY baseline) */
+    struct dcproj_rate_segment seg[2] = {{2024, num(0.2)}, {0, num(0.1)}};
+    c[3].baseline = dist(DCPROJ_DIST_LOGNORMAL, 80, 20, 0);
+    c[3].growth.segments = seg;
+    c[3].growth.n_segments = 2;
+    /* C4: nothing random (CONST) */
+    c[4].baseline = num(30);
+    c[4].growth.rate = num(0.02);
+    /* C5: random rate and a Bernoulli event: kept in full */
+    /* C6: random rate and random baseline: kept in full */
+    c[6].baseline = dist(DCPROJ_DIST_PERT, 10, 20, 60);
+    struct dcproj_event ev[3];
+    memset(ev, 0, sizeof ev);
+    for (int k = 0; k < 3; k++) {
+        ev[k].probability = num(1);
+        ev[k].delay_months = num(0);
+    }
+    ev[0].country = 0;
+    ev[0].start_months = 6;
+    ev[0].add = num(-60);
+    ev[1].country = 1;
+    ev[1].start_months = 3;
+    ev[1].ramp_months = 12;
+    ev[1].add = num(15);
+    ev[2].country = 5;
+    ev[2].start_months = 9;
+    ev[2].add = num(40);
+    ev[2].probability = num(0.5);
+    sc->events = ev;
+    sc->n_events = 3;
+    char groups[2][DCPROJ_ID_LEN] = {"G1", "G2"};
+    size_t g1[1] = {0}, g2[1] = {1};
+    sc->groups = groups;
+    sc->n_groups = 2;
+    size_t in_g1[] = {0, 2, 5}, in_g2[] = {1, 4};
+    for (size_t k = 0; k < 3; k++) {
+        c[in_g1[k]].groups = g1;
+        c[in_g1[k]].n_groups = 1;
+    }
+    for (size_t k = 0; k < 2; k++) {
+        c[in_g2[k]].groups = g2;
+        c[in_g2[k]].n_groups = 1;
+    }
+
+    struct mc_debug all = {.keep_all_cells = 1}, fast1 = {0}, fast2 = {0};
+    unsigned char fl_all[8] = {0}, fl1[8] = {0}, fl2[8] = {0};
+    struct run *a = mc_run_dbg(sc, 1, 0, &all, fl_all);
+    struct run *b = mc_run_dbg(sc, 1, 0, &fast1, fl1);
+    struct run *d = mc_run_dbg(sc, 2, 0, &fast2, fl2);
+    size_t np = a->res.n_periods, ncells = a->res.n_rows * np;
+    ck_assert_uint_eq(np, 37); /* 2023-12, then 36 months */
+    ck_assert_uint_eq(all.n_slots, ncells);
+    /* four kept parameters, C5 and C6 in full, G1, G2 and TOTAL in full */
+    ck_assert_uint_eq(fast1.n_slots, 4 + 2 * np + 3 * np);
+    ck_assert_uint_eq(fast2.n_slots, fast1.n_slots);
+    for (size_t cell = 0; cell < ncells; cell++)
+        for (size_t col = 1; col < 7; col++) {
+            double x = a->res.values[cell * 7 + col], y = b->res.values[cell * 7 + col],
+                   z = d->res.values[cell * 7 + col];
+            ck_assert_msg(memcmp(&x, &y, sizeof x) == 0 && memcmp(&x, &z, sizeof x) == 0,
+                          "row %zu period %zu column %zu: %.17g, %.17g, %.17g", cell / np, cell % np,
+                          col, x, y, z);
+        }
+    ck_assert(memcmp(fl_all, fl1, sizeof fl1) == 0 && memcmp(fl_all, fl2, sizeof fl2) == 0);
+    ck_assert(fl1[0] == 1);                     /* C0 went below 0 in some draws */
+    ck_assert(cell(b, 0, np - 1, 2) == 0.0);    /* so its minimum is the floor */
+    ck_assert(cell(b, 0, np - 1, 6) > 0.0);
+    /* C4: every quantile is its deterministic value 30·1.02^3 */
+    for (size_t col = 2; col < 7; col++)
+        ck_assert(fabs(cell(b, 4, np - 1, col) - 30 * pow(1.02, 3)) < 1e-12);
+    run_free(a);
+    run_free(b);
+    run_free(d);
+    free(sc->countries);
+    free(sc);
+}
+END_TEST
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -289,6 +395,7 @@ int main(void)
     tcase_add_test(tc, test_streaming_close_to_exact);
     tcase_add_test(tc, test_uniform_quantiles_exact);
     tcase_add_test(tc, test_selection_equals_sorting);
+    tcase_add_test(tc, test_kept_parameter_equals_kept_cells);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
