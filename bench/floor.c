@@ -10,18 +10,23 @@
  *
  * The work is what SPEC §5 asks for and nothing more: per draw, one normal
  * rate per country (gsl_ran_gaussian_ziggurat on gsl_rng_mt19937, clamped at
- * -0.999999), C0·(1+r)^t for each year, group and TOTAL sums per draw;
- * then per cell the mean and the quantiles by selection (nth_element style),
- * interpolated as gsl_stats_quantile_from_sorted_data does.  The generator
+ * -0.999999), C0·(1+r)^t for each year, group and TOTAL sums per draw, the
+ * sums for the means; then the quantiles by selection (nth_element style),
+ * interpolated as gsl_stats_quantile_from_sorted_data does.  A country's
+ * value is increasing in its rate, so its quantiles are C0·(1+r)^t at the
+ * rate's order statistics: the floor keeps one rate per country and draw
+ * (and every group and TOTAL cell), not every country cell.  The generator
  * follows SPEC §5.2 the way dcproj does it (blocks of 256 draws, each seeded
  * by SplitMix64 of (seed, block)), and draws are taken in the same order, so
  * the output should equal `dcproj run --threads 1` byte for byte; bench/run
  * checks that.
  *
- * `--mulchain` compounds by repeated multiplication instead of pow(): the
- * numbers then differ in the last bits, but it shows what pow() costs.
+ * `--mulchain` compounds by repeated multiplication instead of exp(): the
+ * numbers then differ in the last bits, but it shows what exp() costs.
+ * `--all-cells` keeps every country cell per draw and selects in each (the
+ * straightforward way, and the floor of dcproj before it kept rates).
  *
- * Usage: floor [--mulchain] PARAMS [OUT]
+ * Usage: floor [--mulchain] [--all-cells] PARAMS [OUT]
  * Build: cc -O2 bench/floor.c $(pkg-config --cflags --libs gsl) -o floor
  */
 #include <math.h>
@@ -193,13 +198,17 @@ static void put_number(double v)
 int main(int argc, char **argv)
 {
     static struct job j;
-    int a = 1, mulchain = 0;
-    if (a < argc && strcmp(argv[a], "--mulchain") == 0) {
-        mulchain = 1;
-        a++;
+    int a = 1, mulchain = 0, all_cells = 0;
+    for (; a < argc && argv[a][0] == '-' && argv[a][1] == '-'; a++) {
+        if (strcmp(argv[a], "--mulchain") == 0)
+            mulchain = 1;
+        else if (strcmp(argv[a], "--all-cells") == 0)
+            all_cells = 1;
+        else
+            die("usage: floor [--mulchain] [--all-cells] PARAMS [OUT]");
     }
     if (a >= argc || argc - a > 2)
-        die("usage: floor [--mulchain] PARAMS [OUT]");
+        die("usage: floor [--mulchain] [--all-cells] PARAMS [OUT]");
     FILE *in = fopen(argv[a], "r");
     if (in == NULL)
         die("cannot open the parameter file");
@@ -213,13 +222,16 @@ int main(int argc, char **argv)
     size_t nrows = nc + ng + 1, ncells = nrows * np;
     size_t d_n = (size_t)j.draws;
     size_t n_blocks = (d_n + BLOCK - 1) / BLOCK;
-    double *store = malloc(ncells * d_n * sizeof *store); /* store[cell * draws + d] */
-    double *sums = calloc(ncells, sizeof *sums);
+    /* store[cell * draws + d], or with kept rates: nc rate series, then the
+       (ng + 1) * np aggregate cells */
+    size_t nkept = all_cells ? ncells : nc + (ng + 1) * np;
+    double *store = malloc(nkept * d_n * sizeof *store);
+    double *sums = calloc(ncells, sizeof *sums), *bsum = malloc(ncells * sizeof *bsum);
     double *qout = malloc(ncells * (size_t)j.nq * sizeof *qout);
     double *agg = malloc((ng + 1) * np * sizeof *agg);
     double *tyears = malloc(np * sizeof *tyears);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!store || !sums || !qout || !agg || !tyears || !rng)
+    if (!store || !sums || !bsum || !qout || !agg || !tyears || !rng)
         die("out of memory");
     for (size_t p = 0; p < np; p++)
         tyears[p] = (double)(12 * (int)p) / 12.0;
@@ -227,6 +239,7 @@ int main(int argc, char **argv)
     for (size_t blk = 0; blk < n_blocks; blk++) {
         gsl_rng_set(rng, block_seed(j.seed, blk));
         size_t first = blk * BLOCK, n = d_n - first < BLOCK ? d_n - first : BLOCK;
+        memset(bsum, 0, ncells * sizeof *bsum);   /* the means: sums per block, in draw order */
         for (size_t k = 0; k < n; k++) {
             size_t d = first + k;
             memset(agg, 0, (ng + 1) * np * sizeof *agg);
@@ -236,6 +249,8 @@ int main(int argc, char **argv)
                 if (r < -0.999999)
                     r = -0.999999;
                 double grow = 1.0 + r, lg = log1p(r), c = j.c0[i];
+                if (!all_cells)
+                    store[i * d_n + d] = r;
                 for (size_t p = 0; p < np; p++) {
                     double v;
                     if (mulchain) {
@@ -247,26 +262,60 @@ int main(int argc, char **argv)
                     }
                     if (v < 0)
                         v = 0.0;
-                    store[(i * np + p) * d_n + d] = v;
+                    if (all_cells)
+                        store[(i * np + p) * d_n + d] = v;
+                    bsum[i * np + p] += v;
                     tot[p] += v;
                     for (int g = 0; g < j.ngroups[i]; g++)
                         agg[(size_t)j.groups[i][g] * np + p] += v;
                 }
             }
-            for (size_t r = 0; r < (ng + 1) * np; r++)
-                store[(nc * np + r) * d_n + d] = agg[r];
+            size_t agg0 = all_cells ? nc * np : nc;
+            for (size_t r = 0; r < (ng + 1) * np; r++) {
+                store[(agg0 + r) * d_n + d] = agg[r];
+                bsum[nc * np + r] += agg[r];
+            }
         }
-        /* the mean: sums per block, added in block order */
-        for (size_t cell = 0; cell < ncells; cell++) {
-            const double *x = store + cell * d_n + first;
-            double s = 0.0;
-            for (size_t k = 0; k < n; k++)
-                s += x[k];
-            sums[cell] += s;
+        for (size_t cell = 0; cell < ncells; cell++)   /* block sums, added in block order */
+            sums[cell] += bsum[cell];
+    }
+    if (all_cells) {
+        for (size_t cell = 0; cell < ncells; cell++)
+            quantiles(store + cell * d_n, d_n, j.q, j.nq, qout + cell * (size_t)j.nq);
+    } else {
+        for (size_t r = 0; r < (ng + 1) * np; r++)
+            quantiles(store + (nc + r) * d_n, d_n, j.q, j.nq, qout + (nc * np + r) * (size_t)j.nq);
+        /* a country: its series at the selected rates (the ranks each
+           quantile interpolates between, as quantiles() selects them) */
+        for (size_t i = 0; i < nc; i++) {
+            double *x = store + i * d_n;
+            size_t lo = 0;
+            for (int k = 0; k < j.nq; k++) {
+                double index = j.q[k] * (double)(d_n - 1);
+                size_t lhs = (size_t)index;
+                double delta = index - (double)lhs;
+                select_kth(x, lo, d_n, lhs);
+                double r_lo = x[lhs], r_up = r_lo;
+                if (lhs + 1 < d_n && delta != 0.0) {
+                    r_up = x[lhs + 1];
+                    for (size_t m = lhs + 2; m < d_n; m++)
+                        if (x[m] < r_up)
+                            r_up = x[m];
+                }
+                lo = lhs;
+                double g_lo = log1p(r_lo), g_up = log1p(r_up);
+                for (size_t p = 0; p < np; p++) {
+                    double v_lo = j.c0[i] * exp(g_lo * tyears[p]), v_up = j.c0[i] * exp(g_up * tyears[p]);
+                    if (v_lo < 0)
+                        v_lo = 0.0;
+                    if (v_up < 0)
+                        v_up = 0.0;
+                    qout[(i * np + p) * (size_t)j.nq + (size_t)k] =
+                        lhs + 1 < d_n && delta != 0.0 ? (1.0 - delta) * v_lo + delta * v_up : v_lo;
+                }
+            }
         }
     }
-    for (size_t cell = 0; cell < ncells; cell++)
-        quantiles(store + cell * d_n, d_n, j.q, j.nq, qout + cell * (size_t)j.nq);
 
     /* the deterministic capacity column (rates at their means) */
     double *det = calloc(ncells, sizeof *det);
@@ -302,6 +351,7 @@ int main(int argc, char **argv)
         die("write error");
     free(store);
     free(sums);
+    free(bsum);
     free(qout);
     free(agg);
     free(tyears);
