@@ -283,6 +283,52 @@ START_TEST(test_selection_equals_sorting)
 }
 END_TEST
 
+START_TEST(test_filtered_selection_equals_sorting)
+{
+    /* large series take the sampled-bounds path (with its fallback to
+     * selection in place): the quantiles must still be GSL's on sorted data,
+     * bit for bit, whatever the order and the ties of the values */
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    size_t n = 200003;
+    double *x = malloc(n * sizeof *x), *sorted = malloc(n * sizeof *x), *work = malloc(n * sizeof *x);
+    double q3[3] = {0.05, 0.5, 0.95}, q5[5] = {0, 0.4999, 0.5, 0.5001, 1}, q2[2] = {0.25, 0.75};
+    const double *qs[3] = {q3, q5, q2};
+    size_t nqs[3] = {3, 5, 2};
+    for (int shape = 0; shape < 7; shape++) {
+        for (size_t i = 0; i < n; i++) {
+            switch (shape) {
+            case 0: x[i] = gsl_ran_gaussian(r, 3.0); break;             /* random */
+            case 1: x[i] = (double)i; break;                            /* ascending */
+            case 2: x[i] = (double)(n - i); break;                      /* descending */
+            case 3: x[i] = (double)gsl_rng_uniform_int(r, 5); break;    /* heavy ties */
+            case 4: x[i] = 42.0; break;                                 /* all equal */
+            case 5: /* the pieces a sample would take hold extreme values */
+                x[i] = (i % (n / 64)) < 200 ? 1e6 + (double)i : gsl_ran_flat(r, 0, 1);
+                break;
+            default: x[i] = gsl_ran_lognormal(r, 0, 2); break;          /* skewed */
+            }
+        }
+        memcpy(sorted, x, n * sizeof *x);
+        gsl_sort(sorted, 1, n);
+        for (int k = 0; k < 3; k++) {
+            size_t ks[10];
+            double got[5];
+            memcpy(work, x, n * sizeof *x);
+            montecarlo_exact_quantiles(work, n, qs[k], nqs[k], ks, got);
+            for (size_t j = 0; j < nqs[k]; j++) {
+                double want = gsl_stats_quantile_from_sorted_data(sorted, 1, n, qs[k][j]);
+                ck_assert_msg(memcmp(&got[j], &want, sizeof want) == 0, "shape %d q %g: %.17g vs %.17g",
+                              shape, qs[k][j], got[j], want);
+            }
+        }
+    }
+    free(x);
+    free(sorted);
+    free(work);
+    gsl_rng_free(r);
+}
+END_TEST
+
 START_TEST(test_kept_parameter_equals_kept_cells)
 {
     /* Countries whose values are a non-decreasing function of one drawn
@@ -396,6 +442,7 @@ int main(void)
     tcase_add_test(tc, test_uniform_quantiles_exact);
     tcase_add_test(tc, test_selection_equals_sorting);
     tcase_add_test(tc, test_kept_parameter_equals_kept_cells);
+    tcase_add_test(tc, test_filtered_selection_equals_sorting);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
