@@ -13,9 +13,13 @@
       Prints the table.  Each SPEC is LABEL|KIND|A|B|OP|TARGET:
         KIND time   ratio = median wall(A) / median wall(B)
         KIND best   ratio = fastest wall(A) / fastest wall(B) (the run least disturbed by load)
+        KIND paired ratio = median over rounds of wall(A) / wall(B) in the same round (A and B
+                    ran within seconds of each other, so a machine whose speed drifts over
+                    minutes moves both)
         KIND cpu    ratio = median CPU(A) / median CPU(B)
         KIND rss    ratio = peak RSS(A) / size of file B (bytes)
-      OP is >= or <=; the row shows PASS when `ratio OP TARGET` holds.
+      OP is >= or <=; the row shows PASS when `ratio OP TARGET` holds.  OP `info` (TARGET
+      ignored) prints the ratio without a verdict.
 """
 
 import json
@@ -82,12 +86,14 @@ def table(path, specs):
     ok = True
     for s in specs:
         label, kind, a, b, op, target = s.split("|")
-        target = float(target)
+        target = float(target) if op != "info" else 0.0
         try:
             if kind == "time":
                 ratio = res[a]["median_wall"] / res[b]["median_wall"]
             elif kind == "best":
                 ratio = min(res[a]["wall"]) / min(res[b]["wall"])
+            elif kind == "paired":
+                ratio = statistics.median(x / y for x, y in zip(res[a]["wall"], res[b]["wall"]))
             elif kind == "cpu":
                 ratio = res[a]["median_cpu"] / res[b]["median_cpu"]
             elif kind == "rss":
@@ -96,6 +102,9 @@ def table(path, specs):
                 sys.exit(f"timing: unknown kind {kind!r}")
         except (KeyError, OSError):
             print(f"{label:58s} {'-':>8s}  {op}{target:<7g}  not measured")
+            continue
+        if op == "info":
+            print(f"{label:58s} {ratio:8.2f}  {'-':8s}  (for information)")
             continue
         good = ratio >= target if op == ">=" else ratio <= target
         ok = ok and good
