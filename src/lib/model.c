@@ -309,8 +309,8 @@ int model_country_series(const struct model *m, size_t i, const struct country_v
     for (size_t k = 0; k < n; k++) {
         int e = e_months[k];
         double v;
-        if (simple)
-            v = cv->c0 * exp(log_growth * ((double)e / 12.0));
+        if (simple)   /* exp(0) is 1: the base period is C0 itself */
+            v = e == 0 && isfinite(log_growth) ? cv->c0 : cv->c0 * exp(log_growth * ((double)e / 12.0));
         else if (model_growth_at(m, i, cv, (double)e / 12.0, &v) != 0) {
             period_name(m, periods, k, e, pname, sizeof pname);
             const struct dcproj_growth *g = &c->growth;

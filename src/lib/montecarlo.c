@@ -271,15 +271,22 @@ static int one_draw(struct worker *w, double *out, size_t stride)
         } else if (kind != MC_CONST) {
             out[mc->key_slot[i] * stride] = *key_of(&cv, kind);
         }
-        if (bsum != NULL)
-            for (size_t p = 0; p < np; p++)
-                bsum[i * np + p] += w->series[p];
         double *tot = w->agg + ng * np;
-        for (size_t p = 0; p < np; p++) {
-            double v = w->series[p];
-            tot[p] += v;
-            for (size_t gi = 0; gi < c->n_groups; gi++)
-                w->agg[c->groups[gi] * np + p] += v;
+        const double *series = w->series;
+        if (bsum != NULL) {
+            double *cs = bsum + i * np;
+            for (size_t p = 0; p < np; p++) {
+                cs[p] += series[p];
+                tot[p] += series[p];
+            }
+        } else {
+            for (size_t p = 0; p < np; p++)
+                tot[p] += series[p];
+        }
+        for (size_t gi = 0; gi < c->n_groups; gi++) {
+            double *g = w->agg + c->groups[gi] * np;
+            for (size_t p = 0; p < np; p++)
+                g[p] += series[p];
         }
     }
     for (size_t r = 0; r < (ng + 1) * np; r++) {
