@@ -162,10 +162,11 @@ int montecarlo_fill(const struct model *m, const double *vars,
                     size_t col_mean, unsigned char *floored_country, struct mc_debug *dbg,
                     struct dcproj_error *err);
 
-/* Quantiles q[0..nq) (increasing) of the n values at x, reordering x, equal
- * bit for bit to gsl_stats_quantile_from_sorted_data on the sorted values:
- * the order statistics are selected in place (Floyd-Rivest), not sorted.
- * `ks` is workspace for 2 nq ranks.  Implemented in montecarlo.c. */
+/* Quantiles q[0..nq) (increasing) of the n values at x, possibly reordering
+ * x, equal bit for bit to gsl_stats_quantile_from_sorted_data on the sorted
+ * values: the order statistics are selected, not sorted (within bounds from
+ * a sample for long series, else in place by Floyd-Rivest).  `ks` is
+ * workspace for 2 nq ranks.  Implemented in montecarlo.c. */
 void montecarlo_exact_quantiles(double *x, size_t n, const double *q, size_t nq, size_t *ks,
                                 double *out);
 
