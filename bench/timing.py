@@ -101,7 +101,8 @@ def table(path, specs):
             else:
                 sys.exit(f"timing: unknown kind {kind!r}")
         except (KeyError, OSError):
-            print(f"{label:58s} {'-':>8s}  {op}{target:<7g}  not measured")
+            shown = "-" if op == "info" else f"{op}{target:g}"
+            print(f"{label:58s} {'-':>8s}  {shown:8s}  not measured")
             continue
         if op == "info":
             print(f"{label:58s} {ratio:8.2f}  {'-':8s}  (for information)")
