@@ -161,6 +161,7 @@ struct mc {
     _Alignas(MC_LINE) atomic_uint_fast64_t next_block;
     atomic_uint_fast64_t done_blocks;
     atomic_int stop;        /* set by a worker that failed */
+    atomic_uint_fast64_t next_slot; /* quantile phase: next slot to do */
     _Alignas(MC_LINE) char written_end;
     size_t max_ev;
     /* progress when the calling thread runs the blocks itself */
@@ -608,6 +609,19 @@ static int filter_stats(const double *x, size_t n, const size_t *ks, size_t nk, 
     size_t piece = m / MC_FILTER_PIECES, gap = n / MC_FILTER_PIECES;
     for (size_t j = 0; j < MC_FILTER_PIECES; j++)
         memcpy(sample + j * piece, x + j * gap, piece * sizeof *sample);
+    /* a constant series (a period every draw agrees on: the base year) */
+    int same = 1;
+    for (size_t j = 1; j < m && same; j++)
+        same = sample[j] == sample[0];
+    if (same) {
+        for (size_t i = 0; i < n && same; i++)
+            same = x[i] == sample[0];
+        if (same) {
+            for (size_t i = 0; i < nk; i++)
+                v[i] = x[ks[i]];
+            return 0;
+        }
+    }
     sort_sizes(pos, npos);
     size_t nd = 0;      /* distinct positions */
     for (size_t i = 0; i < npos; i++)
@@ -819,7 +833,6 @@ struct qjob {
     size_t nq;
     double *out;            /* [cell][nq] */
     struct qwork qw;        /* ranks, values, filter buffer */
-    size_t first, last;     /* slots */
     int rc;
     pthread_t thread;
 };
@@ -853,7 +866,12 @@ static void *quantile_main(void *arg)
 {
     struct qjob *j = arg;
     struct mc *mc = j->mc;
-    for (size_t s = j->first; s < j->last && j->rc == DCPROJ_OK; s++) {
+    /* slots handed out one at a time: kept parameters, constant periods and
+       ordinary cells cost different times */
+    for (;;) {
+        size_t s = (size_t)atomic_fetch_add(&mc->next_slot, 1);
+        if (s >= mc->nslots || j->rc != DCPROJ_OK)
+            break;
         size_t cell = mc->slot_cell[s];
         if (cell == NO_SLOT)
             j->rc = key_quantiles(j, s);
@@ -1000,21 +1018,16 @@ int montecarlo_fill(const struct model *m, const double *vars,
                 sums[cell] += mc.block_sums[b * mc.ncells + cell];
         dcproj_free(mc.block_sums);
         mc.block_sums = NULL;
-        /* quantiles per slot, slots split across threads */
+        /* quantiles per slot, the threads taking slots in turn */
         struct qjob jobs[256];
         int nj = nthreads;
-        size_t per = (mc.nslots + (size_t)nj - 1) / (size_t)nj;
         ranks = dcproj_malloc((size_t)nj * 2 * (nq ? nq : 1) * sizeof *ranks);
         rank_vals = dcproj_malloc((size_t)nj * 2 * (nq ? nq : 1) * sizeof *rank_vals);
         if (ranks == NULL || rank_vals == NULL)
             goto nomem;
         for (int t = 0; t < nj; t++) {
-            size_t first = (size_t)t * per, last = first + per;
-            if (last > mc.nslots)
-                last = mc.nslots;
             struct qwork qw = {ranks + (size_t)t * 2 * nq, rank_vals + (size_t)t * 2 * nq, NULL, 0};
-            jobs[t] = (struct qjob){&mc, &ws[t], sc->quantiles, nq, qout, qw,
-                                    first < last ? first : last, last, DCPROJ_OK, 0};
+            jobs[t] = (struct qjob){&mc, &ws[t], sc->quantiles, nq, qout, qw, DCPROJ_OK, 0};
         }
         int started = 0;
         for (int t = 1; t < nj; t++, started++)
