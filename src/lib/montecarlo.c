@@ -785,6 +785,7 @@ static int classify(struct worker *w, size_t i)
             e->delay_months.dist != DCPROJ_DIST_NONE || !(value_at(&e->probability.v, mc->vars) >= 1.0))
             return MC_FULL;   /* a random add, delay or occurrence */
     }
+    /* count the random inputs; kind: what the last one allows on its own */
     int n_random = 0, kind = MC_FULL;
     if (c->has_baseline && c->baseline.dist != DCPROJ_DIST_NONE) {
         n_random++;
@@ -798,8 +799,10 @@ static int classify(struct worker *w, size_t i)
             kind = MC_KEY_RATE;
         }
         for (size_t k = 0; k < g->n_segments; k++)
-            if (g->segments[k].rate.dist != DCPROJ_DIST_NONE)
-                n_random += 2;  /* kept in full */
+            if (g->segments[k].rate.dist != DCPROJ_DIST_NONE) {
+                n_random++;
+                kind = MC_FULL;
+            }
         break;
     case DCPROJ_MODEL_LINEAR:
         if (g->per_year.dist != DCPROJ_DIST_NONE) {
@@ -808,8 +811,10 @@ static int classify(struct worker *w, size_t i)
         }
         break;
     case DCPROJ_MODEL_LOGISTIC:
-        if (g->cap.dist != DCPROJ_DIST_NONE || g->rate.dist != DCPROJ_DIST_NONE)
-            n_random += 2;
+        if (g->cap.dist != DCPROJ_DIST_NONE || g->rate.dist != DCPROJ_DIST_NONE) {
+            n_random++;
+            kind = MC_FULL;
+        }
         break;
     case DCPROJ_MODEL_POINTS:
         break;

@@ -336,7 +336,7 @@ START_TEST(test_kept_parameter_equals_kept_cells)
      * keep nothing.  Their means and quantiles must be the bytes that storing
      * every cell gives, floors and deterministic events included. */
     static double q5[5] = {0, 0.05, 0.5, 0.95, 1};
-    struct dcproj_scenario *sc = scen(7, 1000); /* 3 full blocks and a partial one */
+    struct dcproj_scenario *sc = scen(9, 1000); /* 3 full blocks and a partial one */
     sc->step = DCPROJ_STEP_MONTH;
     sc->horizon = 2026;
     sc->quantiles = q5;
@@ -361,6 +361,14 @@ START_TEST(test_kept_parameter_equals_kept_cells)
     /* C5: random rate and a Bernoulli event: kept in full */
     /* C6: random rate and random baseline: kept in full */
     c[6].baseline = dist(DCPROJ_DIST_PERT, 10, 20, 60);
+    /* C7: logistic with a random rate: kept in full */
+    c[7].growth.model = DCPROJ_MODEL_LOGISTIC;
+    c[7].growth.cap = num(500);
+    c[7].growth.rate = dist(DCPROJ_DIST_NORMAL, 0.3, 0.05, 0);
+    /* C8: piecewise rates, one of them random: kept in full */
+    struct dcproj_rate_segment seg8[2] = {{2024, dist(DCPROJ_DIST_NORMAL, 0.1, 0.05, 0)}, {0, num(0.05)}};
+    c[8].growth.segments = seg8;
+    c[8].growth.n_segments = 2;
     struct dcproj_event ev[3];
     memset(ev, 0, sizeof ev);
     for (int k = 0; k < 3; k++) {
@@ -395,15 +403,15 @@ START_TEST(test_kept_parameter_equals_kept_cells)
     }
 
     struct mc_debug all = {.keep_all_cells = 1}, fast1 = {0}, fast2 = {0};
-    unsigned char fl_all[8] = {0}, fl1[8] = {0}, fl2[8] = {0};
+    unsigned char fl_all[10] = {0}, fl1[10] = {0}, fl2[10] = {0};
     struct run *a = mc_run_dbg(sc, 1, 0, &all, fl_all);
     struct run *b = mc_run_dbg(sc, 1, 0, &fast1, fl1);
     struct run *d = mc_run_dbg(sc, 2, 0, &fast2, fl2);
     size_t np = a->res.n_periods, ncells = a->res.n_rows * np;
     ck_assert_uint_eq(np, 37); /* 2023-12, then 36 months */
     ck_assert_uint_eq(all.n_slots, ncells);
-    /* four kept parameters, C5 and C6 in full, G1, G2 and TOTAL in full */
-    ck_assert_uint_eq(fast1.n_slots, 4 + 2 * np + 3 * np);
+    /* four kept parameters, C5 to C8 in full, G1, G2 and TOTAL in full */
+    ck_assert_uint_eq(fast1.n_slots, 4 + 4 * np + 3 * np);
     ck_assert_uint_eq(fast2.n_slots, fast1.n_slots);
     for (size_t cell = 0; cell < ncells; cell++)
         for (size_t col = 1; col < 7; col++) {
