@@ -58,6 +58,7 @@ enum dcproj_dist {
  * dist == DCPROJ_DIST_NONE, else a distribution whose fields are numbers or
  * references to fixed variables.  Its deterministic value is its mean. */
 struct dcproj_param {
+    size_t input;             /* 1 + its index in the scenario's `inputs`; 0 = none */
     enum dcproj_dist dist;
     struct dcproj_value v;    /* when dist == DCPROJ_DIST_NONE */
     struct dcproj_value f[3]; /* distribution fields, order as above */
@@ -164,6 +165,22 @@ struct dcproj_source {
     char *url, *date, *note;  /* or NULL */
 };
 
+/*
+ * One parameter of the scenario (SPEC §2.1) as the final document writes it,
+ * and the field it was converted into: the input registry.  A value a
+ * country inherits from `defaults.growth` has one entry per country that
+ * uses it, each with path `defaults.growth....`.  Draw sites (SPEC §5.2)
+ * are the entries whose parameter is a distribution.  The valid range is
+ * that of SPEC §2.1/§5.1 for the field ([min, max], ends open when flagged).
+ */
+struct dcproj_input {
+    char *path;                 /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add" */
+    long country;               /* the country it feeds (an event's country), or -1 */
+    struct dcproj_param *param; /* points into the scenario that owns the registry */
+    double min, max;
+    int min_open, max_open;
+};
+
 struct dcproj_scenario {
     char *file;               /* display name: the path as given, or "<stdin>" */
     int version;              /* `dcproj`, 1 */
@@ -211,6 +228,11 @@ struct dcproj_scenario {
      * path naming one of them is refused (SPEC §9). */
     struct dcproj_file_id *files;
     size_t n_files;
+
+    /* Every parameter, in the order converted (countries in file order, then
+     * events): the input registry (struct dcproj_input). */
+    struct dcproj_input *inputs;
+    size_t n_inputs;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */

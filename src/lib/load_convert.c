@@ -315,6 +315,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
             bad++;
         } else {
             e->country = (size_t)idx;
+            c->input_country = idx;
         }
     }
     int year;
@@ -351,6 +352,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     if (opt_string(c, f, "note", &e->note) != 0)
         bad++;
+    c->input_country = -1;
     return bad ? -1 : 0;
 }
 
@@ -779,6 +781,7 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     c.d = d;
     c.file = doc_file(d);
     c.err = err;
+    c.input_country = -1;
     struct dcproj_scenario *sc = dcproj_calloc(1, sizeof *sc);
     if (sc == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");
@@ -862,6 +865,8 @@ done:
     dcproj_free(c.var_ok);
     dcproj_free(c.var_used);
     dcproj_free(c.seen);
+    sc->inputs = c.inputs;
+    sc->n_inputs = c.n_inputs;
     if (c.nomem) {
         dcproj_scenario_free(sc);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");

@@ -87,6 +87,11 @@ static void free_growth(struct dcproj_growth *g)
 
 void dcproj_scenario_free(struct dcproj_scenario *sc)
 {
+    if (sc != NULL) {
+        for (size_t i = 0; i < sc->n_inputs; i++)
+            dcproj_free(sc->inputs[i].path);
+        dcproj_free(sc->inputs);
+    }
     if (sc == NULL)
         return;
     for (size_t i = 0; i < sc->n_sources; i++) {
