@@ -63,7 +63,8 @@ static const struct cli_command commands[] = {
      "Usage: dcproj run SCENARIO [options]\n"
      "Project SCENARIO (a JSON file, or - for stdin) and write the table.\n\n"
      "Options:\n" COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP
-     "      --solution FILE   write the calibration solution CSV to FILE\n"
+     "      --solution FILE   write the calibration solution CSV to FILE (- for stdout,\n"
+     "                        then the table needs -o FILE)\n"
      COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj run scenarios/microsoft-europe-2025.json\n"
