@@ -24,8 +24,8 @@
     "      --decimal-comma   write 1,5 instead of 1.5 (implies ';' as delimiter)\n" \
     "      --bom             start with a UTF-8 byte-order mark\n" \
     "      --crlf            end records with CRLF\n" \
-    "      --excel           --bom --crlf\n" \
-    "      --excel-eu        ';', decimal comma, BOM and CRLF (European Excel)\n"
+    "      --excel           --bom --crlf, at most 15 significant digits (Excel's)\n" \
+    "      --excel-eu        ';', decimal comma, BOM, CRLF, 15 digits (European Excel)\n"
 
 #define COMMON_OUTPUT_HELP \
     OUTPUT_FILE_HELP \

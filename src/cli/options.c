@@ -243,8 +243,10 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         case O_DECIMAL_COMMA: o->fmt.decimal_comma = 1; break;
         case O_BOM: o->fmt.bom = 1; break;
         case O_CRLF: o->fmt.crlf = 1; break;
-        case O_EXCEL: o->fmt.bom = 1; o->fmt.crlf = 1; break;
-        case O_EXCEL_EU: excel_eu = 1; o->fmt.bom = 1; o->fmt.crlf = 1; o->fmt.decimal_comma = 1; break;
+        case O_EXCEL: o->fmt.excel = 1; o->fmt.bom = 1; o->fmt.crlf = 1; break;
+        case O_EXCEL_EU:
+            excel_eu = 1; o->fmt.excel = 1; o->fmt.bom = 1; o->fmt.crlf = 1; o->fmt.decimal_comma = 1;
+            break;
         case O_SET:
             if (strchr(arg, '=') == NULL || arg[0] == '=' || arg[0] == '.'
                 || (strstr(arg, "..") != NULL && strstr(arg, "..") < strchr(arg, '='))

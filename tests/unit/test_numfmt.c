@@ -157,6 +157,8 @@ static void reference(double v, int precision, char *buf)
 {
     if (precision >= 0) {
         snprintf(buf, DCPROJ_NUMBER_LEN, "%.*f", precision, v);
+    } else if (precision == DCPROJ_PRECISION_EXCEL) {
+        snprintf(buf, DCPROJ_NUMBER_LEN, "%.15g", v);
     } else {
         snprintf(buf, DCPROJ_NUMBER_LEN, "%.15g", v);
         if (strtod(buf, NULL) != v)
@@ -175,6 +177,28 @@ static void check_reference(double v, int precision)
                   precision, want, got);
 }
 
+/* Excel's precision (SPEC §8 v2, --excel/--excel-eu): at most 15
+ * significant digits, so the SPEC's example prints 6.33036144, not
+ * 6.3303614400000008; digits are rounded, not cut. */
+START_TEST(test_excel_precision)
+{
+    ck_assert_str_eq(fmt(6.3303614400000008, -1, 0), "6.3303614400000008");
+    ck_assert_str_eq(fmt(6.3303614400000008, DCPROJ_PRECISION_EXCEL, 0), "6.33036144");
+    ck_assert_str_eq(fmt(6.3303614400000008, DCPROJ_PRECISION_EXCEL, 1), "6,33036144");
+    ck_assert_str_eq(fmt(0.1 + 0.2, DCPROJ_PRECISION_EXCEL, 0), "0.3");
+    ck_assert_str_eq(fmt(1.0 / 3.0, DCPROJ_PRECISION_EXCEL, 0), "0.333333333333333");
+    ck_assert_str_eq(fmt(2.0 / 3.0, DCPROJ_PRECISION_EXCEL, 1), "0,666666666666667");
+    ck_assert_str_eq(fmt(-2.0 / 3.0, DCPROJ_PRECISION_EXCEL, 0), "-0.666666666666667");
+    ck_assert_str_eq(fmt(9007199254740993.0, DCPROJ_PRECISION_EXCEL, 0), "9.00719925474099e+15");
+    ck_assert_str_eq(fmt(999999999999999.9, DCPROJ_PRECISION_EXCEL, 0), "1e+15");
+    ck_assert_str_eq(fmt(1e15, DCPROJ_PRECISION_EXCEL, 0), "1e+15");
+    ck_assert_str_eq(fmt(1234.5, DCPROJ_PRECISION_EXCEL, 0), "1234.5");
+    ck_assert_str_eq(fmt(0.0, DCPROJ_PRECISION_EXCEL, 0), "0");
+    ck_assert_str_eq(fmt(-0.0, DCPROJ_PRECISION_EXCEL, 0), "0");
+    ck_assert_str_eq(fmt(5e-324, DCPROJ_PRECISION_EXCEL, 0), "4.94065645841247e-324");
+}
+END_TEST
+
 /* The exact integer path gives printf's bytes: random bit patterns, random
  * magnitudes across and beyond its range, exact ties (k / 2^j, where
  * round-half-even matters), integers and neighbours of powers of ten. */
@@ -188,6 +212,7 @@ START_TEST(test_same_as_printf)
         if (!isfinite(x))
             continue;
         check_reference(x, -1);
+        check_reference(x, DCPROJ_PRECISION_EXCEL);
         check_reference(x, (int)(bits % 18));
     }
     for (int i = 0; i < 200000; i++) {
@@ -197,6 +222,7 @@ START_TEST(test_same_as_printf)
         if (r & 1)
             x = -x;
         check_reference(x, -1);
+        check_reference(x, DCPROJ_PRECISION_EXCEL);
         check_reference(x, (int)(r >> 1) % 18);
     }
     for (int j = 1; j <= 12; j++) {
@@ -205,7 +231,9 @@ START_TEST(test_same_as_printf)
             for (int p = 0; p <= 17; p++)
                 check_reference(x, p);
             check_reference(x, -1);
+            check_reference(x, DCPROJ_PRECISION_EXCEL);
             check_reference(x * 1e16, -1);
+            check_reference(x * 1e16, DCPROJ_PRECISION_EXCEL);
             check_reference(x * 1e17, 1);
         }
     }
@@ -214,6 +242,7 @@ START_TEST(test_same_as_printf)
         double around[3] = {nextafter(p10, 0), p10, nextafter(p10, INFINITY)};
         for (int i = 0; i < 3; i++) {
             check_reference(around[i], -1);
+            check_reference(around[i], DCPROJ_PRECISION_EXCEL);
             for (int p = 0; p <= 17; p++)
                 check_reference(around[i], p);
         }
@@ -290,6 +319,7 @@ int main(int argc, char **argv)
         tcase_add_test(tc, test_parse);
         tcase_add_test(tc, test_round_trip);
         tcase_add_test(tc, test_same_as_printf);
+        tcase_add_test(tc, test_excel_precision);
     }
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
