@@ -125,6 +125,8 @@ struct dcproj_country {
 };
 
 struct dcproj_event {
+    char id[DCPROJ_ID_LEN];   /* the event id when `events` is an object keyed by id
+                                 (SPEC §3.5), else "" (events by position) */
     size_t country;           /* index into countries */
     char date[16];            /* as written, e.g. "2026-07" */
     double start_months;      /* s of SPEC §1 for the date, before delay */
@@ -197,8 +199,9 @@ struct dcproj_scenario {
     size_t n_groups;
     struct dcproj_country *countries; /* in file order */
     size_t n_countries;
-    struct dcproj_event *events;      /* in file order */
+    struct dcproj_event *events;      /* in file order (object form: merged key order) */
     size_t n_events;
+    int events_by_id;         /* `events` is an object keyed by event id */
     struct dcproj_variable *variables;/* in file order */
     size_t n_variables;
     struct dcproj_target *targets;
@@ -292,6 +295,20 @@ long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *
 long dcproj_scenario_find_group(const struct dcproj_scenario *sc, const char *name);
 /* Index of the variable with id `id`, or -1. */
 long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char *id);
+
+/* Index of the event with id `id` (object-form `events`, SPEC §3.5), or -1
+ * (always -1 for events by position). */
+long dcproj_scenario_find_event(const struct dcproj_scenario *sc, const char *id);
+
+/*
+ * The JSON path of event `i` as messages, draw sites and sensitivity
+ * factors name it: "events.narvik" when `events` is keyed by id, else
+ * "events[3]" (0-based); `field` (e.g. "date"; NULL or "" for none) is
+ * appended after a dot.  Writes at most `size` bytes with a NUL (truncated
+ * like snprintf) and returns `buf`.  Thread-safe; allocates nothing.
+ */
+char *dcproj_event_path(const struct dcproj_scenario *sc, size_t i, const char *field,
+                        char *buf, size_t size);
 
 /* Names of enum values as written in scenario files ("compound", "cspline",
  * "quarter", "normal", ...). */

@@ -156,6 +156,14 @@ long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char 
     return -1;
 }
 
+long dcproj_scenario_find_event(const struct dcproj_scenario *sc, const char *id)
+{
+    for (size_t i = 0; sc != NULL && id != NULL && sc->events_by_id && i < sc->n_events; i++)
+        if (strcmp(sc->events[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
 const char *dcproj_step_name(enum dcproj_step step)
 {
     return (unsigned)step < 3 ? STEP_NAMES[step] : "?";

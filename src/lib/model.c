@@ -215,6 +215,21 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
     return DCPROJ_OK;
 }
 
+/* Here rather than beside the loader's lookups: the model names draw sites
+ * and the events of its messages with it (SPEC §5.2), and links alone. */
+char *dcproj_event_path(const struct dcproj_scenario *sc, size_t i, const char *field,
+                        char *buf, size_t size)
+{
+    const char *dot = field != NULL && field[0] != '\0' ? "." : "";
+    if (field == NULL)
+        field = "";
+    if (sc != NULL && sc->events_by_id && i < sc->n_events)
+        snprintf(buf, size, "events.%s%s%s", sc->events[i].id, dot, field);
+    else
+        snprintf(buf, size, "events[%zu]%s%s", i, dot, field);
+    return buf;
+}
+
 int model_event_values(const struct model *m, size_t i, const double *vars,
                        struct event_values *ev, struct dcproj_error *err)
 {
@@ -227,15 +242,15 @@ int model_event_values(const struct model *m, size_t i, const double *vars,
         double prob = param_value(m, &e->probability, vars);
         double delay = param_value(m, &e->delay_months, vars);
         if (!isfinite(add)) {
-            snprintf(path, sizeof path, "events[%zu].add", j);
+            dcproj_event_path(sc, j, "add", path, sizeof path);
             return bad_param(m, &e->add, vars, path, add, "must be finite", err);
         }
         if (!(prob >= 0.0 && prob <= 1.0)) {
-            snprintf(path, sizeof path, "events[%zu].probability", j);
+            dcproj_event_path(sc, j, "probability", path, sizeof path);
             return bad_param(m, &e->probability, vars, path, prob, "a probability must be in [0, 1]", err);
         }
         if (!(delay >= 0.0) || !isfinite(delay)) {
-            snprintf(path, sizeof path, "events[%zu].delay_months", j);
+            dcproj_event_path(sc, j, "delay_months", path, sizeof path);
             return bad_param(m, &e->delay_months, vars, path, delay, "a delay must be >= 0", err);
         }
         struct event_values *v = &ev[k - m->ev_start[i]];
