@@ -59,6 +59,10 @@ enum dcproj_dist {
  * references to fixed variables.  Its deterministic value is its mean. */
 struct dcproj_param {
     enum dcproj_dist dist;
+    const char *path;         /* [v2] a distribution: the path where it is written
+                                 (SPEC §5.2: "defaults.growth.rate", "events[3].add",
+                                 "variables.X"), a string the scenario owns and shares
+                                 between every param written there; else NULL */
     struct dcproj_value v;    /* when dist == DCPROJ_DIST_NONE */
     struct dcproj_value f[3]; /* distribution fields, order as above */
 };
@@ -138,8 +142,23 @@ struct dcproj_event {
 struct dcproj_variable {
     char id[DCPROJ_ID_LEN];
     int fixed;                /* has `value` */
-    double value;             /* when fixed */
-    double min, max, guess;   /* when not fixed; guess defaults to the midpoint */
+    double value;             /* when fixed (a shared uncertain variable: its mean) */
+    double min, max, guess;   /* when not fixed; guess defaults to the midpoint.  A shared
+                                 uncertain variable: [min, max] is the support of its
+                                 bounded distribution, or [mean, mean] for a normal or
+                                 lognormal one (whose referencing parameters are clamped) */
+    struct dcproj_param dist; /* [v2] a shared uncertain variable (SPEC §5.2): `value` is a
+                                 distribution (dist.dist != DCPROJ_DIST_NONE), drawn once
+                                 per Monte Carlo draw; fixed is 1 */
+};
+
+/* [v2] One `uncertainty.correlation` entry (SPEC §5.3): every pair of distinct
+ * draw sites written at one of `params` gets the correlation `rho` of their
+ * normal scores. */
+struct dcproj_correlation {
+    char **params;            /* written paths, as given */
+    size_t n_params;
+    double rho;               /* in (-1, 1) */
 };
 
 enum dcproj_scope { DCPROJ_SCOPE_COUNTRY = 0, DCPROJ_SCOPE_GROUP, DCPROJ_SCOPE_TOTAL };
@@ -195,6 +214,12 @@ struct dcproj_scenario {
     uint64_t seed;
     double *quantiles;
     size_t n_quantiles;
+    struct dcproj_correlation *correlations; /* [v2] in file order; later ones override */
+    size_t n_correlations;
+
+    /* [v2] the distinct written paths of distributions (dcproj_param.path points here) */
+    char **site_paths;
+    size_t n_site_paths;
 
     /* "calibration": "frozen" or --frozen: `parent` is the fully resolved
      * scenario to solve first; its solution fixes the variables of this one
