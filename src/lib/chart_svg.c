@@ -15,6 +15,7 @@
 #include "dcproj/chart.h"
 #include "dcproj/report.h"
 #include "alloc_int.h"
+#include "markup_int.h"
 
 /* Okabe-Ito-like safety is not enough for nine lines: Paul Tol's "muted"
  * qualitative scheme is distinguishable for the common colour-vision
@@ -153,85 +154,6 @@ static const char *value_label(struct chart *c, double v)
     dcproj_format_number(r, -1, 0, b);
     group_thousands(b);
     return b;
-}
-
-/* Length in bytes of the valid UTF-8 sequence at `s`, or 0 if it is not a
- * valid, shortest-form sequence of a non-surrogate code point. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-        return 0;
-    return n;
-}
-
-/* Number of characters (code points; an invalid byte counts as one). */
-static size_t text_chars(const char *s)
-{
-    size_t n = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p != '\0') {
-        size_t k = utf8_seq(p);
-        p += k == 0 ? 1 : k;
-        n++;
-    }
-    return n;
-}
-
-/* Write `s` as XML character data or attribute text: &<>"' escaped, C0
- * controls other than tab and line breaks and invalid UTF-8 replaced by
- * U+FFFD (XML 1.0 cannot hold them).  At most `max_chars` characters are
- * written; a longer text is cut and ends with an ellipsis.  0 = no limit. */
-static void put_text(FILE *out, const char *s, size_t max_chars)
-{
-    size_t total = text_chars(s);
-    size_t limit = (max_chars > 0 && total > max_chars) ? max_chars - 1 : total;
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < limit && *p != '\0'; i++) {
-        size_t k = utf8_seq(p);
-        if (k == 0) {
-            fputs("\xEF\xBF\xBD", out);
-            p++;
-            continue;
-        }
-        switch (*p) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&apos;", out); break;
-        default:
-            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-                fputs("\xEF\xBF\xBD", out);
-            else
-                fwrite(p, 1, k, out);
-        }
-        p += k;
-    }
-    if (limit < total)
-        fputs("\xE2\x80\xA6", out);
 }
 
 /* The deterministic value of a parameter (its mean, SPEC §2.1) with variable
@@ -496,15 +418,15 @@ static int event_drawn(const struct chart *c, const struct dcproj_event *e)
 static void put_event_text(struct chart *c, const struct dcproj_event *e, const char *unit)
 {
     const struct dcproj_scenario *sc = c->res->scenario;
-    put_text(c->out, e->country < sc->n_countries ? sc->countries[e->country].code : "?", 0);
+    markup_text(c->out, e->country < sc->n_countries ? sc->countries[e->country].code : "?", 0);
     double add = param_mean(&e->add, c->res);
     if (isfinite(add)) {
         const char *v = value_label(c, add);
         fprintf(c->out, " %s%s ", v[0] == '-' ? "" : "+", v);
-        put_text(c->out, unit, 0);
+        markup_text(c->out, unit, 0);
     }
     fputs(" (", c->out);
-    put_text(c->out, e->date, 0);
+    markup_text(c->out, e->date, 0);
     double prob = param_mean(&e->probability, c->res);
     if (isfinite(prob) && prob != 1.0)
         fprintf(c->out, ", probability %s", value_label(c, prob));
@@ -547,7 +469,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     size_t n_yticks = (size_t)llround((c->y_max - c->y_min) / c->y_step);
     size_t label_chars = 1;
     for (size_t i = 0; i <= n_yticks; i++) {
-        size_t n = text_chars(tick_label(c, c->y_min + (double)i * c->y_step, c->y_decimals));
+        size_t n = markup_chars(tick_label(c, c->y_min + (double)i * c->y_step, c->y_decimals));
         if (n > label_chars)
             label_chars = n;
     }
@@ -589,17 +511,17 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     }
     size_t code_chars = 5, name_chars = 0, value_chars = 0;
     for (size_t i = 0; i < nr; i++) {
-        size_t n = text_chars(rows[i].code);
+        size_t n = markup_chars(rows[i].code);
         code_chars = n > code_chars ? n : code_chars;
-        n = text_chars(rows[i].name);
+        n = markup_chars(rows[i].name);
         n = n > LEGEND_NAME_CHARS ? LEGEND_NAME_CHARS : n;
         name_chars = n > name_chars ? n : name_chars;
-        n = text_chars(rows[i].value);
+        n = markup_chars(rows[i].value);
         value_chars = n > value_chars ? n : value_chars;
     }
     char header[DCPROJ_NUMBER_LEN + 64];
     snprintf(header, sizeof header, "At %s", last->label);
-    size_t header_chars = text_chars(header) + 2 + text_chars(unit);
+    size_t header_chars = markup_chars(header) + 2 + markup_chars(unit);
     if (header_chars > value_chars)
         value_chars = header_chars;
     double code_w = CHAR_W * 1.1 * (double)code_chars + 8.0;
@@ -609,9 +531,9 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     if (n_events > 0 && n_events <= MAX_LISTED_EVENTS) {
         for (size_t i = 0; i < n_events; i++) {
             const struct dcproj_event *e = &sc->events[i];
-            size_t n = text_chars(e->date) + text_chars(unit) + 8 +
-                       text_chars(e->country < sc->n_countries ? sc->countries[e->country].code : "?") +
-                       text_chars(value_label(c, param_mean(&e->add, res)));
+            size_t n = markup_chars(e->date) + markup_chars(unit) + 8 +
+                       markup_chars(e->country < sc->n_countries ? sc->countries[e->country].code : "?") +
+                       markup_chars(value_label(c, param_mean(&e->add, res)));
             if (param_mean(&e->probability, res) != 1.0)
                 n += 20;
             if (!event_drawn(c, e))
@@ -637,33 +559,33 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
                  "\" font-size=\"12\">\n",
             num(c, width), num(c, height), num(c, width), num(c, height));
     fputs("<title id=\"chart-title\">", out);
-    put_text(out, title, 0);
+    markup_text(out, title, 0);
     fputs("</title>\n<desc id=\"chart-desc\">Line chart of capacity in ", out);
-    put_text(out, unit, 0);
+    markup_text(out, unit, 0);
     fputs(" per country from ", out);
-    put_text(out, first->label, 0);
+    markup_text(out, first->label, 0);
     fputs(" to ", out);
-    put_text(out, last->label, 0);
+    markup_text(out, last->label, 0);
     fputs(". At ", out);
-    put_text(out, last->label, 0);
+    markup_text(out, last->label, 0);
     fputs(":", out);
     for (size_t i = 0; i < nr; i++) {
         if (rows[i].s == NULL)
             continue;
         fputs(i == 0 ? " " : "; ", out);
-        put_text(out, rows[i].code, 0);
+        markup_text(out, rows[i].code, 0);
         if (rows[i].name[0] != '\0') {
             fputc(' ', out);
-            put_text(out, rows[i].name, 0);
+            markup_text(out, rows[i].name, 0);
         }
         fputc(' ', out);
-        put_text(out, rows[i].value, 0);
+        markup_text(out, rows[i].value, 0);
     }
     fputs(".", out);
     if (c->p5 != NULL) {
         fprintf(out, " The band around TOTAL spans its 5th to 95th percentile (%s to %s at ",
                 value_label(c, c->p5[c->n_periods - 1]), value_label(c, c->p95[c->n_periods - 1]));
-        put_text(out, last->label, 0);
+        markup_text(out, last->label, 0);
         fputs(").", out);
     }
     size_t n_drawn = 0;
@@ -680,13 +602,13 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     /* Title and subtitle, cut to the image width. */
     size_t title_max = (size_t)((width - 32.0) / TITLE_CHAR_W);
     fputs("<text x=\"16\" y=\"30\" font-size=\"18\" font-weight=\"bold\" fill=\"#000000\">", out);
-    put_text(out, title, title_max < 8 ? 8 : title_max);
+    markup_text(out, title, title_max < 8 ? 8 : title_max);
     fputs("</text>\n<text x=\"16\" y=\"52\" font-size=\"13\" fill=\"#444444\">Capacity in ", out);
-    put_text(out, unit, 0);
+    markup_text(out, unit, 0);
     fputs(" per country, ", out);
-    put_text(out, first->label, 0);
+    markup_text(out, first->label, 0);
     fputs(" to ", out);
-    put_text(out, last->label, 0);
+    markup_text(out, last->label, 0);
     if (c->p5 != NULL && res->draws > 0)
         fprintf(out, "; P5\xE2\x80\x93P95 band of TOTAL from %s draws", value_label(c, (double)res->draws));
     else if (c->p5 != NULL)
@@ -707,7 +629,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     fprintf(out, "<text transform=\"translate(22 %s) rotate(-90)\" text-anchor=\"middle\" "
                  "font-size=\"13\" fill=\"#000000\">Capacity (",
             num(c, PLOT_TOP + PLOT_H / 2.0));
-    put_text(out, unit, 0);
+    markup_text(out, unit, 0);
     fputs(")</text>\n</g>\n", out);
 
     /* Time axis: a tick and label every `step` years, small ticks between. */
@@ -767,12 +689,12 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         for (size_t p = 0; p < c->n_periods; p++)
             fprintf(out, "%s%s,%s", p == 0 ? "" : " ", num(c, px_x(c, c->x[p])), num(c, px_y(c, s->values[p])));
         fputs("\"><title>", out);
-        put_text(out, s->code, 0);
+        markup_text(out, s->code, 0);
         if (s->kind == SERIES_OTHER) {
             fprintf(out, " (%s countries)", value_label(c, (double)s->n_other));
         } else if (s->name[0] != '\0') {
             fputc(' ', out);
-            put_text(out, s->name, 0);
+            markup_text(out, s->name, 0);
         }
         fputs("</title></polyline>\n", out);
     }
@@ -811,9 +733,9 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
             num(c, lx), num(c, PLOT_TOP + 4.0));
     fprintf(out, "<text x=\"%s\" y=\"%s\" text-anchor=\"end\" font-weight=\"bold\" fill=\"#000000\">",
             num(c, vx), num(c, PLOT_TOP + 4.0));
-    put_text(out, header, 0);
+    markup_text(out, header, 0);
     fputs(", ", out);
-    put_text(out, unit, 0);
+    markup_text(out, unit, 0);
     fputs("</text>\n", out);
     for (size_t i = 0; i < nr; i++) {
         const struct legend_row *r = &rows[i];
@@ -830,15 +752,15 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         }
         fprintf(out, "<text x=\"%s\" y=\"%s\" fill=\"#000000\"><tspan font-weight=\"bold\">",
                 num(c, lx + 30.0), num(c, y));
-        put_text(out, r->code, 0);
+        markup_text(out, r->code, 0);
         fputs("</tspan>", out);
         if (r->name[0] != '\0') {
             fprintf(out, "<tspan x=\"%s\">", num(c, lx + 30.0 + code_w));
-            put_text(out, r->name, LEGEND_NAME_CHARS);
+            markup_text(out, r->name, LEGEND_NAME_CHARS);
             fputs("</tspan>", out);
         }
         fprintf(out, "<tspan x=\"%s\" text-anchor=\"end\">", num(c, vx));
-        put_text(out, r->value, 0);
+        markup_text(out, r->value, 0);
         fputs("</tspan></text>\n", out);
     }
     if (n_events > 0) {
