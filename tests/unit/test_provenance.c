@@ -83,7 +83,9 @@ START_TEST(test_scenario_hash)
     dcproj_error_init(&err);
     ck_assert_int_eq(dcproj_scenario_hash(&sc, hex, &err), DCPROJ_ERR_DATA);
     ck_assert_str_eq(hex, "");
-    sc.resolved_json = (char *)EXPECTED;
+    char text[sizeof EXPECTED];
+    memcpy(text, EXPECTED, sizeof EXPECTED);
+    sc.resolved_json = text;
     ck_assert_int_eq(dcproj_scenario_hash(&sc, hex, &err), DCPROJ_OK);
     ck_assert_str_eq(hex, EXPECTED_SHA256);
 }
