@@ -1,6 +1,6 @@
 /*
  * json_int.h — strict JSON reading and tracked merging (internal to the
- * document layer: json_read.c, merge.c, doc.c).
+ * document layer: load_read.c, load_merge.c, load_extends.c, load_patch.c).
  *
  * Positions in messages are 1-based; a column counts characters (UTF-8
  * code points) from the start of the line, a tab counts as one, and a
@@ -78,7 +78,7 @@ const char *json_type_name(const cJSON *v);
  */
 char *json_write_compact(const cJSON *v);
 
-/* ---- origin map (merge.c): node pointer -> origin ---- */
+/* ---- origin map (load_merge.c): node pointer -> origin ---- */
 
 struct origin_slot {
     const cJSON *node;               /* NULL: empty slot */
