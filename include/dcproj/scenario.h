@@ -119,7 +119,8 @@ struct dcproj_country {
     struct dcproj_growth growth;
     double pue;               /* effective power settings (top level merged */
     double utilization;       /*  with the country's); valid if has_power */
-    char *source;             /* source id or NULL */
+    char *source;             /* (first) source id or NULL; every input's sources:
+                                 dcproj_provenance_build() */
     char *note;               /* or NULL */
 };
 
@@ -158,10 +159,18 @@ struct dcproj_target {
     char *source;
 };
 
+/* What a source is (SPEC §2 `sources[].kind`). */
+enum dcproj_source_kind {
+    DCPROJ_SOURCE_FACT = 0,   /* default: a published figure */
+    DCPROJ_SOURCE_ESTIMATE,   /* someone's estimate */
+    DCPROJ_SOURCE_ASSUMPTION  /* the scenario author's assumption */
+};
+
 struct dcproj_source {
     char id[DCPROJ_ID_LEN];
     char *title;
     char *url, *date, *note;  /* or NULL */
+    enum dcproj_source_kind kind;
 };
 
 struct dcproj_scenario {
@@ -277,6 +286,7 @@ const char *dcproj_step_name(enum dcproj_step step);
 const char *dcproj_model_name(enum dcproj_model model);
 const char *dcproj_interp_name(enum dcproj_interp interp);
 const char *dcproj_dist_name(enum dcproj_dist dist);
+const char *dcproj_source_kind_name(enum dcproj_source_kind kind); /* "fact", ... */
 
 #ifdef __cplusplus
 }

@@ -139,6 +139,8 @@ int want_object(struct ctx *c, const struct frame *f, const char *what);
 int opt_string(struct ctx *c, const struct frame *up, const char *key, char **out);
 int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const char *what,
             long long *out);
+/* `source` of the object `up`: an id or a non-empty array of distinct ids;
+ * *out (may be NULL) gets a copy of the first id, NULL without one. */
 int source_ref(struct ctx *c, const struct frame *up, char **out);
 
 /* load_param.c */

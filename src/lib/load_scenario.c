@@ -117,7 +117,7 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
     dcproj_free(sc->targets);
     dcproj_free(sc->quantiles);
     dcproj_scenario_free(sc->parent);
-    cJSON_free(sc->resolved_json);
+    dcproj_free(sc->resolved_json);
     dcproj_free(sc->files);
     dcproj_free(sc->file);
     dcproj_free(sc->name);
