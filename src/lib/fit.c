@@ -27,30 +27,30 @@
 #define FIT_CAP_FACTOR 1000.0     /* K̂ above this many times max y: cap not determined */
 #define FIT_MAX_COND 1e12         /* of JᵀJ with unit columns (logistic) */
 
-size_t fit_n_params(enum fit_curve curve)
+size_t fit_n_params(enum dcproj_fit_curve curve)
 {
-    return curve == FIT_CURVE_LOGISTIC ? 3 : 2;
+    return curve == DCPROJ_FIT_LOGISTIC ? 3 : 2;
 }
 
-const char *fit_param_name(enum fit_curve curve, size_t j)
+const char *fit_param_name(enum dcproj_fit_curve curve, size_t j)
 {
     static const char *const names[3][3] = {{"C0", "r", ""}, {"C0", "a", ""}, {"C0", "K", "k"}};
     return j < fit_n_params(curve) ? names[curve][j] : "";
 }
 
-static const char *curve_name(enum fit_curve curve)
+static const char *curve_name(enum dcproj_fit_curve curve)
 {
-    return curve == FIT_CURVE_COMPOUND ? "compound" : curve == FIT_CURVE_LINEAR ? "linear" : "logistic";
+    return curve == DCPROJ_FIT_COMPOUND ? "compound" : curve == DCPROJ_FIT_LINEAR ? "linear" : "logistic";
 }
 
-double fit_curve_at(enum fit_curve curve, const double *theta, double t_years)
+double fit_curve_at(enum dcproj_fit_curve curve, const double *theta, double t_years)
 {
     switch (curve) {
-    case FIT_CURVE_COMPOUND:
+    case DCPROJ_FIT_COMPOUND:
         return theta[0] * pow(1.0 + theta[1], t_years);
-    case FIT_CURVE_LINEAR:
+    case DCPROJ_FIT_LINEAR:
         return theta[0] + theta[1] * t_years;
-    case FIT_CURVE_LOGISTIC:
+    case DCPROJ_FIT_LOGISTIC:
         return theta[1] / (1.0 + ((theta[1] - theta[0]) / theta[0]) * exp(-theta[2] * t_years));
     }
     return NAN;
@@ -58,37 +58,37 @@ double fit_curve_at(enum fit_curve curve, const double *theta, double t_years)
 
 /* Is θ inside the curve's domain (compound r > −1, C0 > 0; logistic
  * 0 < C0 < K, k > 0; linear: everywhere finite)? */
-static int in_domain(enum fit_curve curve, const double *theta)
+static int in_domain(enum dcproj_fit_curve curve, const double *theta)
 {
     for (size_t j = 0; j < fit_n_params(curve); j++)
         if (!isfinite(theta[j]))
             return 0;
     switch (curve) {
-    case FIT_CURVE_COMPOUND:
+    case DCPROJ_FIT_COMPOUND:
         return theta[0] > 0 && theta[1] > -1.0;
-    case FIT_CURVE_LINEAR:
+    case DCPROJ_FIT_LINEAR:
         return 1;
-    case FIT_CURVE_LOGISTIC:
+    case DCPROJ_FIT_LOGISTIC:
         return theta[0] > 0 && theta[1] > theta[0] && theta[2] > 0;
     }
     return 0;
 }
 
 /* ∂C/∂θ_j at t (analytic). */
-static void curve_gradient(enum fit_curve curve, const double *theta, double t, double *grad)
+static void curve_gradient(enum dcproj_fit_curve curve, const double *theta, double t, double *grad)
 {
     switch (curve) {
-    case FIT_CURVE_COMPOUND: {
+    case DCPROJ_FIT_COMPOUND: {
         double g = pow(1.0 + theta[1], t);
         grad[0] = g;
         grad[1] = theta[0] * t * g / (1.0 + theta[1]);
         break;
     }
-    case FIT_CURVE_LINEAR:
+    case DCPROJ_FIT_LINEAR:
         grad[0] = 1.0;
         grad[1] = t;
         break;
-    case FIT_CURVE_LOGISTIC: {
+    case DCPROJ_FIT_LOGISTIC: {
         /* C = K/D, D = 1 + A·E, A = K/C0 − 1, E = e^(−k t) */
         double c0 = theta[0], cap = theta[1], k = theta[2];
         double e = exp(-k * t), a = cap / c0 - 1.0, d = 1.0 + a * e;
@@ -101,7 +101,7 @@ static void curve_gradient(enum fit_curve curve, const double *theta, double t, 
 }
 
 struct fit_data {
-    enum fit_curve curve;
+    enum dcproj_fit_curve curve;
     enum fit_errors errors;
     const double *t, *y;
     size_t n;
@@ -182,17 +182,17 @@ static int initial_guess(const struct fit_data *d, double *theta, const char *fi
             ymax = d->y[i];
     size_t used;
     switch (d->curve) {
-    case FIT_CURVE_COMPOUND:
+    case DCPROJ_FIT_COMPOUND:
         used = ols_guess(d->t, d->y, d->n, 1, 0.0, &m, &b);
         theta[0] = exp(b);
         theta[1] = exp(m) - 1.0;
         break;
-    case FIT_CURVE_LINEAR:
+    case DCPROJ_FIT_LINEAR:
         used = ols_guess(d->t, d->y, d->n, 0, 0.0, &m, &b);
         theta[0] = b;
         theta[1] = m;
         break;
-    case FIT_CURVE_LOGISTIC:
+    case DCPROJ_FIT_LOGISTIC:
     default:
         theta[1] = 2.0 * ymax;
         used = ols_guess(d->t, d->y, d->n, 0, theta[1], &m, &b);
@@ -205,7 +205,7 @@ static int initial_guess(const struct fit_data *d, double *theta, const char *fi
                                 "history does not rise: a %s fit needs at least 2 values > 0, "
                                 "found %zu",
                                 curve_name(d->curve), used);
-    if (d->curve == FIT_CURVE_LOGISTIC && !(m > 0))
+    if (d->curve == DCPROJ_FIT_LOGISTIC && !(m > 0))
         return dcproj_error_set(err, DCPROJ_ERR_DATA, file, path, 0, 0,
                                 "history does not rise: a logistic fit needs values that grow "
                                 "(the guess slope of ln(y/(K - y)) is %.6g)",
@@ -214,7 +214,7 @@ static int initial_guess(const struct fit_data *d, double *theta, const char *fi
 }
 
 /* "C0 = 1.5, r = 0.2" for messages about an iterate. */
-static void format_theta(enum fit_curve curve, const double *theta, char *buf, size_t size)
+static void format_theta(enum dcproj_fit_curve curve, const double *theta, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = '\0';
@@ -331,7 +331,7 @@ static int iterate(gsl_multifit_nlinear_workspace *w, gsl_vector *x0,
     return GSL_EMAXITER;
 }
 
-int fit_estimate(enum fit_curve curve, enum fit_errors errors, const double *t, const double *y,
+int fit_estimate(enum dcproj_fit_curve curve, enum fit_errors errors, const double *t, const double *y,
                  size_t n, struct fit_estimate *out, const char *file, const char *path,
                  struct dcproj_error *err)
 {
@@ -402,7 +402,7 @@ int fit_estimate(enum fit_curve curve, enum fit_errors errors, const double *t, 
                               curve_name(curve), last);
         goto done;
     }
-    if (curve == FIT_CURVE_LOGISTIC && out->theta[1] > FIT_CAP_FACTOR * ymax) {
+    if (curve == DCPROJ_FIT_LOGISTIC && out->theta[1] > FIT_CAP_FACTOR * ymax) {
         rc = dcproj_error_set(err, DCPROJ_ERR_DATA, file, path, 0, 0,
                               "history does not determine the cap: the fitted K = %.10g is "
                               "over 1000 times the largest value; last iterate %s",
@@ -411,7 +411,7 @@ int fit_estimate(enum fit_curve curve, enum fit_errors errors, const double *t, 
     }
     const gsl_matrix *J = gsl_multifit_nlinear_jac(w);
     double cond = 0;
-    int jc = check_jacobian(J, curve == FIT_CURVE_LOGISTIC, &cond);
+    int jc = check_jacobian(J, curve == DCPROJ_FIT_LOGISTIC, &cond);
     if (jc < 0) {
         rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, file, path, 0, 0, "out of memory");
         goto done;
@@ -490,15 +490,15 @@ void fit_draw(const struct fit_estimate *est, int anchored, double c0_anchor, co
         theta[first + i] += s;
     }
     switch (est->curve) {
-    case FIT_CURVE_COMPOUND:
+    case DCPROJ_FIT_COMPOUND:
         if (!(theta[0] >= 0))
             theta[0] = 0;
         if (!(theta[1] >= -0.999999))
             theta[1] = -0.999999;
         break;
-    case FIT_CURVE_LINEAR:
+    case DCPROJ_FIT_LINEAR:
         break;
-    case FIT_CURVE_LOGISTIC:
+    case DCPROJ_FIT_LOGISTIC:
         if (!(theta[0] >= 1e-9 * est->theta[0]))
             theta[0] = 1e-9 * est->theta[0];
         if (!(theta[2] >= 1e-9))

@@ -12,10 +12,11 @@
 #include <stddef.h>
 
 #include "dcproj/error.h"
+#include "dcproj/scenario.h"
 
-/* The fitted curve; θ in this order (SPEC §3, §4 solution ids):
- * compound (C0, r), linear (C0, a), logistic (C0, K, k). */
-enum fit_curve { FIT_CURVE_COMPOUND = 0, FIT_CURVE_LINEAR, FIT_CURVE_LOGISTIC };
+/* The fitted curve is an enum dcproj_fit_curve (scenario.h); θ in the order
+ * of SPEC §3 and the §4 solution ids: compound (C0, r), linear (C0, a),
+ * logistic (C0, K, k). */
 enum fit_errors { FIT_ERRORS_ABSOLUTE = 0, FIT_ERRORS_RELATIVE };
 
 #define FIT_MAX_PARAMS 3
@@ -23,7 +24,7 @@ enum fit_errors { FIT_ERRORS_ABSOLUTE = 0, FIT_ERRORS_RELATIVE };
 /* What a fit found.  cov = s²·(JᵀJ)⁻¹ with s² = Σρ²/(n − p); se_j =
  * sqrt(cov_jj); rmse = sqrt(Σρ²/n) in ρ's units (relative: a fraction). */
 struct fit_estimate {
-    enum fit_curve curve;
+    enum dcproj_fit_curve curve;
     size_t p;
     double theta[FIT_MAX_PARAMS];
     double cov[FIT_MAX_PARAMS][FIT_MAX_PARAMS];
@@ -33,14 +34,14 @@ struct fit_estimate {
 };
 
 /* Number of parameters of `curve` (2 or 3). */
-size_t fit_n_params(enum fit_curve curve);
+size_t fit_n_params(enum dcproj_fit_curve curve);
 
 /* Solution-row name of parameter j of `curve`: "C0", "r", "a", "K", "k". */
-const char *fit_param_name(enum fit_curve curve, size_t j);
+const char *fit_param_name(enum dcproj_fit_curve curve, size_t j);
 
 /* C_θ(t) for the parameters theta (in fit_estimate order), t in years from
  * the baseline (negative for history years). */
-double fit_curve_at(enum fit_curve curve, const double *theta, double t_years);
+double fit_curve_at(enum dcproj_fit_curve curve, const double *theta, double t_years);
 
 /*
  * Fit `curve` to the n observations (t[i], y[i]) as SPEC §3 model 5 says:
@@ -60,7 +61,7 @@ double fit_curve_at(enum fit_curve curve, const double *theta, double t_years);
  * columns above 1e12); the messages about the iteration name its last
  * iterate.  DCPROJ_ERR_NOMEM when GSL cannot allocate.
  */
-int fit_estimate(enum fit_curve curve, enum fit_errors errors, const double *t, const double *y,
+int fit_estimate(enum dcproj_fit_curve curve, enum fit_errors errors, const double *t, const double *y,
                  size_t n, struct fit_estimate *out, const char *file, const char *path,
                  struct dcproj_error *err);
 

@@ -42,7 +42,7 @@ START_TEST(linear_is_ols)
     struct fit_estimate est;
     struct dcproj_error err;
     dcproj_error_init(&err);
-    ck_assert_int_eq(fit_estimate(FIT_CURVE_LINEAR, FIT_ERRORS_ABSOLUTE, t, y, n, &est, "f",
+    ck_assert_int_eq(fit_estimate(DCPROJ_FIT_LINEAR, FIT_ERRORS_ABSOLUTE, t, y, n, &est, "f",
                                   "countries.X.growth", &err),
                      DCPROJ_OK);
     ck_assert_uint_eq(est.p, 2);
@@ -70,13 +70,13 @@ START_TEST(compound_exact)
         struct fit_estimate est;
         struct dcproj_error err;
         dcproj_error_init(&err);
-        ck_assert_int_eq(fit_estimate(FIT_CURVE_COMPOUND, (enum fit_errors)kind, t, y, 7, &est,
+        ck_assert_int_eq(fit_estimate(DCPROJ_FIT_COMPOUND, (enum fit_errors)kind, t, y, 7, &est,
                                       "f", "p", &err),
                          DCPROJ_OK);
         ck_assert(close_rel(est.theta[0], 3.0, 1e-10));
         ck_assert(close_rel(est.theta[1], 0.2, 1e-10));
         ck_assert(est.rmse < 1e-10);
-        ck_assert(fabs(fit_curve_at(FIT_CURVE_COMPOUND, est.theta, 2.0) - 4.32) < 1e-9);
+        ck_assert(fabs(fit_curve_at(DCPROJ_FIT_COMPOUND, est.theta, 2.0) - 4.32) < 1e-9);
     }
 }
 END_TEST
@@ -92,19 +92,19 @@ START_TEST(logistic_exact)
     struct fit_estimate est;
     struct dcproj_error err;
     dcproj_error_init(&err);
-    ck_assert_int_eq(fit_estimate(FIT_CURVE_LOGISTIC, FIT_ERRORS_ABSOLUTE, t, y, 9, &est, "f",
+    ck_assert_int_eq(fit_estimate(DCPROJ_FIT_LOGISTIC, FIT_ERRORS_ABSOLUTE, t, y, 9, &est, "f",
                                   "p", &err),
                      DCPROJ_OK);
     ck_assert_uint_eq(est.p, 3);
     ck_assert(close_rel(est.theta[0], 4.0, 1e-8));
     ck_assert(close_rel(est.theta[1], 10.0, 1e-8));
     ck_assert(close_rel(est.theta[2], 0.5, 1e-8));
-    ck_assert_str_eq(fit_param_name(FIT_CURVE_LOGISTIC, 1), "K");
-    ck_assert_str_eq(fit_param_name(FIT_CURVE_LOGISTIC, 2), "k");
+    ck_assert_str_eq(fit_param_name(DCPROJ_FIT_LOGISTIC, 1), "K");
+    ck_assert_str_eq(fit_param_name(DCPROJ_FIT_LOGISTIC, 2), "k");
 }
 END_TEST
 
-static void expect_error(enum fit_curve curve, enum fit_errors kind, const double *t,
+static void expect_error(enum dcproj_fit_curve curve, enum fit_errors kind, const double *t,
                          const double *y, size_t n, const char *needle)
 {
     struct fit_estimate est;
@@ -123,28 +123,28 @@ START_TEST(ill_posed)
     const double t3[] = {-2, -1, 0};
     const double rising[] = {1, 2, 3};
     /* n ≤ p: a logistic needs 4 years */
-    expect_error(FIT_CURVE_LOGISTIC, FIT_ERRORS_ABSOLUTE, t3, rising, 3, "at least 4");
-    expect_error(FIT_CURVE_LINEAR, FIT_ERRORS_ABSOLUTE, t3, rising, 2, "at least 3");
+    expect_error(DCPROJ_FIT_LOGISTIC, FIT_ERRORS_ABSOLUTE, t3, rising, 3, "at least 4");
+    expect_error(DCPROJ_FIT_LINEAR, FIT_ERRORS_ABSOLUTE, t3, rising, 2, "at least 3");
     /* relative errors and a zero value */
     const double zero[] = {0, 2, 3};
-    expect_error(FIT_CURVE_COMPOUND, FIT_ERRORS_RELATIVE, t3, zero, 3, "relative");
+    expect_error(DCPROJ_FIT_COMPOUND, FIT_ERRORS_RELATIVE, t3, zero, 3, "relative");
     /* a single positive value: the guess has nothing to go on */
     const double one[] = {0, 0, 3};
-    expect_error(FIT_CURVE_COMPOUND, FIT_ERRORS_ABSOLUTE, t3, one, 3, "does not rise");
+    expect_error(DCPROJ_FIT_COMPOUND, FIT_ERRORS_ABSOLUTE, t3, one, 3, "does not rise");
     /* a falling history for a logistic */
     const double t5[] = {-4, -3, -2, -1, 0};
     const double falling[] = {5, 4, 3, 2, 1};
-    expect_error(FIT_CURVE_LOGISTIC, FIT_ERRORS_ABSOLUTE, t5, falling, 5, "does not rise");
+    expect_error(DCPROJ_FIT_LOGISTIC, FIT_ERRORS_ABSOLUTE, t5, falling, 5, "does not rise");
     /* pure exponential growth: nothing bends, so nothing fixes the cap */
     double te[11], ye[11];
     for (int i = 0; i < 11; i++) {
         te[i] = -10 + i;
         ye[i] = 100.0 * pow(1.3, te[i]);
     }
-    expect_error(FIT_CURVE_LOGISTIC, FIT_ERRORS_ABSOLUTE, te, ye, 11, "cap");
+    expect_error(DCPROJ_FIT_LOGISTIC, FIT_ERRORS_ABSOLUTE, te, ye, 11, "cap");
     /* three observations at one time: the slope is not determined */
     const double same_t[] = {0, 0, 0};
-    expect_error(FIT_CURVE_LINEAR, FIT_ERRORS_ABSOLUTE, same_t, rising, 3, "singular");
+    expect_error(DCPROJ_FIT_LINEAR, FIT_ERRORS_ABSOLUTE, same_t, rising, 3, "singular");
 }
 END_TEST
 
@@ -154,7 +154,7 @@ START_TEST(cholesky_and_draw)
 {
     struct fit_estimate est;
     memset(&est, 0, sizeof est);
-    est.curve = FIT_CURVE_LOGISTIC;
+    est.curve = DCPROJ_FIT_LOGISTIC;
     est.p = 3;
     est.theta[0] = 2;
     est.theta[1] = 10;
