@@ -1,5 +1,5 @@
 /*
- * json_read.c — reading JSON files strictly (SPEC §2, §9).
+ * load_read.c — stage 1 of the loader: reading JSON files strictly (SPEC §2, §9).
  *
  * cJSON is lenient where the SPEC is strict (it accepts control bytes as
  * whitespace, invalid UTF-8, lone surrogates, "\u0000", 1e999, nesting to

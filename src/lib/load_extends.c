@@ -1,5 +1,5 @@
 /*
- * doc.c — building the final scenario document (SPEC §2, §4 "Frozen
+ * load_extends.c — stage 2 of the loader (read → resolve extends → patch → convert), building the final scenario document (SPEC §2, §4 "Frozen
  * calibration", §6): the `extends` chain, then --set/--patch in order, then
  * --horizon/--step/--draws/--seed, with the origin of every value.
  *
@@ -9,7 +9,7 @@
  * the base of its child, the parent's "written by the file" entries become
  * "from parent <file>" in the child's map.
  */
-#include "doc_int.h"
+#include "load_doc_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +18,6 @@
 #include "json_int.h"
 #include "alloc_int.h"
 
-struct doc {
-    cJSON *root;
-    char *file;                 /* display name */
-    struct origin_map map;
-    struct doc_origin **origins;/* owned */
-    size_t n_origins, cap_origins;
-    struct doc *parent;         /* frozen parent, owned; or NULL */
-    /* the files read for it: the file named, then its `extends` chain */
-    struct json_file_id files[DCPROJ_MAX_EXTENDS + 1];
-    size_t n_files;
-};
 
 /* One file of the `extends` chain being resolved (top file first). */
 struct chain_link {
@@ -53,7 +42,7 @@ struct source {
     const char *base_dir; /* buffer only: where `extends` resolves; NULL = cwd */
 };
 
-static int nomem(struct dcproj_error *err, const char *file)
+int nomem(struct dcproj_error *err, const char *file)
 {
     return dcproj_error_set(err, DCPROJ_ERR_NOMEM, file, NULL, 0, 0, "out of memory");
 }
@@ -97,7 +86,7 @@ void doc_free(struct doc *d)
 }
 
 /* A new origin owned by `d`, or NULL when out of memory. */
-static struct doc_origin *origin_new(struct doc *d, enum doc_origin_kind kind, const char *label)
+struct doc_origin *origin_new(struct doc *d, enum doc_origin_kind kind, const char *label)
 {
     if (d->n_origins == d->cap_origins) {
         size_t ncap = d->cap_origins == 0 ? 8 : d->cap_origins * 2;
@@ -327,7 +316,7 @@ static void chain_text(const struct chain *ch, size_t from, const char *last, ch
 }
 
 /* 1 if `obj` has the member `key` (case-sensitive). */
-static int has_key(const cJSON *obj, const char *key)
+int has_key(const cJSON *obj, const char *key)
 {
     return cJSON_GetObjectItemCaseSensitive(obj, key) != NULL;
 }
@@ -463,212 +452,6 @@ fail:
     return rc;
 }
 
-/* ---------------------------------------------------------------- patches */
-
-/* Merge `patch` onto d's document, recording `kind`/`label` as the origin. */
-static int apply(struct doc *d, const cJSON *patch, enum doc_origin_kind kind, const char *label,
-                 struct dcproj_error *err)
-{
-    const struct doc_origin *o = origin_new(d, kind, label);
-    if (o == NULL || merge_patch_tracked(&d->root, patch, &d->map, o) != DCPROJ_OK)
-        return nomem(err, d->file);
-    return DCPROJ_OK;
-}
-
-/*
- * --set PATH=VALUE: the patch {PATH: VALUE}, PATH split at dots into keys
- * (none empty), VALUE strict JSON if it parses as such, else a string.
- */
-static int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
-{
-    const char *eq = strchr(text, '=');
-    if (eq == NULL || eq == text)
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: expected PATH=VALUE", text);
-    if (!json_utf8_valid(text, strlen(text)))
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: not valid UTF-8", text);
-    size_t n_keys = 1;
-    const char *first_end = NULL;
-    for (const char *c = text; c < eq; c++) {
-        if (*c == '.') {
-            if (c == text || c + 1 == eq || c[1] == '.')
-                return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                        "--set %s: empty key in PATH", text);
-            if (first_end == NULL)
-                first_end = c;
-            n_keys++;
-        }
-    }
-    if (first_end == NULL)
-        first_end = eq;
-    if (first_end - text == 7 && strncmp(text, "extends", 7) == 0)
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: \"extends\" is not allowed in a patch", text);
-    if (n_keys > DCPROJ_MAX_DEPTH)
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: nesting deeper than %d levels", text, DCPROJ_MAX_DEPTH);
-
-    const char *vtext = eq + 1;
-    cJSON *value = NULL;
-    int rc = json_parse_strict(vtext, strlen(vtext), "--set", JSON_TOP_ANY, &value, NULL);
-    if (rc == DCPROJ_ERR_NOMEM)
-        return nomem(err, NULL);
-    if (rc != DCPROJ_OK && (value = cJSON_CreateString(vtext)) == NULL)
-        return nomem(err, NULL);
-    if ((size_t)json_depth(value) + n_keys > DCPROJ_MAX_DEPTH) {
-        cJSON_Delete(value);
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: nesting deeper than %d levels", text, DCPROJ_MAX_DEPTH);
-    }
-
-    /* Wrap from the innermost key outwards. */
-    const char *seg_end = eq;
-    cJSON *patch = value;
-    while (patch != NULL) {
-        const char *seg = seg_end;
-        while (seg > text && seg[-1] != '.')
-            seg--;
-        size_t klen = (size_t)(seg_end - seg);
-        char *key = dcproj_malloc(klen + 1);
-        cJSON *o = cJSON_CreateObject();
-        if (key == NULL || o == NULL) {
-            dcproj_free(key);
-            cJSON_Delete(o);
-            cJSON_Delete(patch);
-            return nomem(err, NULL);
-        }
-        memcpy(key, seg, klen);
-        key[klen] = '\0';
-        int ok = cJSON_AddItemToObject(o, key, patch);
-        dcproj_free(key);
-        if (!ok) {
-            cJSON_Delete(o);
-            cJSON_Delete(patch);
-            return nomem(err, NULL);
-        }
-        patch = o;
-        if (seg == text)
-            break;
-        seg_end = seg - 1;
-    }
-    rc = apply(d, patch, DOC_ORIGIN_SET, text, err);
-    cJSON_Delete(patch);
-    return rc;
-}
-
-/* --patch FILE: a JSON object read like a scenario, without `extends`. */
-static int apply_patch_file(struct doc *d, const char *path, struct dcproj_error *err)
-{
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = json_read_file(path, name, &buf, &len, NULL, err);
-    if (rc != DCPROJ_OK)
-        return rc;
-    cJSON *patch = NULL;
-    rc = json_parse_strict(buf, len, name, JSON_TOP_OBJECT, &patch, err);
-    dcproj_free(buf);
-    if (rc != DCPROJ_OK)
-        return rc;
-    if (has_key(patch, "extends")) {
-        cJSON_Delete(patch);
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, name, "extends", 0, 0,
-                                "\"extends\" is not allowed in a patch");
-    }
-    rc = apply(d, patch, DOC_ORIGIN_PATCH, path, err);
-    cJSON_Delete(patch);
-    return rc;
-}
-
-/* Merge the one-member patch {key: value}, or {outer: {key: value}} when
- * `outer` is set; takes `value`. */
-static int apply_option(struct doc *d, const char *outer, const char *key, cJSON *value,
-                        const char *label, struct dcproj_error *err)
-{
-    cJSON *patch = cJSON_CreateObject();
-    cJSON *inner = outer != NULL ? cJSON_CreateObject() : patch;
-    if (value == NULL || patch == NULL || inner == NULL) {
-        cJSON_Delete(value);
-        cJSON_Delete(patch);
-        if (inner != patch)
-            cJSON_Delete(inner);
-        return nomem(err, d->file);
-    }
-    int ok = cJSON_AddItemToObject(inner, key, value);
-    if (!ok)
-        cJSON_Delete(value);
-    if (inner != patch) {
-        if (ok && !cJSON_AddItemToObject(patch, outer, inner))
-            ok = 0;
-        if (!ok)
-            cJSON_Delete(inner);
-    }
-    int rc = ok ? apply(d, patch, DOC_ORIGIN_OPTION, label, err) : nomem(err, d->file);
-    cJSON_Delete(patch);
-    return rc;
-}
-
-/* --horizon, --step, --draws, --seed, in that order, each as its own
- * one-member patch (draws and seed create `uncertainty` when absent). */
-static int apply_overrides(struct doc *d, const struct dcproj_load_options *opt,
-                           struct dcproj_error *err)
-{
-    static const char *const steps[] = {"year", "quarter", "month"};
-    char label[64];
-    int rc = DCPROJ_OK;
-    if (opt->horizon != 0) {
-        snprintf(label, sizeof label, "--horizon %d", opt->horizon);
-        rc = apply_option(d, NULL, "horizon", cJSON_CreateNumber(opt->horizon), label, err);
-    }
-    if (rc == DCPROJ_OK && opt->step >= 0) {
-        if (opt->step > DCPROJ_STEP_MONTH)
-            return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                    "--step: invalid step %d", opt->step);
-        snprintf(label, sizeof label, "--step %s", steps[opt->step]);
-        rc = apply_option(d, NULL, "step", cJSON_CreateString(steps[opt->step]), label, err);
-    }
-    if (rc == DCPROJ_OK && opt->draws >= 0) {
-        snprintf(label, sizeof label, "--draws %lld", opt->draws);
-        rc = apply_option(d, "uncertainty", "draws", cJSON_CreateNumber((double)opt->draws),
-                          label, err);
-    }
-    if (rc == DCPROJ_OK && opt->seed >= 0) {
-        snprintf(label, sizeof label, "--seed %lld", opt->seed);
-        rc = apply_option(d, "uncertainty", "seed", cJSON_CreateNumber((double)opt->seed),
-                          label, err);
-    }
-    return rc;
-}
-
-/* After a data error (65): report every --patch FILE that cannot be read,
- * so an unreadable input outranks invalid data (SPEC §9: 66 takes
- * precedence when several files fail) even when the scenario failed before
- * the patches were applied.  Standard input is not probed (it may already
- * have been consumed).  Returns the code to give back. */
-static int probe_patch_files(const struct dcproj_load_options *opt, int rc,
-                             struct dcproj_error *err)
-{
-    if (rc != DCPROJ_ERR_DATA)
-        return rc;
-    for (size_t i = 0; i < opt->n_patches; i++) {
-        const struct dcproj_patch *pt = &opt->patches[i];
-        if (pt->kind != DCPROJ_PATCH_FILE || strcmp(pt->text, "-") == 0)
-            continue;
-        char *buf = NULL;
-        size_t len = 0;
-        struct dcproj_error probe;
-        dcproj_error_init(&probe);
-        if (json_read_file(pt->text, pt->text, &buf, &len, NULL, &probe) == DCPROJ_ERR_NOINPUT) {
-            dcproj_error_merge(err, &probe);
-            rc = DCPROJ_ERR_NOINPUT;
-        }
-        dcproj_free(buf);
-    }
-    return rc;
-}
-
-/* A copy of `r` (tree and origins) to patch while `r` stays as it is. */
 static int doc_copy(const struct doc *r, struct doc **out, struct dcproj_error *err)
 {
     struct doc *f = doc_new(r->file);

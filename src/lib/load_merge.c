@@ -1,5 +1,5 @@
 /*
- * merge.c — RFC 7396 JSON merge patch with SPEC §6 key order, and the
+ * load_merge.c — RFC 7396 JSON merge patch with SPEC §6 key order, and the
  * origin map that remembers which layer wrote each node.
  *
  * Key order: a key the target already has keeps its place; new keys are

@@ -1,0 +1,162 @@
+/*
+ * load_int.h — what the converter's files (load_ctx.c, load_param.c,
+ * load_growth.c, load_convert.c, load_scenario.c) share: the walk's frames,
+ * the conversion context, parameter ranges and the helpers each file
+ * provides to the others.  Internal to the library; never installed.
+ */
+#ifndef DCPROJ_LOAD_INT_H
+#define DCPROJ_LOAD_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "dcproj/scenario.h"
+#include "doc_int.h"
+#include "json_int.h"
+#include "alloc_int.h"
+
+/* One step of the walk from the root to the node being converted. */
+struct frame {
+    const struct frame *up; /* the parent; NULL at the root */
+    const cJSON *node;      /* the value; NULL for a key that is absent */
+    const char *key;        /* key in the parent object, or NULL */
+    long index;             /* index in the parent array, or -1 */
+    int from_defaults;      /* `defaults.growth` seen through a country (no own growth) */
+};
+
+/* Where one node of a merged growth tree came from. */
+struct merge_entry {
+    const cJSON *merged;
+    const cJSON *src;
+    const struct doc_origin *org;
+    int from_defaults;
+};
+
+struct merge_map {
+    struct merge_entry *e;
+    size_t n, cap;
+};
+
+/* An open-addressing hash set of names (keys borrowed) mapped to indices. */
+struct idmap {
+    size_t cap; /* power of two, or 0 */
+    size_t n;
+    const char **keys;
+    size_t *vals;
+};
+
+/* The closest candidate to a misspelt word, if it is close enough to be a
+ * typo: at most one edit per three characters of the longer word. */
+struct nearest {
+    const char *word;
+    const char *best;
+    int dist;
+};
+
+/* A rendering buffer that lives for one message. */
+struct rbuf {
+    char s[64];
+};
+
+struct ctx {
+    const struct doc *d;
+    const char *file;
+    struct dcproj_error *err;
+    int nerr;  /* problems reported by this conversion */
+    int nomem;
+    struct dcproj_scenario *sc;
+    int B, H;
+    int last_year; /* the last year ever evaluated: horizon and target years */
+    const cJSON *dgrowth;              /* defaults.growth when it is an object */
+    int dgrowth_bad;                   /* defaults.growth is present but invalid */
+    const struct frame *dgrowth_frame; /* its frame (root -> defaults -> growth) */
+    const struct merge_map *map;       /* the current country's merged growth */
+    const char *country;               /* the country being converted */
+    struct idmap countries, groups, vars, sources;
+    unsigned char *var_ok;   /* variable i is valid */
+    unsigned char *var_used; /* variable i is referenced by an effective parameter */
+    int groups_incomplete;   /* some `groups` array could not be read */
+    int frozen;              /* frozen calibration: every variable will be fixed at the
+                                parent's solution before the model runs */
+    uint64_t *seen;          /* hashes of problems already reported via defaults */
+    size_t n_seen, cap_seen;
+};
+
+/* The valid range of a parameter or plain number, for checks and messages. */
+struct range {
+    const char *text; /* "a number >= 0" */
+    double lo, hi;
+    int lo_open, hi_open;
+};
+
+/* What is known at load time about the values a parameter can take:
+ * [lo, hi] when `known` (its value, or a bounded distribution's support, or
+ * a normal/lognormal mean, whose draws are clamped). */
+struct pinfo {
+    int known;
+    double lo, hi;
+};
+
+
+/* load_param.c */
+extern const struct range R_ANY;
+extern const struct range R_NONNEG;
+extern const struct range R_POS;
+extern const struct range R_RATE;
+extern const struct range R_PROB;
+extern const struct range R_PUE;
+extern const struct range R_UTIL;
+
+/* load_growth.c */
+extern const char *const MODEL_NAMES[];
+extern const char *const INTERP_NAMES[];
+
+/* load_convert.c */
+extern const char *const STEP_NAMES[];
+
+/* load_ctx.c */
+struct frame fkey(const struct frame *up, const char *key);
+struct frame fchild(const struct frame *up, const cJSON *ch, long index);
+int ignored_key(const char *key);
+long idmap_get(const struct idmap *m, const char *key);
+int idmap_put(struct idmap *m, const char *key, size_t val);
+void idmap_free(struct idmap *m);
+void nearest_consider(struct nearest *nb, const char *cand);
+struct rbuf R(const cJSON *node);
+struct rbuf N(double x);
+int is_identifier(const char *s);
+int is_scenario_name(const char *s);
+const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f);
+int want_detail(const struct ctx *c);
+void report(struct ctx *c, const struct frame *f, const char *fmt, ...);
+void *oom(struct ctx *c);
+char *xstrdup(struct ctx *c, const char *s);
+int check_keys(struct ctx *c, const struct frame *f, const char *const *allowed,
+               const char *what);
+int want_object(struct ctx *c, const struct frame *f, const char *what);
+int opt_string(struct ctx *c, const struct frame *up, const char *key, char **out);
+int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const char *what,
+            long long *out);
+int source_ref(struct ctx *c, const struct frame *up, char **out);
+
+/* load_param.c */
+int digits(const char *s, int n, int *out);
+int parse_date(const char *s, int B, int *year, double *start_months);
+int in_range(const struct range *r, double x);
+int plain_number(struct ctx *c, const struct frame *f, const struct range *r, double *out);
+void param_number(struct dcproj_param *p, double x);
+int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
+                struct dcproj_param *p, struct pinfo *pi);
+
+/* load_growth.c */
+int enum_value(struct ctx *c, const struct frame *f, const char *const *names,
+               const char *what);
+int convert_countries(struct ctx *c, const struct frame *top, int top_power_present);
+
+/* load_convert.c */
+int convert_doc(const struct doc *d, struct dcproj_error *err,
+                struct dcproj_scenario **out);
+
+#endif /* DCPROJ_LOAD_INT_H */
