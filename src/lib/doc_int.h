@@ -4,7 +4,7 @@
  * Turns a scenario file plus its `extends` chain, the command-line patches
  * (--set, --patch) and overrides (--horizon, --step, --draws, --seed) into
  * one final JSON document (SPEC §2, §6), remembering where each value came
- * from so messages can say so.  load.c converts the final document into
+ * from so messages can say so.  load_convert.c converts the final document into
  * struct dcproj_scenario and validates it.
  *
  * Reading is strict (SPEC §2, §9): a leading UTF-8 BOM is accepted; invalid

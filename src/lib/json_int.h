@@ -1,6 +1,6 @@
 /*
  * json_int.h — strict JSON reading and tracked merging (internal to the
- * document layer: json_read.c, merge.c, doc.c).
+ * document layer: load_read.c, load_merge.c, load_extends.c, load_patch.c).
  *
  * Positions in messages are 1-based; a column counts characters (UTF-8
  * code points) from the start of the line, a tab counts as one, and a
@@ -69,7 +69,7 @@ int json_depth(const cJSON *v);
 /* "an object", "a string", "null", ... for messages. */
 const char *json_type_name(const cJSON *v);
 
-/* ---- origin map (merge.c): node pointer -> origin ---- */
+/* ---- origin map (load_merge.c): node pointer -> origin ---- */
 
 struct origin_slot {
     const cJSON *node;               /* NULL: empty slot */

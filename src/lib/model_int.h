@@ -1,6 +1,6 @@
 /*
  * model_int.h — the model's internal interface, shared by the projection
- * (project.c), calibration (calibrate.c) and Monte Carlo (montecarlo.c).
+ * (project.c), calibration (calibrate.c) and Monte Carlo (mc_draw.c, mc_quantile.c).
  *
  * A struct model is prepared once per scenario (event lists per country,
  * interpolation objects for `points` curves) and is read-only afterwards,
@@ -172,7 +172,7 @@ int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct d
 int model_solve(const struct model *m, struct dcproj_solution *out, struct dcproj_error *err);
 
 /*
- * Monte Carlo (SPEC §5), implemented in montecarlo.c: fill the `mean` and
+ * Monte Carlo (SPEC §5), implemented in mc_draw.c: fill the `mean` and
  * quantile columns (res->cols[col_mean], col_mean + 1, ...) of every row and
  * period of `res` (periods, rows and the deterministic columns already set)
  * with `sc->draws` draws, variables at `vars`.  Sets res->exact_quantiles
@@ -193,7 +193,7 @@ int montecarlo_fill(const struct model *m, const double *vars,
  * x, equal bit for bit to gsl_stats_quantile_from_sorted_data on the sorted
  * values: the order statistics are selected, not sorted (within bounds from
  * a sample for long series, else in place by Floyd-Rivest).  `ks` is
- * workspace for 2 nq ranks.  Implemented in montecarlo.c. */
+ * workspace for 2 nq ranks.  Implemented in mc_quantile.c. */
 void montecarlo_exact_quantiles(double *x, size_t n, const double *q, size_t nq, size_t *ks,
                                 double *out);
 
