@@ -49,6 +49,16 @@ struct dcproj_target_result {
     int has_cagr;       /* 0 when the base is 0 (printed empty) */
 };
 
+/* [v2] One `fit` row of the solution (SPEC §4): a fitted parameter of a
+ * country's `fit` growth, or its rmse. */
+struct dcproj_fit_param {
+    size_t country;         /* index into the scenario's countries */
+    char name[8];           /* "C0", "r", "a", "K", "k", or "rmse" */
+    double value;
+    double std_error;       /* when has_std_error */
+    int has_std_error;      /* 0 for rmse and for an anchored C0 (= y_B) */
+};
+
 enum dcproj_solve_method {
     DCPROJ_SOLVE_NONE = 0,   /* no unknowns: targets only reported */
     DCPROJ_SOLVE_BRENT,      /* one unknown, one target */
@@ -64,6 +74,9 @@ struct dcproj_solution {
     double *variables;      /* value of each scenario variable, file order */
     size_t n_targets;
     struct dcproj_target_result *targets; /* per scenario target, file order */
+    size_t n_fit_params;
+    struct dcproj_fit_param *fit_params;  /* [v2] by country in file order, θ order,
+                                             rmse last (filled by dcproj_project()) */
 };
 
 struct dcproj_result {

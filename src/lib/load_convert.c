@@ -75,7 +75,8 @@ static size_t count_keys(const cJSON *obj)
 /* `sources`: id -> {title (required), url, date, note}. */
 static int convert_sources(struct ctx *c, const struct frame *top)
 {
-    static const char *const keys[] = {"title", "url", "date", "note", NULL};
+    static const char *const keys[] = {"title", "url", "date", "note", "kind", NULL};
+    static const char *const kinds[] = {"fact", "estimate", "assumption", NULL};
     struct dcproj_scenario *sc = c->sc;
     struct frame sf = fkey(top, "sources");
     if (sf.node == NULL)
@@ -129,6 +130,10 @@ static int convert_sources(struct ctx *c, const struct frame *top)
         if (opt_string(c, &f, "date", &s->date) != 0)
             bad++;
         if (opt_string(c, &f, "note", &s->note) != 0)
+            bad++;
+        /* [v2] checked only; the report (issue 21) is what shows it */
+        struct frame kf = fkey(&f, "kind");
+        if (kf.node != NULL && enum_value(c, &kf, kinds, "source kind") < 0)
             bad++;
     }
     return bad || c->nomem ? -1 : 0;

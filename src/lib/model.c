@@ -579,6 +579,41 @@ int model_fit_country(const struct dcproj_scenario *sc, size_t i, int base_year,
     return DCPROJ_OK;
 }
 
+int model_fit_solution(const struct model *m, struct dcproj_solution *sol,
+                       struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = m->sc;
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n_countries; i++)
+        if (sc->countries[i].growth.model == DCPROJ_MODEL_FIT)
+            n += m->fits[i].est.p + 1;
+    sol->n_fit_params = 0;
+    if (n == 0)
+        return DCPROJ_OK;
+    sol->fit_params = dcproj_calloc(n, sizeof *sol->fit_params);
+    if (sol->fit_params == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < sc->n_countries; i++) {
+        if (sc->countries[i].growth.model != DCPROJ_MODEL_FIT)
+            continue;
+        const struct country_fit *f = &m->fits[i];
+        for (size_t j = 0; j <= f->est.p; j++) {
+            struct dcproj_fit_param *q = &sol->fit_params[sol->n_fit_params++];
+            q->country = i;
+            if (j == f->est.p) {
+                snprintf(q->name, sizeof q->name, "rmse");
+                q->value = f->est.rmse;
+                continue;
+            }
+            snprintf(q->name, sizeof q->name, "%s", fit_param_name(f->est.curve, j));
+            q->value = j == 0 ? f->c0 : f->est.theta[j];
+            q->std_error = f->est.se[j];
+            q->has_std_error = !(j == 0 && f->anchored);
+        }
+    }
+    return DCPROJ_OK;
+}
+
 /* ---- year-end series for calibration ---------------------------------- */
 
 int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,

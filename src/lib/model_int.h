@@ -116,6 +116,11 @@ int model_event_values(const struct model *m, size_t i, const double *vars,
 int model_fit_country(const struct dcproj_scenario *sc, size_t i, int base_year, int with_draws,
                       struct country_fit *out, struct dcproj_error *err);
 
+/* The `fit` rows of the solution (SPEC §4) for every fit country of the
+ * prepared model into sol->fit_params (malloc'ed; sol owns them). */
+int model_fit_solution(const struct model *m, struct dcproj_solution *sol,
+                       struct dcproj_error *err);
+
 /* Set cv's growth parameters from a fit's θ (C0 in theta[0]). */
 void model_fit_values(enum dcproj_fit_curve curve, const double *theta, struct country_values *cv);
 

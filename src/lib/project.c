@@ -207,6 +207,8 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         return rc;
     }
     rc = model_solve(&m, &res->solution, err);
+    if (rc == DCPROJ_OK)
+        rc = model_fit_solution(&m, &res->solution, err);
     if (rc != DCPROJ_OK)
         goto fail;
     const double *vars = res->solution.variables;

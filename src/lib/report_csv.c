@@ -661,7 +661,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
     int rc = dsv_init(&w, &f, out, err);
     if (rc != DCPROJ_OK)
         return rc;
-    static const char *const head[] = {"type", "id", "value", "residual", "cagr"};
+    static const char *const head[] = {"type", "id", "value", "residual", "cagr", "stderr"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
         if (i > 0)
             dsv_sep(&w);
@@ -686,6 +686,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_number(&w, sol->variables[i]);
             dsv_sep(&w);
             dsv_sep(&w);
+            dsv_sep(&w);
             dsv_eol(&w);
         }
         for (size_t i = 0; i < sol->n_targets; i++) {
@@ -705,8 +706,26 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_sep(&w);
             if (t->has_cagr)
                 dsv_number(&w, t->cagr);
+            dsv_sep(&w);
             dsv_eol(&w);
         }
+    }
+    /* [v2] fit rows: by country, θ order, rmse last (SPEC §4) */
+    for (size_t i = 0; i < sol->n_fit_params && sc != NULL; i++) {
+        const struct dcproj_fit_param *q = &sol->fit_params[i];
+        char id[DCPROJ_ID_LEN + 16];
+        snprintf(id, sizeof id, "%s.%s", sc->countries[q->country].code, q->name);
+        dcproj_rsink_puts(&w.s, "fit");
+        dsv_sep(&w);
+        dsv_text(&w, id);
+        dsv_sep(&w);
+        dsv_number(&w, q->value);
+        dsv_sep(&w);
+        dsv_sep(&w);
+        dsv_sep(&w);
+        if (q->has_std_error)
+            dsv_number(&w, q->std_error);
+        dsv_eol(&w);
     }
     return dcproj_rsink_finish(&w.s, err);
 }
