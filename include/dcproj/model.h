@@ -88,7 +88,10 @@ struct dcproj_result {
     size_t n_cols;
     char (*cols)[DCPROJ_COL_LEN];/* "capacity"[, "mean", "p5"...][, "it_load_mw",
                                     "facility_mw", "energy_twh"] */
-    double *values;              /* values[(row * n_periods + period) * n_cols + col] */
+    double *values;              /* values[(row * n_periods + period) * n_cols + col];
+                                    NaN is an empty cell (history rows, `observed`) */
+    size_t history_periods;      /* [v2] with run option `history`: the first this many
+                                    periods are history years before B (SPEC §3.9) */
     long long draws;             /* Monte Carlo draws used; 0 = deterministic */
     uint64_t seed;
     int exact_quantiles;         /* 1 exact, 0 streaming P² estimates */
@@ -106,6 +109,8 @@ struct dcproj_run_options {
     dcproj_progress_fn progress; /* may be NULL */
     void *progress_ctx;
     size_t quantile_memory_bytes;/* exact-quantile memory bound; 0 = default */
+    int history;                 /* [v2] --history: history rows and the `observed`
+                                    column (SPEC §3.9) */
 };
 
 void dcproj_run_options_init(struct dcproj_run_options *opt);

@@ -22,6 +22,7 @@ enum cli_opt_bit {
     OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
     OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard */
     OPT_CHART = 1u << 8,      /* --top */
+    OPT_HISTORY = 1u << 9,    /* [v2] --history */
 };
 
 #define CLI_MAX_VARY 2
@@ -37,6 +38,7 @@ struct cli_opts {
     int threads;              /* 0 = all cores */
     const char *solution;     /* --solution FILE */
     int quiet;                /* -q */
+    int history;              /* --history: history rows and `observed` (SPEC §3.9) */
     long long draws_cap;      /* > 0: project at most this many draws (validate) */
     /* check */
     const char *expect;

@@ -54,6 +54,10 @@
     "      --seed N          Monte Carlo seed (0 to 2^53)\n" \
     "      --threads N       worker threads (0 = all cores)\n"
 
+#define HISTORY_HELP \
+    "      --history         add rows for the history years before the baseline and an\n" \
+    "                        `observed` column (long layout and JSON only)\n"
+
 #define COMMON_TAIL_HELP \
     "  -q, --quiet           no warnings, no progress\n" \
     "  -h, --help            show this help\n"
@@ -63,14 +67,15 @@ static const struct cli_command commands[] = {
      "Usage: dcproj run SCENARIO [options]\n"
      "Project SCENARIO (a JSON file, or - for stdin) and write the table.\n\n"
      "Options:\n" COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP
-     "      --solution FILE   write the calibration solution CSV to FILE\n"
-     COMMON_TAIL_HELP
+     "      --solution FILE   write the calibration and fit solution CSV to FILE\n"
+     HISTORY_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj run scenarios/microsoft-europe-2025.json\n"
      "  dcproj run s.json --step quarter --layout wide -o s.csv\n"
      "  dcproj run s.json --set countries.IE.baseline=500 --excel-eu -o s.csv\n"
      "  dcproj run s.json --draws 10000 --seed 7 --format table\n",
-     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SOLUTION, 1, 1, cmd_run},
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SOLUTION | OPT_HISTORY,
+     1, 1, cmd_run},
     {"validate", "check scenarios completely (calibration included)",
      "Usage: dcproj validate SCENARIO... [options]\n"
      "Check each SCENARIO completely, as `run` would (calibration included;\n"
@@ -111,25 +116,25 @@ static const struct cli_command commands[] = {
      "      --atol A          absolute tolerance (default 1e-9)\n"
      "      --update          rewrite FILE with the current output (atomically) instead\n"
      "      --junit FILE      also write a JUnit XML report to FILE\n"
-     CHECK_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     CHECK_OUTPUT_HELP HISTORY_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj check scenarios/microsoft-europe-2025.json \\\n"
      "      --expect scenarios/expected/microsoft-europe-2025.csv\n"
      "  dcproj check s.json --expect s.csv --rtol 1e-6 --junit report.xml\n"
      "  dcproj check s.json --expect s.csv --update     # accept a deliberate change\n",
-     OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_CHECK, 1, 1, cmd_check},
+     OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_CHECK | OPT_HISTORY, 1, 1, cmd_check},
     {"diff", "compare two projections cell by cell",
      "Usage: dcproj diff SCENARIO_A SCENARIO_B [options]\n"
      "Write kind,code,name,period,a,b,delta,delta_pct for --metric (default capacity):\n"
      "delta = b - a, delta_pct = 100 (b - a) / a (empty when a = 0).  Rows are A's,\n"
      "then B's extras, with empty cells for a missing side.\n"
      "--set, --patch and --frozen apply to B only; every other option to both.\n\n"
-     "Options:\n" TABLE_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "Options:\n" TABLE_OUTPUT_HELP HISTORY_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj diff base.json what-if/ai-surge.json\n"
      "  dcproj diff base.json base.json --set countries.IE.growth.rate=0.1\n"
      "  dcproj diff a.json b.json --metric energy_twh --format tsv\n",
-     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS, 2, 2, cmd_diff},
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_HISTORY, 2, 2, cmd_diff},
     {"sweep", "what-if grid over one or two varied values",
      "Usage: dcproj sweep SCENARIO --vary PATH=A:B:STEP [--vary PATH=v1,v2,...] [options]\n"
      "Project SCENARIO once per grid point, each with --set PATH=value applied after\n"

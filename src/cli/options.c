@@ -17,7 +17,7 @@ enum {
     O_FORMAT = 256, O_LAYOUT, O_METRIC, O_SET, O_PATCH, O_FROZEN, O_HORIZON, O_STEP,
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
-    O_SCOPE, O_AT, O_SHARD, O_TOP, O_HELP
+    O_SCOPE, O_AT, O_SHARD, O_TOP, O_HELP, O_HISTORY
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -57,6 +57,7 @@ static const struct opt_def opt_defs[] = {
     {{"at", required_argument, NULL, O_AT}, OPT_SWEEP},
     {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP},
     {{"top", required_argument, NULL, O_TOP}, OPT_CHART},
+    {{"history", no_argument, NULL, O_HISTORY}, OPT_HISTORY},
     {{"quiet", no_argument, NULL, 'q'}, 0},
     {{"help", no_argument, NULL, O_HELP}, 0},
 };
@@ -201,6 +202,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             fputs(cmd->help, stdout);
             return -1;
         case 'q': o->quiet = 1; break;
+        case O_HISTORY: o->history = 1; break;
         case 'o': o->output = arg; break;
         case O_FORMAT:
             if (strcmp(arg, "csv") == 0) o->fmt.format = DCPROJ_FMT_CSV;
@@ -344,6 +346,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         return usage(cmd, "--delimiter ',' cannot be used with a decimal comma");
     if (o->fmt.format == DCPROJ_FMT_TSV && !delimiter_given)
         o->fmt.delimiter = '\t';
+    if (o->history && o->fmt.layout != DCPROJ_LAYOUT_LONG)
+        return usage(cmd, "--history works with the long layout (and JSON) only, not --layout %s",
+                     o->fmt.layout == DCPROJ_LAYOUT_WIDE ? "wide" : "iamc");
 
     o->args = argv + optind;
     o->n_args = argc - optind;

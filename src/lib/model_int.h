@@ -121,6 +121,12 @@ int model_fit_country(const struct dcproj_scenario *sc, size_t i, int base_year,
 int model_fit_solution(const struct model *m, struct dcproj_solution *sol,
                        struct dcproj_error *err);
 
+/* SPEC §3.9 (--history): prepend the history periods to every row of a
+ * finished result and append the `observed` column (empty cells are NaN).
+ * Implemented in project_history.c. */
+int project_add_history(const struct model *m, const double *vars, struct dcproj_result *res,
+                        struct dcproj_error *err);
+
 /* Set cv's growth parameters from a fit's θ (C0 in theta[0]). */
 void model_fit_values(enum dcproj_fit_curve curve, const double *theta, struct country_values *cv);
 

@@ -266,6 +266,8 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         rc = nomem(sc, err);
         goto fail;
     }
+    if (opt->history && (rc = project_add_history(&m, vars, res, err)) != DCPROJ_OK)
+        goto fail;
     for (size_t i = 0; i < sc->n_countries; i++) {
         if (floored[i] && add_floor_warning(res, sc->file, sc->countries[i].code) != 0) {
             rc = nomem(sc, err);
