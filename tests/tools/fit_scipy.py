@@ -123,6 +123,47 @@ def case(dcproj, name, curve, errors, hist, base, p0, anchor=False, horizon=None
               "capacity %s in %s, scipy %r" % (r["capacity"], r["period"], f(t, *theta)))
 
 
+def mc_bands(dcproj):
+    """Uncertain fits in Monte Carlo (SPEC §3 model 5): each draw takes
+    θ̂ + L·ε (anchored: C0 = y_B, the rest from the covariance without C0).
+    The P5/P50/P95 and mean at the horizon must match an independent
+    simulation from scipy's estimate and covariance within sampling error
+    (20000 draws each: about 1.5 % at P5/P95; 2.5 % allowed).  A fit that
+    is not uncertain has no spread."""
+    hist = {str(k): v for k, v in CSO.items()}
+    doc = {"dcproj": 1, "name": "t", "unit": "GWh", "baseline_year": 2025, "horizon": 2030,
+           "uncertainty": {"draws": 20000, "seed": 11, "quantiles": [0.05, 0.5, 0.95]},
+           "countries": {
+               "C": {"growth": {"model": "fit", "curve": "compound", "errors": "relative",
+                                "uncertain": True}, "history": hist},
+               "L": {"growth": {"model": "fit", "curve": "logistic", "anchor": "last",
+                                "uncertain": True}, "history": hist},
+               "F": {"growth": {"model": "fit", "curve": "linear"}, "history": hist}}}
+    _, table = run(dcproj, doc)
+    at = {r["code"]: r for r in table if r["period"] == "2030"}
+    t = np.arange(2015, 2026) - 2025.0
+    y = np.array([CSO[k] for k in range(2015, 2026)], dtype=float)
+    rng = np.random.default_rng(7)
+    p, cov = curve_fit(compound, t, y, p0=[7000, 0.2], sigma=y, xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    th = rng.multivariate_normal(p, cov, 20000)
+    sim_c = np.maximum(th[:, 0], 0) * (1 + np.maximum(th[:, 1], -0.999999)) ** 5
+    p, cov = curve_fit(logistic, t, y, p0=[7000, 15000, 0.3], xtol=1e-15, ftol=1e-15, gtol=1e-15)
+    th = rng.multivariate_normal(p[1:], cov[1:, 1:], 20000)
+    c0 = 7663.0
+    k = np.maximum(th[:, 1], 1e-9)
+    cap = np.maximum(th[:, 0], c0 * (1 + 1e-9))
+    sim_l = logistic(5.0, c0, cap, k)
+    for code, sim in (("C", sim_c), ("L", sim_l)):
+        r = at[code]
+        for col, q in (("p5", 0.05), ("p50", 0.5), ("p95", 0.95)):
+            ref = float(np.quantile(sim, q))
+            check("mc-" + code, close(float(r[col]), ref, 0.025), "%s %s, simulated %r" % (col, r[col], ref))
+        check("mc-" + code, close(float(r["mean"]), float(sim.mean()), 0.02),
+              "mean %s, simulated %r" % (r["mean"], sim.mean()))
+    f = at["F"]
+    check("mc-F", f["p5"] == f["p95"] == f["capacity"], "a fixed fit has no spread: %r" % f)
+
+
 def main():
     dcproj = sys.argv[1]
     # the CSO series: every curve, both error kinds, and anchored
@@ -158,6 +199,7 @@ def main():
         y = logistic(t, c0, cap, k) * np.exp(rng.normal(0, 0.01, n))
         case(dcproj, "sim-logistic-%d" % trial, "logistic", ("absolute", "relative")[trial % 2],
              dict(zip(years, y.tolist())), base, [c0, cap, k])
+    mc_bands(dcproj)
     if failures:
         print("\n".join(failures))
         print("fit_scipy: FAIL (%d)" % len(failures))
