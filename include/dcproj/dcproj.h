@@ -9,6 +9,7 @@
 #include "dcproj/output.h"
 #include "dcproj/check.h"
 #include "dcproj/chart.h"
+#include "dcproj/backtest.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -136,6 +136,30 @@ static const struct cli_command commands[] = {
      "  dcproj diff base.json base.json --set countries.IE.growth.rate=0.1\n"
      "  dcproj diff a.json b.json --metric energy_twh --format tsv\n",
      OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_HISTORY, 2, 2, cmd_diff},
+    {"backtest", "refit fits on history up to a year and score what followed",
+     "Usage: dcproj backtest SCENARIO --as-of YEAR [--as-of YEAR...] [options]\n"
+     "For each --as-of year Y, refit every country whose growth is a \"fit\" on its\n"
+     "history through Y (Y becomes its baseline; events and targets are ignored) and\n"
+     "project it to each of its history years after Y. Writes\n"
+     "as_of,code,year,horizon,observed,projected,error,pct_error (error = projected -\n"
+     "observed, pct_error = 100 error / observed, empty when observed = 0), plus\n"
+     "p_lo,p_hi,inside when a fit is \"uncertain\" and there are draws and at least\n"
+     "two quantiles (the band of the outer pair; inside = 1 when observed is in it).\n"
+     "Rows: --as-of years in the order given, countries in file order, years.\n\n"
+     "Options:\n"
+     "      --as-of YEAR      refit on the history through YEAR (repeatable)\n"
+     "      --summary         write code,horizon,n,mae,mape,bias,coverage instead: one\n"
+     "                        row per country and horizon (every --as-of pooled), then\n"
+     "                        an ALL row per horizon pooling every country\n"
+     OUTPUT_FILE_HELP
+     "      --format F        csv (default) or tsv\n"
+     CSV_FORMAT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj backtest scenarios/ireland-datacentres.json --as-of 2019 --as-of 2020\n"
+     "  dcproj backtest s.json --as-of 2019 --as-of 2020 --as-of 2021 --summary\n"
+     "  dcproj backtest s.json --as-of 2020 --draws 10000 --seed 7 -o bt.csv\n",
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_BACKTEST, 1, 1,
+     cmd_backtest},
     {"sweep", "what-if grid over one or two varied values",
      "Usage: dcproj sweep SCENARIO --vary PATH=A:B:STEP [--vary PATH=v1,v2,...] [options]\n"
      "Project SCENARIO once per grid point, each with --set PATH=value applied after\n"

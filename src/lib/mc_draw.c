@@ -76,6 +76,13 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
+unsigned long model_seed_hash(uint64_t seed, uint64_t a, uint64_t b)
+{
+    uint64_t s = splitmix64(splitmix64(splitmix64(seed) ^ splitmix64(a + 0x632BE59BD9B4E019ULL)) ^
+                            splitmix64(b + 0x2545F4914F6CDD1DULL));
+    return (unsigned long)(s ? s : 0x5851F42D4C957F2DULL);
+}
+
 static unsigned long block_seed(uint64_t seed, uint64_t block)
 {
     uint64_t s = splitmix64(splitmix64(seed) ^ splitmix64(block + 0x632BE59BD9B4E019ULL));

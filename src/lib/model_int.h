@@ -13,6 +13,7 @@
 #define DCPROJ_MODEL_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <gsl/gsl_interp.h>
 
@@ -152,6 +153,11 @@ int model_fit_solution(const struct model *m, struct dcproj_solution *sol,
  * Implemented in project_history.c. */
 int project_add_history(const struct model *m, const double *vars, struct dcproj_result *res,
                         struct dcproj_error *err);
+
+/* A generator seed from (seed, a, b) by SplitMix64, never 0 (mt19937 maps
+ * 0 to its default): the back-test seeds each (as-of year, country) stream
+ * with it (SPEC §7).  Implemented in mc_draw.c. */
+unsigned long model_seed_hash(uint64_t seed, uint64_t a, uint64_t b);
 
 /* Set cv's growth parameters from a fit's θ (C0 in theta[0]). */
 void model_fit_values(enum dcproj_fit_curve curve, const double *theta, struct country_values *cv);
