@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""fit_scipy.py DCPROJ — dcproj's `fit` growth model (SPEC §3 model 5, §4 fit
+"""fit_scipy.py DCPROJ [SRCDIR] — dcproj's `fit` growth model (SPEC §3 model 5, §4 fit
 rows) against an independent least-squares fit, scipy.optimize.curve_fit
 (absolute_sigma=False; sigma = y for relative errors), on the CSO MEC02
 series 2015-2025 (Ireland, GWh; the figures of issue 18) and on simulated
 histories with known parameters.  Fitted parameters, standard errors, rmse
 and the projected values must agree to 1e-6 relative (the conformance
-README's tolerance for fits).  Skips (77) without numpy or scipy."""
+README's tolerance for fits).  With SRCDIR, the shipped Ireland goldens
+(scenarios/expected/ireland-datacentres*, what-if-ireland-logistic*) are
+checked against the same independent fit.  Skips (77) without numpy or
+scipy."""
 import csv
 import io
 import json
@@ -164,8 +167,43 @@ def mc_bands(dcproj):
     check("mc-F", f["p5"] == f["p95"] == f["capacity"], "a fixed fit has no spread: %r" % f)
 
 
+def shipped_goldens(src):
+    """The committed goldens of the Ireland scenarios, cell by cell, against
+    scipy: compound on relative errors, and the logistic what-if on absolute
+    errors (SPEC §3 model 5, §4 fit rows)."""
+    t = np.arange(2015, 2026) - 2025.0
+    y = np.array([CSO[k] for k in range(2015, 2026)], dtype=float)
+    for name, curve, sigma, p0 in (("ireland-datacentres", "compound", y, [7000, 0.2]),
+                                   ("what-if-ireland-logistic", "logistic", None, [7000, 15000, 0.3])):
+        f, names = CURVES[curve]
+        p, cov = curve_fit(f, t, y, p0=p0, sigma=sigma, xtol=1e-15, ftol=1e-15, gtol=1e-15)
+        rho = f(t, *p) - y
+        if sigma is not None:
+            rho = rho / y
+        expect = {"IE." + n: (v, e) for n, v, e in zip(names, p, np.sqrt(np.diag(cov)))}
+        expect["IE.rmse"] = (float(np.sqrt(np.mean(rho ** 2))), None)
+        with open(os.path.join(src, "scenarios", "expected", name + ".solution.csv")) as fh:
+            rows = list(csv.DictReader(fh))
+        check(name, [r["id"] for r in rows] == list(expect), "solution ids %r" % [r["id"] for r in rows])
+        for r in rows:
+            v, e = expect.get(r["id"], (None, None))
+            if v is None:
+                continue
+            check(name, close(float(r["value"]), v), "%s = %s, scipy %r" % (r["id"], r["value"], v))
+            check(name, (e is None and r["stderr"] == "") or (e is not None and close(float(r["stderr"]), e)),
+                  "se(%s) = %s, scipy %r" % (r["id"], r["stderr"], e))
+        with open(os.path.join(src, "scenarios", "expected", name + ".csv")) as fh:
+            table = list(csv.DictReader(fh))
+        check(name, len(table) == 12, "%d rows" % len(table))
+        for r in table:
+            want = float(f(int(r["period"]) - 2025, *p))
+            check(name, close(float(r["capacity"]), want), "%s %s: %s, scipy %r" % (r["code"], r["period"], r["capacity"], want))
+
+
 def main():
     dcproj = sys.argv[1]
+    if len(sys.argv) > 2:
+        shipped_goldens(sys.argv[2])
     # the CSO series: every curve, both error kinds, and anchored
     for curve, p0 in (("compound", [7000, 0.2]), ("linear", [7000, 600]),
                       ("logistic", [7000, 15000, 0.3])):
