@@ -24,6 +24,7 @@ enum cli_opt_bit {
     OPT_CHART = 1u << 8,      /* --top */
     OPT_HISTORY = 1u << 9,    /* [v2] --history */
     OPT_BACKTEST = 1u << 10,  /* [v2] --as-of (repeatable), --summary */
+    OPT_SITES = 1u << 15,     /* --sites (explain) */
 };
 
 #define CLI_MAX_VARY 2
@@ -58,6 +59,8 @@ struct cli_opts {
     long shard_k, shard_n;    /* 0/0 = whole */
     /* chart */
     int top;                  /* countries drawn before "other"; default 8 */
+    /* explain */
+    int sites;                /* --sites: list the draw sites instead */
     /* positional arguments (scenario paths) */
     char **args;
     int n_args;

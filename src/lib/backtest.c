@@ -63,7 +63,7 @@ static int band(const struct dcproj_scenario *sc, const struct country_fit *f, s
         gsl_rng_free(rng);
         return nomem(sc, err);
     }
-    gsl_rng_set(rng, model_seed_hash(sc->seed, (uint64_t)(int64_t)as_of, country));
+    gsl_rng_set(rng, mc_stream_seed(sc->seed, (uint64_t)(int64_t)as_of, country));
     double eps[FIT_MAX_PARAMS], theta[FIT_MAX_PARAMS];
     for (size_t d = 0; d < draws; d++) {
         for (size_t j = 0; j < f->n_eps; j++)
