@@ -158,5 +158,10 @@ int convert_countries(struct ctx *c, const struct frame *top, int top_power_pres
 /* load_convert.c */
 int convert_doc(const struct doc *d, struct dcproj_error *err,
                 struct dcproj_scenario **out);
+/* The time axis of `d` alone (SPEC §1: baseline_year, horizon, step), with
+ * the converter's own rules; DCPROJ_ERR_DATA (nothing reported) when one of
+ * them is invalid. */
+int convert_time_axis(const struct doc *d, int *baseline_year, int *horizon,
+                      enum dcproj_step *step);
 
 #endif /* DCPROJ_LOAD_INT_H */
