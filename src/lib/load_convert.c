@@ -805,7 +805,8 @@ int convert_time_axis(const struct doc *d, int *baseline_year, int *horizon,
     return DCPROJ_OK;
 }
 
-/* Every variable must reach the projection; unknowns need enough targets. */
+/* Every variable must reach the projection (not in a frozen what-if: its
+ * parent is checked); unknowns need enough targets. */
 static void check_calibration(struct ctx *c, const struct frame *top)
 {
     struct dcproj_scenario *sc = c->sc;
@@ -813,7 +814,9 @@ static void check_calibration(struct ctx *c, const struct frame *top)
     size_t unknowns = 0;
     for (size_t i = 0; i < sc->n_variables; i++) {
         unknowns += !sc->variables[i].fixed;
-        if (c->var_used[i])
+        /* SPEC v2 §4: a frozen what-if may drop a variable's uses (its
+         * parent, converted on its own, is held to the rule) */
+        if (c->var_used[i] || sc->frozen)
             continue;
         struct frame f = fkey(&vs, sc->variables[i].id);
         report(c, &f,
