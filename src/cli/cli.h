@@ -22,6 +22,7 @@ enum cli_opt_bit {
     OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
     OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard, --keep-going */
     OPT_CHART = 1u << 8,      /* --top */
+    OPT_SITES = 1u << 15,     /* --sites (explain) */
 };
 
 #define CLI_MAX_VARY 2
@@ -52,6 +53,8 @@ struct cli_opts {
     int keep_going;           /* --keep-going: a point's data error becomes an `error` cell */
     /* chart */
     int top;                  /* countries drawn before "other"; default 8 */
+    /* explain */
+    int sites;                /* --sites: list the draw sites instead */
     /* positional arguments (scenario paths) */
     char **args;
     int n_args;
