@@ -721,7 +721,7 @@ static const struct bad_case BAD[] = {
     {CTRY("{'baseline': 1, 'growth': {" CPD ", 'rate': 0.1}, 'history': {'2020': -1}}"),
      "countries.IE.history.2020", "expected an observed value >= 0, got -1"},
     {CTRY("{'baseline': 1, 'growth': {" CPD ", 'rate': 0.1}, 'history': {'2020': '5'}}"),
-     "countries.IE.history.2020", "expected an observed value >= 0, got \"5\""},
+     "countries.IE.history.2020", "expected a number, got \"5\""},
     {CTRY("{'baseline': 1, 'growth': {" CPD ", 'rate': 0.1}, 'history': {'source': 'x'}}"),
      "countries.IE.history.source", "unknown source \"x\""},
     {GROW("[1]"), "countries.IE.growth", "expected a growth object"},
