@@ -19,10 +19,8 @@ int parse_history(struct ctx *c, const struct frame *cf, struct dcproj_country *
     if (want_object(c, &hf, "an object of observed year-end values {\"2019\": v, ...}") != 0)
         return -1;
     int bad = 0;
-    char *source = NULL;
-    if (source_ref(c, &hf, &source) != 0)
+    if (source_ref(c, &hf, NULL) != 0)
         bad++;
-    dcproj_free(source);
     struct year_value *obs = NULL;
     size_t k = 0;
     if (year_values(c, &hf, "source", &obs, &k) != 0)
@@ -70,10 +68,8 @@ int parse_fit(struct ctx *c, const struct frame *gf, struct dcproj_growth *g)
     int bad = check_keys(c, gf, keys, " for model \"fit\"");
     struct frame cvf = fkey(gf, "curve"), ff = fkey(gf, "from"), ef = fkey(gf, "errors"),
                  af = fkey(gf, "anchor"), uf = fkey(gf, "uncertain");
-    char *source = NULL;
-    if (source_ref(c, gf, &source) != 0)
+    if (source_ref(c, gf, NULL) != 0)
         bad++;
-    dcproj_free(source);
     if (cvf.node == NULL) {
         report(c, gf, "missing key \"curve\" for model \"fit\" (compound, linear or logistic)");
         bad++;
