@@ -27,6 +27,8 @@
 #ifndef DCPROJ_CHART_H
 #define DCPROJ_CHART_H
 
+#include "dcproj/api.h"
+
 #include <stdio.h>
 
 #include "dcproj/error.h"
@@ -49,7 +51,7 @@ struct dcproj_chart_options {
 };
 
 /* Set `opt` to the defaults (top = DCPROJ_CHART_DEFAULT_TOP). */
-void dcproj_chart_options_init(struct dcproj_chart_options *opt);
+DCPROJ_API void dcproj_chart_options_init(struct dcproj_chart_options *opt);
 
 /*
  * Write the chart of `res` to `out` as a standalone SVG 1.1 document (UTF-8,
@@ -66,7 +68,7 @@ void dcproj_chart_options_init(struct dcproj_chart_options *opt);
  * value is not finite; DCPROJ_ERR_NOMEM; DCPROJ_ERR_IO if writing fails
  * (ferror).  Does not close `out`.  Thread-safe.
  */
-int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_chart_options *opt,
+DCPROJ_API int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_chart_options *opt,
                        FILE *out, struct dcproj_error *err);
 
 #ifdef __cplusplus

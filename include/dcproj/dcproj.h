@@ -2,6 +2,8 @@
 #ifndef DCPROJ_DCPROJ_H
 #define DCPROJ_DCPROJ_H
 
+#include "dcproj/api.h"
+
 #include "dcproj/error.h"
 #include "dcproj/scenario.h"
 #include "dcproj/model.h"
@@ -15,7 +17,7 @@ extern "C" {
 #endif
 
 /* The library version, e.g. "0.1.0". */
-const char *dcproj_version(void);
+DCPROJ_API const char *dcproj_version(void);
 
 #ifdef __cplusplus
 }

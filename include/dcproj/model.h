@@ -9,6 +9,8 @@
 #ifndef DCPROJ_MODEL_H
 #define DCPROJ_MODEL_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -95,7 +97,7 @@ struct dcproj_run_options {
     size_t quantile_memory_bytes;/* exact-quantile memory bound; 0 = default */
 };
 
-void dcproj_run_options_init(struct dcproj_run_options *opt);
+DCPROJ_API void dcproj_run_options_init(struct dcproj_run_options *opt);
 
 /*
  * Project `sc`.  On success returns DCPROJ_OK and sets *out (free with
@@ -105,13 +107,13 @@ void dcproj_run_options_init(struct dcproj_run_options *opt);
  * period); DCPROJ_ERR_NOMEM.  `opt` may be NULL.  Thread-safe: distinct
  * calls share no mutable state.
  */
-int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
+DCPROJ_API int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
                    struct dcproj_result **out, struct dcproj_error *err);
 
-void dcproj_result_free(struct dcproj_result *res);
+DCPROJ_API void dcproj_result_free(struct dcproj_result *res);
 
 /* Index of column `name` in `res`, or -1. */
-long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
+DCPROJ_API long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
 
 /* Value at (row, period, col). */
 static inline double dcproj_result_at(const struct dcproj_result *res, size_t row,
@@ -125,10 +127,10 @@ static inline double dcproj_result_at(const struct dcproj_result *res, size_t ro
  * dcproj_solution_clear()).  With `sc->frozen`, solves the parent and fixes
  * the variables.  dcproj_project() calls this itself.
  */
-int dcproj_solve(const struct dcproj_scenario *sc, struct dcproj_solution *out,
+DCPROJ_API int dcproj_solve(const struct dcproj_scenario *sc, struct dcproj_solution *out,
                  struct dcproj_error *err);
 
-void dcproj_solution_clear(struct dcproj_solution *sol);
+DCPROJ_API void dcproj_solution_clear(struct dcproj_solution *sol);
 
 #ifdef __cplusplus
 }

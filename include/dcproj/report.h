@@ -7,6 +7,8 @@
 #ifndef DCPROJ_REPORT_H
 #define DCPROJ_REPORT_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,7 +30,7 @@ extern "C" {
  * point is ','.  Never locale-dependent.  Returns the length written.
  * A non-finite `v` prints "nan"/"inf"/"-inf" (callers refuse those first).
  */
-int dcproj_format_number(double v, int precision, int decimal_comma, char *buf);
+DCPROJ_API int dcproj_format_number(double v, int precision, int decimal_comma, char *buf);
 
 /*
  * Parse a number written by dcproj_format_number() (or any C-locale strtod
@@ -36,7 +38,7 @@ int dcproj_format_number(double v, int precision, int decimal_comma, char *buf);
  * `s` must be the number.  Returns 0 and sets *out on success, -1 otherwise.
  * Never locale-dependent.
  */
-int dcproj_parse_number(const char *s, int decimal_comma, double *out);
+DCPROJ_API int dcproj_parse_number(const char *s, int decimal_comma, double *out);
 
 enum dcproj_out_format { DCPROJ_FMT_CSV = 0, DCPROJ_FMT_TSV, DCPROJ_FMT_JSON, DCPROJ_FMT_TABLE };
 enum dcproj_layout { DCPROJ_LAYOUT_LONG = 0, DCPROJ_LAYOUT_WIDE, DCPROJ_LAYOUT_IAMC };
@@ -53,24 +55,24 @@ struct dcproj_format {
     int crlf;
 };
 
-void dcproj_format_init(struct dcproj_format *fmt);
+DCPROJ_API void dcproj_format_init(struct dcproj_format *fmt);
 
 /* Resolve the delimiter the format will use. */
-char dcproj_format_delimiter(const struct dcproj_format *fmt);
+DCPROJ_API char dcproj_format_delimiter(const struct dcproj_format *fmt);
 
 /*
  * Write the result table to `out` in `fmt`.  Returns DCPROJ_OK, or
  * DCPROJ_ERR_IO if a write fails (ferror), or DCPROJ_ERR_USAGE for a metric
  * the result does not have.  Does not close `out`.
  */
-int dcproj_report_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
+DCPROJ_API int dcproj_report_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
                         FILE *out, struct dcproj_error *err);
 
 /*
  * Write the solution CSV of SPEC §4 (`type,id,value,residual,cagr`),
  * honouring delimiter, decimal comma, precision, BOM and CRLF of `fmt`.
  */
-int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
+DCPROJ_API int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
                           FILE *out, struct dcproj_error *err);
 
 /*
@@ -92,15 +94,15 @@ struct dcproj_table_writer {
 };
 
 /* Start writing to `out` (writes the BOM if fmt->bom). */
-void dcproj_table_begin(struct dcproj_table_writer *w, FILE *out, const struct dcproj_format *fmt);
+DCPROJ_API void dcproj_table_begin(struct dcproj_table_writer *w, FILE *out, const struct dcproj_format *fmt);
 /* Append a text field (quoted as needed). */
-void dcproj_table_text(struct dcproj_table_writer *w, const char *s);
+DCPROJ_API void dcproj_table_text(struct dcproj_table_writer *w, const char *s);
 /* Append a number (dcproj_format_number with the writer's settings). */
-void dcproj_table_number(struct dcproj_table_writer *w, double v);
+DCPROJ_API void dcproj_table_number(struct dcproj_table_writer *w, double v);
 /* End the current record (LF or CRLF). */
-void dcproj_table_end_record(struct dcproj_table_writer *w);
+DCPROJ_API void dcproj_table_end_record(struct dcproj_table_writer *w);
 /* DCPROJ_OK, or DCPROJ_ERR_IO (with a message in `err`) if any write failed. */
-int dcproj_table_finish(struct dcproj_table_writer *w, struct dcproj_error *err);
+DCPROJ_API int dcproj_table_finish(struct dcproj_table_writer *w, struct dcproj_error *err);
 
 #ifdef __cplusplus
 }

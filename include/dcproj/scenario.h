@@ -13,6 +13,8 @@
 #ifndef DCPROJ_SCENARIO_H
 #define DCPROJ_SCENARIO_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -234,7 +236,7 @@ struct dcproj_load_options {
 };
 
 /* Initialise `opt` to "no overrides". */
-void dcproj_load_options_init(struct dcproj_load_options *opt);
+DCPROJ_API void dcproj_load_options_init(struct dcproj_load_options *opt);
 
 /*
  * Load and validate the scenario at `path` ("-" reads standard input,
@@ -246,7 +248,7 @@ void dcproj_load_options_init(struct dcproj_load_options *opt);
  * `opt` may be NULL.  Validation here covers SPEC §1–§6 except what needs the
  * model to run (calibration solvability, non-finite results).
  */
-int dcproj_scenario_load(const char *path, const struct dcproj_load_options *opt,
+DCPROJ_API int dcproj_scenario_load(const char *path, const struct dcproj_load_options *opt,
                          struct dcproj_scenario **out, struct dcproj_error *err);
 
 /*
@@ -254,7 +256,7 @@ int dcproj_scenario_load(const char *path, const struct dcproj_load_options *opt
  * display name for messages; `base_dir` is where a relative `extends`
  * resolves (NULL: the working directory).
  */
-int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
+DCPROJ_API int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
                                 const char *base_dir,
                                 const struct dcproj_load_options *opt,
                                 struct dcproj_scenario **out,
@@ -262,21 +264,21 @@ int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
 
 /* Free a scenario and everything it owns (its parent included).  NULL is a
  * no-op. */
-void dcproj_scenario_free(struct dcproj_scenario *sc);
+DCPROJ_API void dcproj_scenario_free(struct dcproj_scenario *sc);
 
 /* Index of the country with code `code`, or -1. */
-long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *code);
+DCPROJ_API long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *code);
 /* Index of the group named `name`, or -1. */
-long dcproj_scenario_find_group(const struct dcproj_scenario *sc, const char *name);
+DCPROJ_API long dcproj_scenario_find_group(const struct dcproj_scenario *sc, const char *name);
 /* Index of the variable with id `id`, or -1. */
-long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char *id);
+DCPROJ_API long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char *id);
 
 /* Names of enum values as written in scenario files ("compound", "cspline",
  * "quarter", "normal", ...). */
-const char *dcproj_step_name(enum dcproj_step step);
-const char *dcproj_model_name(enum dcproj_model model);
-const char *dcproj_interp_name(enum dcproj_interp interp);
-const char *dcproj_dist_name(enum dcproj_dist dist);
+DCPROJ_API const char *dcproj_step_name(enum dcproj_step step);
+DCPROJ_API const char *dcproj_model_name(enum dcproj_model model);
+DCPROJ_API const char *dcproj_interp_name(enum dcproj_interp interp);
+DCPROJ_API const char *dcproj_dist_name(enum dcproj_dist dist);
 
 #ifdef __cplusplus
 }
