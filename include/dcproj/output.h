@@ -58,6 +58,18 @@ DCPROJ_API void dcproj_output_abort(struct dcproj_output *o);
  * stat'ed. */
 DCPROJ_API int dcproj_file_id_of(const char *path, struct dcproj_file_id *id);
 
+/*
+ * Read the whole file `path` ("-" = standard input) into a new buffer:
+ * *data (NUL-terminated, *len bytes before the NUL; release it with free())
+ * — the reader the library uses for scenarios, with the same rules: a
+ * missing or unreadable file or a directory is DCPROJ_ERR_NOINPUT, more
+ * than DCPROJ_MAX_FILE_BYTES (64 MiB; exactly that much is accepted) is
+ * DCPROJ_ERR_DATA.  Messages name `path` ("<stdin>" for "-").  Thread-safe
+ * (reading standard input from two threads at once is the caller's race).
+ */
+DCPROJ_API int dcproj_file_read(const char *path, char **data, size_t *len,
+                                struct dcproj_error *err);
+
 #ifdef __cplusplus
 }
 #endif

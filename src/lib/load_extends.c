@@ -270,16 +270,17 @@ static char *parent_path(const struct source *src, const char *ext)
     return r;
 }
 
-/* Read and strictly parse the object of `src`, and note its file identity. */
-static int load_source(const struct source *src, cJSON **out, struct json_file_id *id,
-                       struct dcproj_error *err)
+/* Read and strictly parse the object of `src`, and note its file identity.
+ * `kind`: a parent named by `extends` must be a regular file. */
+static int load_source(const struct source *src, enum json_read_kind kind, cJSON **out,
+                       struct json_file_id *id, struct dcproj_error *err)
 {
     char *buf = NULL;
     size_t len = 0;
     int rc;
     id->valid = 0;
     if (src->path != NULL) {
-        rc = json_read_file(src->path, src->name, &buf, &len, id, err);
+        rc = json_read_file(src->path, src->name, kind, &buf, &len, id, err);
         if (rc != DCPROJ_OK)
             return rc;
     } else {
@@ -336,7 +337,7 @@ static int resolve(const struct source *src, struct chain *ch, int top, int keep
 {
     cJSON *tree = NULL;
     struct json_file_id id;
-    int rc = load_source(src, &tree, &id, err);
+    int rc = load_source(src, top ? JSON_READ_ANY : JSON_READ_REGULAR, &tree, &id, err);
     if (rc != DCPROJ_OK)
         return rc;
     if (id.valid) {

@@ -112,7 +112,7 @@ int apply_patch_file(struct doc *d, const char *path, struct dcproj_error *err)
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     char *buf = NULL;
     size_t len = 0;
-    int rc = json_read_file(path, name, &buf, &len, NULL, err);
+    int rc = json_read_file(path, name, JSON_READ_ANY, &buf, &len, NULL, err);
     if (rc != DCPROJ_OK)
         return rc;
     cJSON *patch = NULL;
@@ -208,7 +208,7 @@ int probe_patch_files(const struct dcproj_load_options *opt, int rc,
         size_t len = 0;
         struct dcproj_error probe;
         dcproj_error_init(&probe);
-        if (json_read_file(pt->text, pt->text, &buf, &len, NULL, &probe) == DCPROJ_ERR_NOINPUT) {
+        if (json_read_file(pt->text, pt->text, JSON_READ_ANY, &buf, &len, NULL, &probe) == DCPROJ_ERR_NOINPUT) {
             dcproj_error_merge(err, &probe);
             rc = DCPROJ_ERR_NOINPUT;
         }

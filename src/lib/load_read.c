@@ -34,6 +34,12 @@ static int io_error(struct dcproj_error *err, const char *name, const char *what
     return dcproj_error_set(err, DCPROJ_ERR_NOINPUT, name, NULL, 0, 0, "%s: %s", what, msg);
 }
 
+int dcproj_file_read(const char *path, char **data, size_t *len, struct dcproj_error *err)
+{
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    return json_read_file(path, name, JSON_READ_ANY, data, len, NULL, err);
+}
+
 static int too_large(struct dcproj_error *err, const char *name)
 {
     return dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, 0, 0,
@@ -41,11 +47,15 @@ static int too_large(struct dcproj_error *err, const char *name)
                             (unsigned)DCPROJ_MAX_FILE_BYTES);
 }
 
-int json_read_file(const char *path, const char *name, char **out, size_t *out_len,
-                   struct json_file_id *id, struct dcproj_error *err)
+int json_read_file(const char *path, const char *name, enum json_read_kind kind, char **out,
+                   size_t *out_len, struct json_file_id *id, struct dcproj_error *err)
 {
     int is_stdin = strcmp(path, "-") == 0;
-    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int regular_only = kind == JSON_READ_REGULAR && !is_stdin;
+    /* O_NONBLOCK: opening a FIFO for reading blocks until a writer comes;
+     * a regular-only read must see what the path is before that. */
+    int fd = is_stdin ? STDIN_FILENO
+                      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NONBLOCK : 0));
     if (fd < 0)
         return io_error(err, name, "cannot open", errno);
 
@@ -59,6 +69,18 @@ int json_read_file(const char *path, const char *name, char **out, size_t *out_l
     if (S_ISDIR(st.st_mode)) {
         rc = io_error(err, name, "cannot open", EISDIR);
         goto done;
+    }
+    if (regular_only && !S_ISREG(st.st_mode)) {
+        rc = dcproj_error_set(err, DCPROJ_ERR_NOINPUT, name, NULL, 0, 0,
+                              "cannot open: not a regular file");
+        goto done;
+    }
+    if (regular_only) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+            rc = io_error(err, name, "cannot open", errno);
+            goto done;
+        }
     }
     if (S_ISREG(st.st_mode) && st.st_size > (off_t)DCPROJ_MAX_FILE_BYTES) {
         rc = too_large(err, name);
