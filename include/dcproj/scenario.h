@@ -223,19 +223,35 @@ struct dcproj_patch {
     const char *text; /* SET: "PATH=VALUE"; FILE: a path to a JSON merge patch */
 };
 
-/* What the command line adds on top of the file.  Zero-initialise, then set
- * what is given: `horizon` 0, `step` -1, `draws` -1, `seed` -1 mean "keep". */
+/* Which of the override fields of struct dcproj_load_options are given. */
+enum dcproj_load_set {
+    DCPROJ_LOAD_SET_HORIZON = 1u << 0,
+    DCPROJ_LOAD_SET_STEP = 1u << 1,
+    DCPROJ_LOAD_SET_DRAWS = 1u << 2,
+    DCPROJ_LOAD_SET_SEED = 1u << 3
+};
+
+/*
+ * What the command line adds on top of the file.  A zero-initialised struct
+ * (or NULL, or dcproj_load_options_init()) means "the scenario's own
+ * settings": no patches, not frozen, and the scenario's horizon, step,
+ * draws and seed.  An override counts only when its bit is in `set`
+ * (`horizon` a year, `step` an enum dcproj_step, `draws` 0 to
+ * DCPROJ_MAX_DRAWS, `seed` 0 to 2^53), so that every value, 0 included,
+ * can be asked for.
+ */
 struct dcproj_load_options {
     const struct dcproj_patch *patches;
     size_t n_patches;
     int frozen;          /* --frozen: solve before applying the patches */
+    unsigned set;        /* enum dcproj_load_set bits: the overrides given */
     int horizon;
     int step;
     long long draws;
     long long seed;
 };
 
-/* Initialise `opt` to "no overrides". */
+/* Initialise `opt` to "no overrides" (all zero). */
 DCPROJ_API void dcproj_load_options_init(struct dcproj_load_options *opt);
 
 /*

@@ -50,6 +50,7 @@
  *   with the path of the object holding it.
  */
 #include "load_int.h"
+#include "numfmt_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -566,15 +567,6 @@ static int convert_targets(struct ctx *c, const struct frame *top)
 /* ------------------------------------------------------------------------ */
 /* Uncertainty (SPEC §5)                                                    */
 
-/* The output column of quantile q: "p" + q·100 printed with %.10g. */
-static void quantile_column(double q, char *buf, size_t size)
-{
-    snprintf(buf, size, "p%.10g", q * 100);
-    for (char *p = buf; *p != '\0'; p++)
-        if (*p == ',')
-            *p = '.';
-}
-
 static int convert_uncertainty(struct ctx *c, const struct frame *top)
 {
     static const char *const keys[] = {"draws", "seed", "quantiles", NULL};
@@ -630,8 +622,8 @@ static int convert_uncertainty(struct ctx *c, const struct frame *top)
                 continue;
             double prev = sc->quantiles[i - 1];
             char a[40], b[40];
-            quantile_column(prev, a, sizeof a);
-            quantile_column(sc->quantiles[i], b, sizeof b);
+            quantile_column_name(prev, a, sizeof a);
+            quantile_column_name(sc->quantiles[i], b, sizeof b);
             if (!(sc->quantiles[i] > prev)) {
                 report(c, &f, "expected a quantile greater than the previous one %s, got %s",
                        N(prev).s, R(q).s);

@@ -8,6 +8,7 @@
  * See load_convert.c for the decisions taken where SPEC is silent.
  */
 #include "load_int.h"
+#include "numfmt_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -192,15 +193,6 @@ static void render(const cJSON *node, char *buf, size_t size)
     cJSON_free(text);
 }
 
-/* Format a number for a message, independent of the locale. */
-static void fmt_num(double x, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.15g", x);
-    for (char *p = buf; *p != '\0'; p++)
-        if (*p == ',')
-            *p = '.';
-}
-
 struct rbuf R(const cJSON *node)
 {
     struct rbuf r;
@@ -211,7 +203,7 @@ struct rbuf R(const cJSON *node)
 struct rbuf N(double x)
 {
     struct rbuf r;
-    fmt_num(x, r.s, sizeof r.s);
+    numfmt_g(x, 15, r.s, sizeof r.s);
     return r;
 }
 

@@ -469,7 +469,7 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
               const char *base_dir, const struct dcproj_load_options *opt,
               struct doc **out, struct dcproj_error *err)
 {
-    struct dcproj_load_options none = {NULL, 0, 0, 0, -1, -1, -1};
+    struct dcproj_load_options none = {0};
     if (opt == NULL)
         opt = &none;
     struct source src;

@@ -166,23 +166,23 @@ int apply_overrides(struct doc *d, const struct dcproj_load_options *opt,
     static const char *const steps[] = {"year", "quarter", "month"};
     char label[64];
     int rc = DCPROJ_OK;
-    if (opt->horizon != 0) {
+    if (opt->set & DCPROJ_LOAD_SET_HORIZON) {
         snprintf(label, sizeof label, "--horizon %d", opt->horizon);
         rc = apply_option(d, NULL, "horizon", cJSON_CreateNumber(opt->horizon), label, err);
     }
-    if (rc == DCPROJ_OK && opt->step >= 0) {
-        if (opt->step > DCPROJ_STEP_MONTH)
+    if (rc == DCPROJ_OK && (opt->set & DCPROJ_LOAD_SET_STEP)) {
+        if (opt->step < 0 || opt->step > DCPROJ_STEP_MONTH)
             return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                     "--step: invalid step %d", opt->step);
         snprintf(label, sizeof label, "--step %s", steps[opt->step]);
         rc = apply_option(d, NULL, "step", cJSON_CreateString(steps[opt->step]), label, err);
     }
-    if (rc == DCPROJ_OK && opt->draws >= 0) {
+    if (rc == DCPROJ_OK && (opt->set & DCPROJ_LOAD_SET_DRAWS)) {
         snprintf(label, sizeof label, "--draws %lld", opt->draws);
         rc = apply_option(d, "uncertainty", "draws", cJSON_CreateNumber((double)opt->draws),
                           label, err);
     }
-    if (rc == DCPROJ_OK && opt->seed >= 0) {
+    if (rc == DCPROJ_OK && (opt->set & DCPROJ_LOAD_SET_SEED)) {
         snprintf(label, sizeof label, "--seed %lld", opt->seed);
         rc = apply_option(d, "uncertainty", "seed", cJSON_CreateNumber((double)opt->seed),
                           label, err);
