@@ -237,24 +237,24 @@ static void put_text(FILE *out, const char *s, size_t max_chars)
         fputs("\xE2\x80\xA6", out);
 }
 
-/* The value of each variable for the chart: solved (else fixed), NaN when
- * it has neither, so that a parameter referring to it is NaN.  NULL when
- * the scenario has no variables (or on out of memory, then every
- * reference reads NaN: see param_mean_of()). */
-static double *chart_vars(const struct dcproj_result *res, size_t *n)
+/* The value of each variable for the chart into c->vars (c->n_vars):
+ * solved, else fixed, else NaN, so that a parameter referring to it is
+ * NaN.  -1 when out of memory. */
+static int chart_vars(struct chart *c)
 {
+    const struct dcproj_result *res = c->res;
     const struct dcproj_scenario *sc = res->scenario;
-    *n = sc != NULL ? sc->n_variables : 0;
-    if (res->solution.n_variables > *n)
-        *n = res->solution.n_variables;
-    if (*n == 0)
-        return NULL;
-    double *v = dcproj_malloc(*n * sizeof *v);
-    if (v == NULL) {
-        *n = 0;
-        return NULL;
-    }
-    for (size_t i = 0; i < *n; i++) {
+    size_t n = sc != NULL ? sc->n_variables : 0;
+    if (res->solution.n_variables > n)
+        n = res->solution.n_variables;
+    if (n == 0)
+        return 0;
+    double *v = dcproj_malloc(n * sizeof *v);
+    if (v == NULL)
+        return -1;
+    c->vars = v;
+    c->n_vars = n;
+    for (size_t i = 0; i < n; i++) {
         if (i < res->solution.n_variables && res->solution.variables != NULL)
             v[i] = res->solution.variables[i];
         else if (sc != NULL && i < sc->n_variables && sc->variables[i].fixed)
@@ -262,7 +262,7 @@ static double *chart_vars(const struct dcproj_result *res, size_t *n)
         else
             v[i] = NAN;
     }
-    return v;
+    return 0;
 }
 
 /* The deterministic value of a parameter, SPEC §5.1's mean, by the one rule
@@ -924,10 +924,9 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     c->res = res;
     c->out = out;
-    c->vars = chart_vars(res, &c->n_vars);
     c->n_periods = res->n_periods;
     c->x = dcproj_malloc(c->n_periods * sizeof *c->x);
-    if (c->x == NULL) {
+    if (c->x == NULL || chart_vars(c) != 0) {
         chart_free(c);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     }

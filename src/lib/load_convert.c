@@ -614,7 +614,7 @@ static int convert_targets(struct ctx *c, const struct frame *top)
         return -1;
     }
     sc->n_targets = (size_t)n;
-    struct idmap ids = {0, 0, NULL, NULL};
+    struct idmap ids = {0};
     int bad = 0;
     long i = 0;
     for (const cJSON *t = ts.node->child; t != NULL && !c->nomem; t = t->next, i++) {
