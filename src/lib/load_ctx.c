@@ -123,14 +123,14 @@ static void render(const cJSON *node, char *buf, size_t size)
     cJSON_free(text);
 }
 
-struct rbuf R(const cJSON *node)
+struct rbuf shown_json(const cJSON *node)
 {
     struct rbuf r;
     render(node, r.s, sizeof r.s);
     return r;
 }
 
-struct rbuf N(double x)
+struct rbuf shown_number(double x)
 {
     struct rbuf r;
     numfmt_g(x, 15, r.s, sizeof r.s);
@@ -424,7 +424,7 @@ int want_object(struct ctx *c, const struct frame *f, const char *what)
 {
     if (cJSON_IsObject(f->node))
         return 0;
-    report(c, f, "expected %s, got %s", what, R(f->node).s);
+    report(c, f, "expected %s, got %s", what, shown_json(f->node).s);
     return -1;
 }
 
@@ -436,7 +436,7 @@ int opt_string(struct ctx *c, const struct frame *up, const char *key, char **ou
     if (f.node == NULL)
         return 0;
     if (!cJSON_IsString(f.node)) {
-        report(c, &f, "expected a string, got %s", R(f.node).s);
+        report(c, &f, "expected a string, got %s", shown_json(f.node).s);
         return -1;
     }
     *out = xstrdup(c, f.node->valuestring);
@@ -450,7 +450,7 @@ int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const ch
     const cJSON *n = f->node;
     if (!cJSON_IsNumber(n) || n->valuedouble != floor(n->valuedouble) || n->valuedouble < lo ||
         n->valuedouble > hi) {
-        report(c, f, "expected %s, got %s", what, R(n).s);
+        report(c, f, "expected %s, got %s", what, shown_json(n).s);
         return -1;
     }
     *out = (long long)n->valuedouble;
@@ -465,7 +465,7 @@ int source_ref(struct ctx *c, const struct frame *up, char **out)
     if (f.node == NULL)
         return 0;
     if (!cJSON_IsString(f.node)) {
-        report(c, &f, "expected a source id (a key of \"sources\"), got %s", R(f.node).s);
+        report(c, &f, "expected a source id (a key of \"sources\"), got %s", shown_json(f.node).s);
         return -1;
     }
     const char *id = f.node->valuestring;

@@ -120,8 +120,12 @@ struct frame fkey(const struct frame *up, const char *key);
 struct frame fchild(const struct frame *up, const cJSON *ch, long index);
 int ignored_key(const char *key);
 void nearest_consider(struct nearest *nb, const char *cand);
-struct rbuf R(const cJSON *node);
-struct rbuf N(double x);
+/* A JSON value as a message shows it: compact, cut to about 40 characters
+ * with "..." ("nothing" for NULL).  Returned by value so that several can
+ * stand in one report() call: report(c, f, "got %s", shown_json(v).s). */
+struct rbuf shown_json(const cJSON *node);
+/* A number as a message shows it: %.15g with '.' in any locale. */
+struct rbuf shown_number(double x);
 int is_identifier(const char *s);
 int is_scenario_name(const char *s);
 const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f);
