@@ -68,10 +68,6 @@ int json_read_file(const char *path, const char *name, enum json_read_kind kind,
 int json_parse_strict(const char *data, size_t len, const char *name, enum json_top top,
                       cJSON **out, struct dcproj_error *err);
 
-/* 1 if the `len` bytes at `s` are valid UTF-8 (no surrogates, no overlong
- * forms, at most U+10FFFF), else 0. */
-int json_utf8_valid(const char *s, size_t len);
-
 /* Nesting depth of `v`: 0 for a scalar, 1 for an object or array holding
  * only scalars, and so on. */
 int json_depth(const cJSON *v);

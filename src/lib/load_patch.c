@@ -5,6 +5,7 @@
  * --draws and --seed, each recorded as the origin of what it wrote.
  */
 #include "load_doc_int.h"
+#include "utf8_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
     if (eq == NULL || eq == text)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "--set %s: expected PATH=VALUE", text);
-    if (!json_utf8_valid(text, strlen(text)))
+    if (!utf8_valid(text, strlen(text)))
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "--set %s: not valid UTF-8", text);
     size_t n_keys = 1;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dcproj/scenario.h"
+#include "utf8_int.h"
 #include "alloc_int.h"
 
 /* ---------------------------------------------------------------- reading */
@@ -144,51 +145,6 @@ done:
 
 /* ------------------------------------------------------------------ UTF-8 */
 
-/* Length of the valid UTF-8 sequence at `p` (before `end`), or 0 when it is
- * invalid (truncated, overlong, a surrogate, above U+10FFFF).  Sets *cp. */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *end, unsigned *cp)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2; min = 0x80; c &= 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3; min = 0x800; c &= 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4; min = 0x10000; c &= 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
-int json_utf8_valid(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    while (p < end) {
-        unsigned cp;
-        size_t n = utf8_seq(p, end, &cp);
-        if (n == 0)
-            return 0;
-        p += n;
-    }
-    return 1;
-}
-
 /* ---------------------------------------------------------------- scanner */
 
 struct scan {
@@ -242,7 +198,7 @@ static void describe_here(const struct scan *s, char *buf, size_t size)
     unsigned c = *s->p, cp;
     if (c >= 0x21 && c < 0x7F)
         snprintf(buf, size, "'%c'", (char)c);
-    else if (utf8_seq(s->p, s->end, &cp) > 0)
+    else if (utf8_decode(s->p, s->end, &cp) > 0)
         snprintf(buf, size, "U+%04X", cp);
     else
         snprintf(buf, size, "byte 0x%02X", c);
@@ -252,7 +208,7 @@ static void describe_here(const struct scan *s, char *buf, size_t size)
 static int expected(struct scan *s, const char *what)
 {
     unsigned cp;
-    if (s->p < s->end && *s->p >= 0x80 && utf8_seq(s->p, s->end, &cp) == 0)
+    if (s->p < s->end && *s->p >= 0x80 && utf8_decode(s->p, s->end, &cp) == 0)
         return fail_at(s, s->p, "invalid UTF-8");
     char got[32];
     describe_here(s, got, sizeof got);
@@ -328,7 +284,7 @@ static int scan_string(struct scan *s)
                            "control character U+%04X in string (write it as an escape)", c);
         if (c >= 0x80) {
             unsigned cp;
-            size_t n = utf8_seq(s->p, s->end, &cp);
+            size_t n = utf8_decode(s->p, s->end, &cp);
             if (n == 0)
                 return fail_at(s, s->p, "invalid UTF-8");
             s->p += n;
