@@ -12,6 +12,7 @@
 #include "dcproj/report.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,8 @@ static void dsv_text(struct dsv *w, const char *t)
 /* Append one number by the rule of SPEC §8. */
 static void dsv_number(struct dsv *w, double v)
 {
+    if (isnan(v))
+        return; /* an empty cell (model.h) */
     char buf[DCPROJ_NUMBER_LEN];
     int n = dcproj_numfmt_format(v, w->precision, w->decimal_comma, w->radix, buf);
     if (w->quote_numbers && memchr(buf, w->delim, (size_t)n) != NULL)
@@ -393,7 +396,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
     int rc = dsv_init(&w, &f, out, err);
     if (rc != DCPROJ_OK)
         return rc;
-    static const char *const head[] = {"type", "id", "value", "residual", "cagr"};
+    static const char *const head[] = {"type", "id", "value", "residual", "cagr", "stderr"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
         if (i > 0)
             dsv_sep(&w);
@@ -418,6 +421,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_number(&w, sol->variables[i]);
             dsv_sep(&w);
             dsv_sep(&w);
+            dsv_sep(&w);
             dsv_eol(&w);
         }
         for (size_t i = 0; i < sol->n_targets; i++) {
@@ -437,8 +441,26 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_sep(&w);
             if (t->has_cagr)
                 dsv_number(&w, t->cagr);
+            dsv_sep(&w);
             dsv_eol(&w);
         }
+    }
+    /* [v2] fit rows: by country, θ order, rmse last (SPEC §4) */
+    for (size_t i = 0; i < sol->n_fit_params && sc != NULL; i++) {
+        const struct dcproj_fit_param *q = &sol->fit_params[i];
+        char id[DCPROJ_ID_LEN + 16];
+        snprintf(id, sizeof id, "%s.%s", sc->countries[q->country].code, q->name);
+        dcproj_rsink_puts(&w.s, "fit");
+        dsv_sep(&w);
+        dsv_text(&w, id);
+        dsv_sep(&w);
+        dsv_number(&w, q->value);
+        dsv_sep(&w);
+        dsv_sep(&w);
+        dsv_sep(&w);
+        if (q->has_std_error)
+            dsv_number(&w, q->std_error);
+        dsv_eol(&w);
     }
     return dcproj_rsink_finish(&w.s, err);
 }

@@ -5,6 +5,7 @@
  */
 #include "dcproj/report.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,16 @@ static void table_text(struct rsink *s, const char *t, size_t width, int pad)
     if (pad)
         for (; shown < width; shown++)
             rsink_putc(s, ' ');
+}
+
+/* A number for the aligned table: empty for NaN (an empty cell, model.h). */
+static size_t table_number(double v, int decimals, int decimal_comma, const char *radix, char *buf)
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return (size_t)dcproj_numfmt_format(v, decimals, decimal_comma, radix, buf);
 }
 
 static void table_eol(struct rsink *s, int crlf)
@@ -126,9 +137,8 @@ int report_write_table(const struct dcproj_result *res, const struct dcproj_form
         if (text_width(tc[c].unit) > w)
             w = text_width(tc[c].unit);
         for (size_t i = 0; i < res->n_rows * res->n_periods; i++) {
-            size_t k = (size_t)dcproj_numfmt_format(res->values[i * res->n_cols + c],
-                                                    tc[c].decimals, fmt->decimal_comma, radix,
-                                                    buf);
+            size_t k = table_number(res->values[i * res->n_cols + c], tc[c].decimals,
+                                    fmt->decimal_comma, radix, buf);
             if (k > w)
                 w = k;
         }
@@ -216,9 +226,8 @@ int report_write_table(const struct dcproj_result *res, const struct dcproj_form
             }
             table_text(s, res->periods[p].label, w_period, 1);
             for (size_t c = 0; c < n_shown; c++) {
-                size_t k = (size_t)dcproj_numfmt_format(dcproj_result_at(res, r, p, c),
-                                                        tc[c].decimals, fmt->decimal_comma,
-                                                        radix, buf);
+                size_t k = table_number(dcproj_result_at(res, r, p, c), tc[c].decimals,
+                                        fmt->decimal_comma, radix, buf);
                 table_spaces(s, TABLE_GAP + tc[c].width - k);
                 dcproj_rsink_write(s, buf, k);
             }
