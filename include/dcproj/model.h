@@ -133,12 +133,11 @@ DCPROJ_API void dcproj_result_free(struct dcproj_result *res);
 /* Index of column `name` in `res`, or -1. */
 DCPROJ_API long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
 
-/* Value at (row, period, col). */
-static inline double dcproj_result_at(const struct dcproj_result *res, size_t row,
-                                      size_t period, size_t col)
-{
-    return res->values[(row * res->n_periods + period) * res->n_cols + col];
-}
+/* Value at (row, period, col): res->values[(row·n_periods + period)·n_cols
+ * + col].  No bounds check.  A function, not an inline, so that bindings
+ * (ctypes, FFI) can call it.  Thread-safe (reads only). */
+DCPROJ_API double dcproj_result_at(const struct dcproj_result *res, size_t row, size_t period,
+                                   size_t col);
 
 /*
  * Solve the calibration of `sc` alone (SPEC §4) into `out` (caller frees with

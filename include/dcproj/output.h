@@ -60,7 +60,8 @@ DCPROJ_API int dcproj_file_id_of(const char *path, struct dcproj_file_id *id);
 
 /*
  * Read the whole file `path` ("-" = standard input) into a new buffer:
- * *data (NUL-terminated, *len bytes before the NUL; release it with free())
+ * *data (NUL-terminated, *len bytes before the NUL; release it with
+ * dcproj_buffer_free())
  * — the reader the library uses for scenarios, with the same rules: a
  * missing or unreadable file or a directory is DCPROJ_ERR_NOINPUT, more
  * than DCPROJ_MAX_FILE_BYTES (64 MiB; exactly that much is accepted) is

@@ -90,6 +90,32 @@ DCPROJ_API int dcproj_report_write(const struct dcproj_result *res, const struct
                         FILE *out, struct dcproj_error *err);
 
 /*
+ * Where a report can go besides a FILE *: a callback that receives the
+ * bytes in order (return 0 to go on, non-zero to stop the write, which then
+ * fails with DCPROJ_ERR_IO "write error"), or a new buffer.  For hosts
+ * without stdio streams (language bindings, servers).
+ */
+typedef int (*dcproj_write_fn)(void *ctx, const char *data, size_t len);
+
+/* dcproj_report_write() into `fn` (called with `ctx`; possibly many times,
+ * never after it returned non-zero).  Same statuses. */
+DCPROJ_API int dcproj_report_write_callback(const struct dcproj_result *res,
+                                            const struct dcproj_format *fmt, dcproj_write_fn fn,
+                                            void *ctx, struct dcproj_error *err);
+
+/* dcproj_report_write() into a new buffer: on DCPROJ_OK *data holds *len
+ * bytes and a terminating NUL; release it with dcproj_buffer_free().  On
+ * failure *data is NULL. */
+DCPROJ_API int dcproj_report_write_buffer(const struct dcproj_result *res,
+                                          const struct dcproj_format *fmt, char **data,
+                                          size_t *len, struct dcproj_error *err);
+
+/* Release a buffer the library handed over (dcproj_report_write_buffer(),
+ * dcproj_file_read()); NULL is a no-op.  Bindings must use this rather than
+ * their own free(), which may belong to another C runtime. */
+DCPROJ_API void dcproj_buffer_free(void *data);
+
+/*
  * Write the solution CSV of SPEC §4 (`type,id,value,residual,cagr`),
  * honouring delimiter, decimal comma, precision, BOM and CRLF of `fmt`.
  */

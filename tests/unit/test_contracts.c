@@ -73,12 +73,76 @@ START_TEST(test_override_zero_values)
 }
 END_TEST
 
+/* Output to a buffer and to a callback equals output to a FILE; a callback
+ * that refuses makes the write fail with DCPROJ_ERR_IO. */
+struct collect {
+    char buf[1 << 16];
+    size_t len;
+    int refuse_after; /* calls to accept before refusing; -1 never */
+    int calls;
+};
+
+static int collect_write(void *ctx, const char *data, size_t len)
+{
+    struct collect *c = ctx;
+    if (c->refuse_after >= 0 && c->calls >= c->refuse_after)
+        return 1;
+    c->calls++;
+    ck_assert_uint_le(c->len + len, sizeof c->buf);
+    memcpy(c->buf + c->len, data, len);
+    c->len += len;
+    return 0;
+}
+
+START_TEST(test_output_targets)
+{
+    struct dcproj_scenario *sc = load("tests/data/conformance/basic.json", NULL);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_result *res = NULL;
+    ck_assert_int_eq(dcproj_project(sc, NULL, &res, &err), DCPROJ_OK);
+    struct dcproj_format fmt;
+    dcproj_format_init(&fmt);
+    char *file_text = NULL;
+    size_t file_len = 0;
+    FILE *f = open_memstream(&file_text, &file_len);
+    ck_assert_int_eq(dcproj_report_write(res, &fmt, f, &err), DCPROJ_OK);
+    fclose(f);
+    ck_assert_uint_gt(file_len, 100);
+
+    char *buf = NULL;
+    size_t len = 0;
+    ck_assert_int_eq(dcproj_report_write_buffer(res, &fmt, &buf, &len, &err), DCPROJ_OK);
+    ck_assert_uint_eq(len, file_len);
+    ck_assert_mem_eq(buf, file_text, len);
+    ck_assert_int_eq(buf[len], '\0');
+    dcproj_buffer_free(buf);
+
+    static struct collect c;
+    memset(&c, 0, sizeof c);
+    c.refuse_after = -1;
+    ck_assert_int_eq(dcproj_report_write_callback(res, &fmt, collect_write, &c, &err), DCPROJ_OK);
+    ck_assert_uint_eq(c.len, file_len);
+    ck_assert_mem_eq(c.buf, file_text, file_len);
+
+    memset(&c, 0, sizeof c);
+    c.refuse_after = 0;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_report_write_callback(res, &fmt, collect_write, &c, &err),
+                     DCPROJ_ERR_IO);
+    free(file_text);
+    dcproj_result_free(res);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("contracts");
     TCase *tc = tcase_create("load-options");
     tcase_add_test(tc, test_zero_options_keep_the_scenario);
     tcase_add_test(tc, test_override_zero_values);
+    tcase_add_test(tc, test_output_targets);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
