@@ -305,14 +305,13 @@ static int not_pd_error(const struct dcproj_scenario *sc, const struct site_list
         for (size_t s = 0; s < sl->n; s++)
             m += mark[s];
         dcproj_free(use);
-        char rho[DCPROJ_NUMBER_LEN], lim[DCPROJ_NUMBER_LEN];
+        char rho[DCPROJ_NUMBER_LEN];
         dcproj_format_number(sc->correlations[last].rho, -1, 0, rho);
-        dcproj_format_number(-1.0 / (double)(m - 1), 6, 0, lim);
         return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, path, 0, 0,
                                 "rho %s between all %zu draw sites this entry matches makes a "
-                                "correlation matrix that is not positive definite (needs rho > "
-                                "-1/(%zu - 1) = %s)",
-                                rho, m, m, lim);
+                                "correlation matrix that is not positive definite (%zu sites "
+                                "correlated alike need rho > -1/%zu)",
+                                rho, m, m, m - 1);
     }
     for (size_t e = 0; e < last; e++) {
         size_t pair[2] = {e, last};
