@@ -36,6 +36,11 @@ struct model {
     size_t *ev_index;       /* event indices, file order within a country */
     struct points_curve *curves; /* per country; .n == 0 unless model is points */
     size_t max_segments;    /* largest n_segments of any country */
+    /* Values that replace registered inputs (sc->inputs[k] <- input_values[k],
+     * NaN = keep the parameter's own deterministic value); NULL = none.
+     * Borrowed: a sensitivity run or a sweep point sets it on its own copy
+     * of the struct, so a prepared model is shared read-only. */
+    const double *input_values;
 };
 
 /* Growth parameters of one country with every parameter resolved. */
@@ -71,6 +76,33 @@ static inline double value_at(const struct dcproj_value *v, const double *vars)
 /* The deterministic value of a parameter: the value, or the distribution's
  * mean (SPEC §5.1: m, m, (a+b)/2, (a+b+c)/3, (a+4c+b)/6). */
 double param_mean(const struct dcproj_param *p, const double *vars);
+
+/* The deterministic value of parameter `p` in model `m`: its value in
+ * m->input_values when it is a registered input given one there, else
+ * param_mean(). */
+static inline double param_value(const struct model *m, const struct dcproj_param *p,
+                                 const double *vars)
+{
+    if (m->input_values != NULL && p->input > 0) {
+        double x = m->input_values[p->input - 1];
+        if (x == x)
+            return x;
+    }
+    return param_mean(p, vars);
+}
+
+/* The u-quantile (0 < u < 1) of parameter `p`'s distribution (its value
+ * when it has none), by the inverse CDF of SPEC §5.3: normal m + s·Φ⁻¹(u);
+ * lognormal exp(μ + σ·Φ⁻¹(u)) with σ² = ln(1 + s²/m²), μ = ln m − σ²/2;
+ * uniform and triangular in closed form; PERT a + (b − a)·Beta⁻¹(u; α, β),
+ * α = 1 + 4(c − a)/(b − a), β = 1 + 4(b − c)/(b − a).  Not clamped. */
+double param_quantile(const struct dcproj_param *p, const double *vars, double u);
+
+/* The same at normal score z (the Gaussian copula of SPEC §5.3): normal
+ * m + s·z and lognormal exp(μ + σ·z) directly, a bounded distribution at
+ * u = Φ(z) clamped into [2^-53, 1 − 2^-53]; a plain value is returned as is.
+ * Not clamped into the parameter's range (§5.1: the caller does that). */
+double param_quantile_z(const struct dcproj_param *p, const double *vars, double z);
 
 /* Variable values to evaluate at when nothing is solved: fixed values, and
  * guesses for unknowns.  `vars` has sc->n_variables entries. */
@@ -180,11 +212,6 @@ void corr_scores(const struct mc_corr *c, const double *eps, double *z);
 /* The loader's check of `correlation` on a converted scenario. */
 int corr_check(const struct dcproj_scenario *sc, struct dcproj_error *err);
 
-/* Inverse CDF of a distribution at normal score z (normal: m + s·z;
- * lognormal: exp(μ + σ·z); bounded: F⁻¹(Φ(z)) with Φ(z) clamped into
- * [2^-53, 1 - 2^-53]) or at probability u; no §5.1 clamp. */
-double param_quantile_z(const struct dcproj_param *p, const double *vars, double z);
-double param_quantile_u(const struct dcproj_param *p, const double *vars, double u);
 
 /* The seed of stream `stream` of block `block` (SplitMix64 of seed, block
  * and stream; stream 0 is the v1 draw generator, 1 the copula's ε). */
