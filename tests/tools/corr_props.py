@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Correlated uncertainty (SPEC §5.2 shared uncertain variables, §5.3
 Gaussian copula) against closed forms and an independent numpy/scipy
-implementation.  Usage: corr_props.py DCPROJ.  Exit 77 without numpy/scipy.
+implementation.  Usage: corr_props.py DCPROJ [SOURCE_ROOT].  Exit 77 without numpy/scipy.
 
 What is asserted (expectations computed here, never taken from dcproj):
 - equicorrelated normal rates: TOTAL at year one is normal with mean
@@ -14,7 +14,13 @@ What is asserted (expectations computed here, never taken from dcproj):
 - a shared uncertain variable: TOTAL is k·X, so its quantiles are k·F^-1(p);
 - a matrix that is not positive definite, and a path matching no
   distribution, are refused (exit 65, the entry's JSON path);
-- --threads 1 and 2 write the same bytes.
+- --threads 1 and 2 write the same bytes;
+- the shipped golden scenarios/expected/what-if-uncertain-correlated.csv
+  (with SOURCE_ROOT): against the uncertain what-if's golden, the
+  deterministic columns are equal, the rows of countries without a
+  correlated site are byte-identical (correlated sites still consume their
+  v1 variates), each correlated country's quantiles agree within sampling
+  error (its marginal is unchanged), and the TOTAL band is wider.
 """
 import csv
 import io
@@ -206,6 +212,41 @@ doc["horizon"] = 2030
 o1 = run(doc, "--threads", "1")
 o2 = run(doc, "--threads", "2")
 check(o1.returncode == 0 and o1.stdout == o2.stdout, "--threads 1 and 2 differ")
+
+# 6. the shipped correlated what-if's golden -----------------------------------
+if len(sys.argv) > 2:
+    exp = os.path.join(sys.argv[2], "scenarios", "expected")
+
+    def read(name):
+        with open(os.path.join(exp, name), newline="") as f:
+            return {(r["code"], r["period"]): r for r in csv.DictReader(f)}
+
+    base, corr = read("what-if-uncertain.csv"), read("what-if-uncertain-correlated.csv")
+    check(base.keys() == corr.keys(), "golden rows differ from the uncertain what-if's")
+    with open(os.path.join(sys.argv[2], "scenarios", "what-if", "uncertain-correlated.json")) as f:
+        doc = json.load(f)
+    correlated = {p.split(".")[1] for e in doc["uncertainty"]["correlation"] for p in e["params"]}
+    draws = 10000
+    for key, r in base.items():
+        c = corr[key]
+        for col in ("capacity", "it_load_mw", "facility_mw", "energy_twh"):
+            check(r[col] == c[col], "golden %s %s: deterministic %s differs" % (key + (col,)))
+        if key[0] not in correlated and r["kind"] == "country":
+            check(r == c, "golden %s: a country without correlated sites changed" % (key,))
+        elif key[0] in correlated and key[1] != "2023":
+            # same marginal: quantiles within 5 sampling errors, the density
+            # at the quantile estimated from the spread of the band (normal)
+            sd = (float(r["p95"]) - float(r["p5"])) / (2 * 1.6449)
+            for q, col in ((0.05, "p5"), (0.5, "p50"), (0.95, "p95")):
+                tol = 5 * np.sqrt(2) * qse(q, draws, stats.norm.pdf(stats.norm.ppf(q)) / sd)
+                check(abs(float(r[col]) - float(c[col])) < tol,
+                      "golden %s %s %s: %s vs uncertain %s" % (key + (col, c[col], r[col])))
+    # rates compound, so the positive correlation widens the band more each
+    # year (the baselines, uncorrelated, dominate the first years)
+    for year, factor in (("2024", 1.0), ("2025", 1.0), ("2026", 1.0), ("2027", 1.15)):
+        w0 = float(base["TOTAL", year]["p95"]) - float(base["TOTAL", year]["p5"])
+        w1 = float(corr["TOTAL", year]["p95"]) - float(corr["TOTAL", year]["p5"])
+        check(w1 > factor * w0, "golden TOTAL %s: band %g not %g x %g" % (year, w1, factor, w0))
 
 if FAILS:
     print("%d failure(s)" % len(FAILS))
