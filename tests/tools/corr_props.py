@@ -11,6 +11,9 @@ What is asserted (expectations computed here, never taken from dcproj):
 - every correlated marginal keeps its distribution (normal, lognormal,
   uniform, triangular, PERT): each country's quantiles against scipy's ppf;
   the TOTAL of the copula against numpy's own copula sample;
+- sites of every kind (a shared variable, a lognormal baseline, a logistic
+  cap and rate, an event's add and delay): the entry couples exactly the
+  sites it names — TOTAL against numpy's copula over the same draw order;
 - a shared uncertain variable: TOTAL is k·X, so its quantiles are k·F^-1(p);
 - a matrix that is not positive definite, and a path matching no
   distribution, are refused (exit 65, the entry's JSON path);
@@ -149,6 +152,46 @@ for q in qs:
     tol = 5 * np.sqrt(2) * qse(q, DRAWS, dens)
     col = "p%g" % (q * 100)
     check(abs(float(t[col]) - want) < tol, "copula TOTAL %s: %s vs numpy %g (tol %g)" % (col, t[col], want, tol))
+
+# 2b. sites of every kind: the copula couples the sites the entry names ----
+# (a shared variable, a logistic cap, an event's add), not their neighbours
+# in the draw order (A's baseline, B's logistic rate, the event's delay).
+doc = {"dcproj": 1, "name": "mixed", "baseline_year": 2023, "horizon": 2025,
+       "variables": {"X": {"value": {"dist": "uniform", "min": 10, "max": 30}}},
+       "countries": {
+           "A": {"baseline": {"dist": "lognormal", "mean": 100, "sd": 30},
+                 "growth": {"model": "linear", "per_year": {"var": "X"}}},
+           "B": {"baseline": 100, "growth": {"model": "logistic",
+                                             "cap": {"dist": "pert", "min": 200, "mode": 300, "max": 600},
+                                             "rate": {"dist": "normal", "mean": 0.5, "sd": 0.1}}}},
+       "events": [{"country": "B", "date": "2025", "add": {"dist": "triangular", "min": 0, "mode": 50, "max": 150},
+                   "delay_months": {"dist": "uniform", "min": 0, "max": 6}}],
+       "uncertainty": {"draws": DRAWS, "seed": 3, "quantiles": list(qs),
+                       "correlation": [{"params": ["variables.X", "countries.B.growth.cap", "events[0].add"],
+                                        "rho": 0.8}]}}
+rows = table(doc)
+n = 6  # sites in draw order: X, A.baseline, B.cap, B.rate, add, delay
+corr = np.eye(n)
+for i in (0, 2, 4):
+    for j in (0, 2, 4):
+        if i != j:
+            corr[i, j] = 0.8
+z = rng.standard_normal((DRAWS, n)) @ np.linalg.cholesky(corr).T
+u = np.clip(stats.norm.cdf(z), 2.0 ** -53, 1 - 2.0 ** -53)
+X = stats.uniform(10, 20).ppf(u[:, 0])
+a0 = lognorm(100, 30).ppf(u[:, 1])
+K = pert(200, 300, 600).ppf(u[:, 2])
+k = np.maximum(stats.norm(0.5, 0.1).ppf(u[:, 3]), 1e-9)
+add = stats.triang(50 / 150, loc=0, scale=150).ppf(u[:, 4])
+# end of 2025: t = 2; the event (start 12 months + delay <= 6) is fully in
+tot = a0 + 2 * X + K / (1 + (K - 100) / 100 * np.exp(-2 * k)) + add
+t = rows["TOTAL", "2025"]
+for q in qs:
+    want = np.quantile(tot, q)
+    dens = stats.gaussian_kde(tot[:20000])(want)[0]
+    tol = 5 * np.sqrt(2) * qse(q, DRAWS, dens)
+    col = "p%g" % (q * 100)
+    check(abs(float(t[col]) - want) < tol, "mixed sites TOTAL %s: %s vs numpy %g (tol %g)" % (col, t[col], want, tol))
 
 # 3. shared uncertain variables --------------------------------------------
 # baselines a_i·X with X triangular(60, 90, 130), rates fixed: TOTAL(t) = k·X
