@@ -60,6 +60,10 @@ enum dcproj_dist {
 struct dcproj_param {
     size_t input;             /* 1 + its index in the scenario's `inputs`; 0 = none */
     enum dcproj_dist dist;
+    const char *path;         /* [v2] a distribution: the path where it is written
+                                 (SPEC §5.2: "defaults.growth.rate", "events[3].add",
+                                 "variables.X"), a string the scenario owns and shares
+                                 between every param written there; else NULL */
     struct dcproj_value v;    /* when dist == DCPROJ_DIST_NONE */
     struct dcproj_value f[3]; /* distribution fields, order as above */
 };
@@ -191,7 +195,8 @@ struct dcproj_source {
  * that of SPEC §2.1/§5.1 for the field ([min, max], ends open when flagged).
  */
 struct dcproj_input {
-    char *path;                 /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add" */
+    const char *path;           /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add"
+                                   (interned in sc->site_paths) */
     long country;               /* the country it feeds (an event's country), or -1 */
     struct dcproj_param *param; /* points into the scenario that owns the registry */
     double min, max;
@@ -232,6 +237,11 @@ struct dcproj_scenario {
     size_t n_quantiles;
     struct dcproj_correlation *correlations; /* [v2] in file order; later ones override */
     size_t n_correlations;
+
+    /* [v2] the distinct written paths of parameters (dcproj_param.path and
+     * dcproj_input.path point here) */
+    char **site_paths;
+    size_t n_site_paths;
 
     /* "calibration": "frozen" or --frozen: `parent` is the fully resolved
      * scenario to solve first; its solution fixes the variables of this one

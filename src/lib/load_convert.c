@@ -146,17 +146,12 @@ static int shared_variable(struct ctx *c, const struct frame *f, const struct fr
     struct pinfo pi;
     if (parse_param(c, vf, &R_ANY, &v->dist, &pi) != 0)
         return -1;
-    /* its site (and registered input) is named variables.ID, not ….value */
-    if (v->dist.input > 0) {
-        char *path = dcproj_malloc(strlen(v->id) + sizeof "variables.");
-        if (path == NULL) {
-            oom(c);
-            return -1;
-        }
-        sprintf(path, "variables.%s", v->id);
-        dcproj_free(c->inputs[v->dist.input - 1].path);
-        c->inputs[v->dist.input - 1].path = path;
-    }
+    /* its site is named variables.ID, not variables.ID.value: in the input
+       registry too */
+    if ((v->dist.path = written_path(c, f)) == NULL)
+        return -1;
+    if (v->dist.input > 0)
+        c->inputs[v->dist.input - 1].path = v->dist.path;
     /* its fields are numbers or earlier fixed variables (parse_ref checked) */
     double *vals = dcproj_malloc((c->sc->n_variables ? c->sc->n_variables : 1) * sizeof *vals);
     if (vals == NULL) {
@@ -999,9 +994,6 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     if (c.nerr == 0)
         check_calibration(&c, &top);
     if (c.nerr == 0) {
-        /* the sites are named by the input registry */
-        sc->inputs = c.inputs;
-        sc->n_inputs = c.n_inputs;
         int st = corr_check(sc, err);
         if (st == DCPROJ_ERR_NOMEM)
             c.nomem = 1;
@@ -1028,6 +1020,7 @@ done:
     idmap_free(&c.groups);
     idmap_free(&c.vars);
     idmap_free(&c.sources);
+    idmap_free(&c.paths);
     dcproj_free(c.var_ok);
     dcproj_free(c.var_used);
     dcproj_free(c.seen);

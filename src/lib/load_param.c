@@ -288,6 +288,8 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
     if (bad)
         return -1;
     p->dist = def->dist;
+    if ((p->path = written_path(c, f)) == NULL)
+        return -1;
     size_t last = def->n - 1;
     if (def->dist == DCPROJ_DIST_NORMAL || def->dist == DCPROJ_DIST_LOGNORMAL) {
         if (known[1] && val[1] < 0) {
@@ -369,15 +371,9 @@ static int record_input(struct ctx *c, const struct frame *f, struct dcproj_para
         c->inputs = in;
         c->cap_inputs = cap;
     }
-    char path[DCPROJ_ERROR_PATH_LEN];
-    const struct doc_origin *org;
-    written_path(c, f, path, sizeof path, &org);
     struct dcproj_input *in = &c->inputs[c->n_inputs];
-    in->path = dcproj_strdup(path);
-    if (in->path == NULL) {
-        oom(c);
+    if ((in->path = written_path(c, f)) == NULL)
         return -1;
-    }
     in->country = c->input_country;
     in->param = p;
     p->input = c->n_inputs + 1;

@@ -87,11 +87,8 @@ static void free_growth(struct dcproj_growth *g)
 
 void dcproj_scenario_free(struct dcproj_scenario *sc)
 {
-    if (sc != NULL) {
-        for (size_t i = 0; i < sc->n_inputs; i++)
-            dcproj_free(sc->inputs[i].path);
+    if (sc != NULL)
         dcproj_free(sc->inputs);
-    }
     if (sc == NULL)
         return;
     for (size_t i = 0; i < sc->n_sources; i++) {
@@ -127,6 +124,9 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(sc->correlations[i].params);
     }
     dcproj_free(sc->correlations);
+    for (size_t i = 0; i < sc->n_site_paths; i++)
+        dcproj_free(sc->site_paths[i]);
+    dcproj_free(sc->site_paths);
     dcproj_scenario_free(sc->parent);
     cJSON_free(sc->resolved_json);
     dcproj_free(sc->files);

@@ -26,7 +26,6 @@
 #define CORR_MAX_SITES 2000
 
 struct sites_builder {
-    const struct dcproj_scenario *sc;
     struct site_list *l;
     size_t cap;
 };
@@ -36,10 +35,6 @@ static int add_site(struct sites_builder *b, const struct dcproj_param *p, long 
 {
     if (p->dist == DCPROJ_DIST_NONE)
         return 0;
-    /* the path as written, from the input registry (none in scenarios built
-       by hand, as in unit tests) */
-    const char *path = p->input > 0 && p->input <= b->sc->n_inputs ? b->sc->inputs[p->input - 1].path
-                                                                     : NULL;
     struct site_list *l = b->l;
     if (l->n == b->cap) {
         size_t cap = b->cap ? 2 * b->cap : 16;
@@ -49,14 +44,14 @@ static int add_site(struct sites_builder *b, const struct dcproj_param *p, long 
         l->s = s;
         b->cap = cap;
     }
-    l->s[l->n++] = (struct dcproj_site){path, country, variable, event, p};
+    l->s[l->n++] = (struct dcproj_site){p->path, country, variable, event, p};
     return 0;
 }
 
 int sites_build(const struct dcproj_scenario *sc, struct site_list *l)
 {
     memset(l, 0, sizeof *l);
-    struct sites_builder b = {sc, l, 0};
+    struct sites_builder b = {l, 0};
     size_t nc = sc->n_countries, ne = sc->n_events;
     size_t *ev_start = dcproj_calloc(nc + 2, sizeof *ev_start);
     size_t *ev_index = dcproj_malloc((ne ? ne : 1) * sizeof *ev_index);
