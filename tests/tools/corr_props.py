@@ -145,13 +145,20 @@ corr = np.full((n, n), RHO) + (1 - RHO) * np.eye(n)
 z = rng.standard_normal((DRAWS, n)) @ np.linalg.cholesky(corr).T
 u = np.clip(stats.norm.cdf(z), 2.0 ** -53, 1 - 2.0 ** -53)
 tot = sum(CB[k] * (1 + margs[k][1].ppf(u[:, i])) for i, k in enumerate(margs))
-t = rows["TOTAL", "2024"]
-for q in qs:
-    want = np.quantile(tot, q)
-    dens = stats.gaussian_kde(tot[:20000])(want)[0]
-    tol = 5 * np.sqrt(2) * qse(q, DRAWS, dens)
-    col = "p%g" % (q * 100)
-    check(abs(float(t[col]) - want) < tol, "copula TOTAL %s: %s vs numpy %g (tol %g)" % (col, t[col], want, tol))
+
+
+def versus_sample(row, sample, what):
+    """dcproj's quantiles against those of an independent sample of as many
+    draws (two sampling errors: sqrt 2 of one)."""
+    for q in qs:
+        want = np.quantile(sample, q)
+        dens = stats.gaussian_kde(sample[:20000])(want)[0]
+        tol = 5 * np.sqrt(2) * qse(q, DRAWS, dens)
+        col = "p%g" % (q * 100)
+        check(abs(float(row[col]) - want) < tol, "%s %s: %s vs numpy %g (tol %g)" % (what, col, row[col], want, tol))
+
+
+versus_sample(rows["TOTAL", "2024"], tot, "copula TOTAL")
 
 # 2b. sites of every kind: the copula couples the sites the entry names ----
 # (a shared variable, a logistic cap, an event's add), not their neighbours
@@ -185,13 +192,7 @@ k = np.maximum(stats.norm(0.5, 0.1).ppf(u[:, 3]), 1e-9)
 add = stats.triang(50 / 150, loc=0, scale=150).ppf(u[:, 4])
 # end of 2025: t = 2; the event (start 12 months + delay <= 6) is fully in
 tot = a0 + 2 * X + K / (1 + (K - 100) / 100 * np.exp(-2 * k)) + add
-t = rows["TOTAL", "2025"]
-for q in qs:
-    want = np.quantile(tot, q)
-    dens = stats.gaussian_kde(tot[:20000])(want)[0]
-    tol = 5 * np.sqrt(2) * qse(q, DRAWS, dens)
-    col = "p%g" % (q * 100)
-    check(abs(float(t[col]) - want) < tol, "mixed sites TOTAL %s: %s vs numpy %g (tol %g)" % (col, t[col], want, tol))
+versus_sample(rows["TOTAL", "2025"], tot, "mixed sites TOTAL")
 
 # 3. shared uncertain variables --------------------------------------------
 # baselines a_i·X with X triangular(60, 90, 130), rates fixed: TOTAL(t) = k·X
