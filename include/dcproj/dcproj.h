@@ -3,6 +3,7 @@
 #define DCPROJ_DCPROJ_H
 
 #include "dcproj/error.h"
+#include "dcproj/warning.h"
 #include "dcproj/scenario.h"
 #include "dcproj/model.h"
 #include "dcproj/report.h"

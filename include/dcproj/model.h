@@ -80,8 +80,9 @@ struct dcproj_result {
     uint64_t seed;
     int exact_quantiles;         /* 1 exact, 0 streaming P² estimates */
     struct dcproj_solution solution;
-    size_t n_warnings;
-    char **warnings;             /* e.g. floor warnings, one per country; no newline */
+    struct dcproj_warnings warnings; /* run-time warnings (SPEC §9 v2): the §3.6 floor (one
+                                        per country), calibration diagnostics; the
+                                        scenario's load-time ones are in sc->warnings */
 };
 
 /* Progress callback: `done` of `total` units of work.  Called from the

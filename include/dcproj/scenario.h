@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "dcproj/error.h"
+#include "dcproj/warning.h"
 #include "dcproj/output.h"
 
 #ifdef __cplusplus
@@ -211,6 +212,11 @@ struct dcproj_scenario {
      * path naming one of them is refused (SPEC §9). */
     struct dcproj_file_id *files;
     size_t n_files;
+
+    /* Load-time warnings (SPEC §9 v2): a rate written as a percentage, a
+     * pue above 3, a --set/--patch that creates a key ...  The caller
+     * prints them (dcproj/warning.h). */
+    struct dcproj_warnings warnings;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */

@@ -17,7 +17,7 @@ enum {
     O_FORMAT = 256, O_LAYOUT, O_METRIC, O_SET, O_PATCH, O_FROZEN, O_HORIZON, O_STEP,
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
-    O_SCOPE, O_AT, O_SHARD, O_TOP, O_HELP
+    O_SCOPE, O_AT, O_SHARD, O_TOP, O_STRICT, O_HELP
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -58,6 +58,7 @@ static const struct opt_def opt_defs[] = {
     {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP},
     {{"top", required_argument, NULL, O_TOP}, OPT_CHART},
     {{"quiet", no_argument, NULL, 'q'}, 0},
+    {{"strict", no_argument, NULL, O_STRICT}, 0},
     {{"help", no_argument, NULL, O_HELP}, 0},
 };
 #define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
@@ -208,6 +209,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             fputs(cmd->help, stdout);
             return -1;
         case 'q': o->quiet = 1; break;
+        case O_STRICT: o->strict = 1; break;
         case 'o': o->output = arg; break;
         case O_FORMAT:
             if (strcmp(arg, "csv") == 0) o->fmt.format = DCPROJ_FMT_CSV;

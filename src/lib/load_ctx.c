@@ -339,25 +339,16 @@ int want_detail(const struct ctx *c)
 }
 
 /*
- * Report a data problem about the node of frame `f` (or, for a missing key,
- * the object that lacks it).  The path is the frame's; a value inherited
+ * Where a message about the node of frame `f` (or, for a missing key, the
+ * object that lacks it) goes: the path is the frame's; a value inherited
  * from `defaults.growth` is named by its path there, with the country that
- * uses it, and reported once.  The origin of the value is appended.
+ * uses it (in `used`), and placed once (returns 0 when already placed).
+ * The origin of the value goes to `osuf`.  For report() and warn().
  */
-__attribute__((format(printf, 3, 4)))
-void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
+static int place(struct ctx *c, const struct frame *f, const char *msg,
+                 char path[DCPROJ_ERROR_PATH_LEN], char used[DCPROJ_ID_LEN + 32],
+                 char osuf[DCPROJ_ERROR_MSG_LEN])
 {
-    c->nerr++;
-    if (!want_detail(c)) {
-        dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, NULL, 0, 0, "%s", "");
-        return;
-    }
-    char msg[DCPROJ_ERROR_MSG_LEN];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-
     const struct frame *nf = f;
     while (nf != NULL && nf->node == NULL)
         nf = nf->up;
@@ -376,16 +367,17 @@ void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
         }
     }
 
-    char path[DCPROJ_ERROR_PATH_LEN] = "";
+    path[0] = '\0';
+    used[0] = '\0';
     const struct doc_origin *org = NULL;
-    char used[DCPROJ_ID_LEN + 32] = "";
     if (from_defaults && src != NULL && c->dgrowth != NULL) {
-        snprintf(path, sizeof path, "defaults.growth");
-        if (locate(c->d, c->dgrowth, frame_origin(c, c->dgrowth_frame), src, path, sizeof path,
-                   &org)) {
+        snprintf(path, DCPROJ_ERROR_PATH_LEN, "defaults.growth");
+        if (locate(c->d, c->dgrowth, frame_origin(c, c->dgrowth_frame), src, path,
+                   DCPROJ_ERROR_PATH_LEN, &org)) {
             if (seen_before(c, hash_str(msg, hash_str(path, 1469598103934665603ULL))))
-                return;
-            snprintf(used, sizeof used, " (used by country %s)", c->country ? c->country : "?");
+                return 0;
+            snprintf(used, DCPROJ_ID_LEN + 32, " (used by country %s)",
+                     c->country ? c->country : "?");
         } else {
             from_defaults = 0;
             path[0] = '\0';
@@ -394,12 +386,48 @@ void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
         from_defaults = 0;
     }
     if (!from_defaults) {
-        frame_path(f, path, sizeof path);
+        frame_path(f, path, DCPROJ_ERROR_PATH_LEN);
         org = frame_origin(c, nf);
     }
-    char osuf[DCPROJ_ERROR_MSG_LEN];
-    origin_suffix(org, osuf, sizeof osuf);
-    dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, path, 0, 0, "%s%s%s", msg, used, osuf);
+    origin_suffix(org, osuf, DCPROJ_ERROR_MSG_LEN);
+    return 1;
+}
+
+/* Report a data problem about the node of frame `f` (see place()). */
+__attribute__((format(printf, 3, 4)))
+void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
+{
+    c->nerr++;
+    if (!want_detail(c)) {
+        dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, NULL, 0, 0, "%s", "");
+        return;
+    }
+    char msg[DCPROJ_ERROR_MSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char path[DCPROJ_ERROR_PATH_LEN], used[DCPROJ_ID_LEN + 32], osuf[DCPROJ_ERROR_MSG_LEN];
+    if (place(c, f, msg, path, used, osuf))
+        dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, path, 0, 0, "%s%s%s", msg, used,
+                         osuf);
+}
+
+/* A warning (SPEC §9 v2) about the node of frame `f`, placed as report()
+ * places errors, into the scenario's warnings. */
+__attribute__((format(printf, 3, 4)))
+void warn(struct ctx *c, const struct frame *f, const char *fmt, ...)
+{
+    char msg[DCPROJ_ERROR_MSG_LEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    char path[DCPROJ_ERROR_PATH_LEN], used[DCPROJ_ID_LEN + 32], osuf[DCPROJ_ERROR_MSG_LEN];
+    if (c->sc != NULL && place(c, f, msg, path, used, osuf)
+        && dcproj_warnings_add(&c->sc->warnings, c->file, path, "%s%s%s", msg, used, osuf)
+               != DCPROJ_OK)
+        oom(c);
 }
 
 /* Record that memory ran out; the conversion ends with DCPROJ_ERR_NOMEM. */

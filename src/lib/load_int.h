@@ -131,6 +131,7 @@ int is_scenario_name(const char *s);
 const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f);
 int want_detail(const struct ctx *c);
 void report(struct ctx *c, const struct frame *f, const char *fmt, ...);
+void warn(struct ctx *c, const struct frame *f, const char *fmt, ...);
 void *oom(struct ctx *c);
 char *xstrdup(struct ctx *c, const char *s);
 int check_keys(struct ctx *c, const struct frame *f, const char *const *allowed,
@@ -149,6 +150,12 @@ int plain_number(struct ctx *c, const struct frame *f, const struct range *r, do
 void param_number(struct dcproj_param *p, double x);
 int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
                 struct dcproj_param *p, struct pinfo *pi);
+
+int written_mean(const struct dcproj_param *p, double *out);
+void warn_rate_percent(struct ctx *c, const struct frame *f, const struct dcproj_param *p);
+void warn_pue(struct ctx *c, const struct frame *f, double pue);
+void warn_per_year(struct ctx *c, const struct frame *f, const struct dcproj_param *per_year,
+                   const struct dcproj_param *baseline);
 
 /* load_growth.c */
 int enum_value(struct ctx *c, const struct frame *f, const char *const *names,

@@ -119,6 +119,7 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
     dcproj_scenario_free(sc->parent);
     cJSON_free(sc->resolved_json);
     dcproj_free(sc->files);
+    dcproj_warnings_clear(&sc->warnings);
     dcproj_free(sc->file);
     dcproj_free(sc->name);
     dcproj_free(sc->title);

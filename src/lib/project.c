@@ -62,20 +62,13 @@ static int make_rows(const struct dcproj_scenario *sc, struct dcproj_result *res
     return 0;
 }
 
-/* Append "FILE: countries.CODE: capacity below 0 was raised to 0". */
+/* The §3.6 floor warning "FILE: countries.CODE: capacity below 0 was
+ * raised to 0". */
 static int add_floor_warning(struct dcproj_result *res, const char *file, const char *code)
 {
-    char buf[DCPROJ_ERROR_FILE_LEN + 96];
-    snprintf(buf, sizeof buf, "%s: countries.%s: capacity below 0 was raised to 0", file, code);
-    char **w = dcproj_realloc(res->warnings, (res->n_warnings + 1) * sizeof *w);
-    if (w == NULL)
-        return -1;
-    res->warnings = w;
-    w[res->n_warnings] = dcproj_strdup(buf);
-    if (w[res->n_warnings] == NULL)
-        return -1;
-    res->n_warnings++;
-    return 0;
+    char path[DCPROJ_ERROR_PATH_LEN];
+    snprintf(path, sizeof path, "countries.%s", code);
+    return dcproj_warnings_add(&res->warnings, file, path, "capacity below 0 was raised to 0");
 }
 
 /* The deterministic capacity of every country, summed into groups and
