@@ -16,6 +16,7 @@
 #include "doc_int.h"
 #include "json_int.h"
 #include "alloc_int.h"
+#include "nearest_int.h"
 
 /* One step of the walk from the root to the node being converted. */
 struct frame {
@@ -47,13 +48,6 @@ struct idmap {
     size_t *vals;
 };
 
-/* The closest candidate to a misspelt word, if it is close enough to be a
- * typo: at most one edit per three characters of the longer word. */
-struct nearest {
-    const char *word;
-    const char *best;
-    int dist;
-};
 
 /* A rendering buffer that lives for one message. */
 struct rbuf {
@@ -123,7 +117,6 @@ int ignored_key(const char *key);
 long idmap_get(const struct idmap *m, const char *key);
 int idmap_put(struct idmap *m, const char *key, size_t val);
 void idmap_free(struct idmap *m);
-void nearest_consider(struct nearest *nb, const char *cand);
 struct rbuf R(const cJSON *node);
 struct rbuf N(double x);
 int is_identifier(const char *s);

@@ -12,6 +12,7 @@
 
 #include "json_int.h"
 #include "alloc_int.h"
+#include "nearest_int.h"
 /* ---------------------------------------------------------------- patches */
 
 /* Merge `patch` onto d's document, recording `kind`/`label` as the origin. */
@@ -22,6 +23,61 @@ static int apply(struct doc *d, const cJSON *patch, enum doc_origin_kind kind, c
     if (o == NULL || merge_patch_tracked(&d->root, patch, &d->map, o) != DCPROJ_OK)
         return nomem(err, d->file);
     return DCPROJ_OK;
+}
+
+/*
+ * The §9 warning of a --set/--patch (`label`) that creates a key the
+ * document did not have, with the nearest existing key: "--set
+ * countries.IR.baseline=900 creates country IR; did you mean IE?".  Walks
+ * `patch` against `target` (the object at `path`); only the outermost
+ * created key of a branch is named.  Deletions (null), ignored `$`/`_`
+ * keys and new ids under object-form `events` (SPEC §3.5) do not warn.
+ */
+static int warn_created(struct doc *d, const cJSON *target, const cJSON *patch, char *path,
+                        size_t len, const char *label)
+{
+    if (!cJSON_IsObject(patch) || !cJSON_IsObject(target))
+        return DCPROJ_OK;
+    if (strcmp(path, "events") == 0)
+        return DCPROJ_OK;
+    for (const cJSON *ch = patch->child; ch != NULL; ch = ch->next) {
+        if (cJSON_IsNull(ch) || ch->string[0] == '$' || ch->string[0] == '_')
+            continue;
+        size_t n = strlen(path);
+        snprintf(path + n, DCPROJ_ERROR_PATH_LEN - n, "%s%s", n > 0 ? "." : "", ch->string);
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(target, ch->string);
+        int rc = DCPROJ_OK;
+        if (t != NULL) {
+            rc = warn_created(d, t, ch, path, len, label);
+        } else {
+            struct nearest nb = {ch->string, NULL, 0};
+            for (const cJSON *k = target->child; k != NULL; k = k->next)
+                if (k->string[0] != '$' && k->string[0] != '_')
+                    nearest_consider(&nb, k->string);
+            const char *what = n == 9 && strncmp(path, "countries", 9) == 0 ? "country "
+                               : n == 9 && strncmp(path, "variables", 9) == 0 ? "variable "
+                                                                               : "key ";
+            char mean[DCPROJ_ID_LEN + 32] = "";
+            if (nb.best != NULL)
+                snprintf(mean, sizeof mean, "; did you mean %.32s?", nb.best);
+            rc = dcproj_warnings_add(&d->warnings, d->file, path,
+                                     "%s creates %s%s, which the scenario did not have%s", label,
+                                     what, ch->string, mean);
+            if (rc != DCPROJ_OK)
+                rc = nomem(NULL, d->file);
+        }
+        path[n] = '\0';
+        if (rc != DCPROJ_OK)
+            return rc;
+    }
+    return DCPROJ_OK;
+}
+
+/* warn_created() from the document's root. */
+static int check_created(struct doc *d, const cJSON *patch, const char *label)
+{
+    char path[DCPROJ_ERROR_PATH_LEN] = "";
+    return warn_created(d, d->root, patch, path, sizeof path, label);
 }
 
 /*
@@ -101,7 +157,13 @@ int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
             break;
         seg_end = seg - 1;
     }
-    rc = apply(d, patch, DOC_ORIGIN_SET, text, err);
+    char label[DCPROJ_ERROR_MSG_LEN / 2];
+    snprintf(label, sizeof label, "--set %s", text);
+    rc = check_created(d, patch, label);
+    if (rc == DCPROJ_OK)
+        rc = apply(d, patch, DOC_ORIGIN_SET, text, err);
+    else
+        rc = nomem(err, d->file);
     cJSON_Delete(patch);
     return rc;
 }
@@ -125,7 +187,13 @@ int apply_patch_file(struct doc *d, const char *path, struct dcproj_error *err)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, name, "extends", 0, 0,
                                 "\"extends\" is not allowed in a patch");
     }
-    rc = apply(d, patch, DOC_ORIGIN_PATCH, path, err);
+    char label[DCPROJ_ERROR_MSG_LEN / 2];
+    snprintf(label, sizeof label, "--patch %s", name);
+    rc = check_created(d, patch, label);
+    if (rc == DCPROJ_OK)
+        rc = apply(d, patch, DOC_ORIGIN_PATCH, path, err);
+    else
+        rc = nomem(err, d->file);
     cJSON_Delete(patch);
     return rc;
 }
