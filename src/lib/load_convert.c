@@ -325,8 +325,10 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     } else if (!cJSON_IsString(df.node) ||
                parse_date(df.node->valuestring, c->B, &year, &e->start_months) != 0) {
-        report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s",
-               R(df.node).s);
+        char hint[96];
+        date_hint(df.node, hint, sizeof hint);
+        report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s%s",
+               R(df.node).s, hint);
         bad++;
     } else if (e->start_months < 0) {
         report(c, &df,

@@ -138,6 +138,7 @@ int source_ref(struct ctx *c, const struct frame *up, char **out);
 /* load_param.c */
 int digits(const char *s, int n, int *out);
 int parse_date(const char *s, int B, int *year, double *start_months);
+void date_hint(const cJSON *node, char *buf, size_t size);
 int in_range(const struct range *r, double x);
 int plain_number(struct ctx *c, const struct frame *f, const struct range *r, double *out);
 void param_number(struct dcproj_param *p, double x);

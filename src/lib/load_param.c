@@ -75,6 +75,38 @@ int parse_date(const char *s, int B, int *year, double *start_months)
     return 0;
 }
 
+/* What explains a value that is not a date (SPEC §9 v2: name the slip):
+ * ": write the date as a string: \"2026\"" for a number, ": February 2024
+ * has 29 days" for a day past the month's end, else "". */
+void date_hint(const cJSON *node, char *buf, size_t size)
+{
+    static const char *const months[12] = {"January", "February", "March",     "April",
+                                           "May",     "June",     "July",      "August",
+                                           "September", "October", "November", "December"};
+    buf[0] = '\0';
+    if (cJSON_IsNumber(node)) {
+        double v = node->valuedouble;
+        if (v >= 1000 && v <= 9999 && v == floor(v))
+            snprintf(buf, size, ": write the date as a string: \"%d\"", (int)v);
+        else
+            snprintf(buf, size, ": write the date as a string, e.g. \"2026-07\"");
+        return;
+    }
+    if (!cJSON_IsString(node))
+        return;
+    const char *s = node->valuestring;
+    int y, m, d;
+    if (strlen(s) == 10 && s[4] == '-' && s[7] == '-' && digits(s, 4, &y) == 0
+        && digits(s + 5, 2, &m) == 0 && digits(s + 8, 2, &d) == 0 && m >= 1 && m <= 12
+        && d > days_in_month(y, m))
+        snprintf(buf, size, ": %s %d has %d days", months[m - 1], y, days_in_month(y, m));
+    else if (strlen(s) >= 7 && s[4] == '-' && digits(s, 4, &y) == 0 && digits(s + 5, 2, &m) == 0
+             && (m < 1 || m > 12))
+        snprintf(buf, size, ": months run from 01 to 12");
+    else if (strlen(s) == 7 && s[4] == '-' && s[5] == 'Q')
+        snprintf(buf, size, ": quarters run from Q1 to Q4");
+}
+
 /* ------------------------------------------------------------------------ */
 /* Parameters (SPEC §2.1, §5.1)                                             */
 
