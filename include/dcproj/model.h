@@ -64,6 +64,10 @@ struct dcproj_solution {
     double *variables;      /* value of each scenario variable, file order */
     size_t n_targets;
     struct dcproj_target_result *targets; /* per scenario target, file order */
+    struct dcproj_warnings warnings; /* diagnostics of a solve with unknowns (SPEC §4 v2:
+                                        ill-conditioned, at a bound, implausible, a target
+                                        no unknown moves); dcproj_project() moves them
+                                        into the result's warnings */
 };
 
 struct dcproj_result {

@@ -202,6 +202,9 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
     rc = model_solve(&m, &res->solution, err);
     if (rc != DCPROJ_OK)
         goto fail;
+    /* the solve's diagnostics join the result's warnings (one list) */
+    res->warnings = res->solution.warnings;
+    res->solution.warnings = (struct dcproj_warnings){0, NULL};
     const double *vars = res->solution.variables;
 
     if (model_periods(sc->baseline_year, sc->horizon, sc->step, &res->periods, &res->n_periods) != DCPROJ_OK ||

@@ -19,6 +19,7 @@ void dcproj_solution_clear(struct dcproj_solution *sol)
         return;
     dcproj_free(sol->variables);
     dcproj_free(sol->targets);
+    dcproj_warnings_clear(&sol->warnings);
     memset(sol, 0, sizeof *sol);
 }
 
