@@ -349,7 +349,25 @@ static int place(struct ctx *c, const struct frame *f, const char *msg,
     return 1;
 }
 
-/* Report a data problem about the node of frame `f` (see place()). */
+/* Format a message about the node of frame `f`, place it (see place())
+ * and record it: as a data error, or as a warning (SPEC §9 v2) in the
+ * scenario's warnings. */
+static void emit(struct ctx *c, const struct frame *f, int warning, const char *fmt, va_list ap)
+{
+    char msg[DCPROJ_ERROR_MSG_LEN];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    char path[DCPROJ_ERROR_PATH_LEN], used[DCPROJ_ID_LEN + 32], osuf[DCPROJ_ERROR_MSG_LEN];
+    if (!place(c, f, msg, path, used, osuf))
+        return;
+    if (!warning)
+        dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, path, 0, 0, "%s%s%s", msg, used,
+                         osuf);
+    else if (dcproj_warnings_add(&c->sc->warnings, c->file, path, "%s%s%s", msg, used, osuf)
+             != DCPROJ_OK)
+        oom(c);
+}
+
+/* Report a data problem about the node of frame `f`. */
 __attribute__((format(printf, 3, 4)))
 void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
 {
@@ -358,32 +376,22 @@ void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
         dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, NULL, 0, 0, "%s", "");
         return;
     }
-    char msg[DCPROJ_ERROR_MSG_LEN];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    emit(c, f, 0, fmt, ap);
     va_end(ap);
-    char path[DCPROJ_ERROR_PATH_LEN], used[DCPROJ_ID_LEN + 32], osuf[DCPROJ_ERROR_MSG_LEN];
-    if (place(c, f, msg, path, used, osuf))
-        dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, path, 0, 0, "%s%s%s", msg, used,
-                         osuf);
 }
 
-/* A warning (SPEC §9 v2) about the node of frame `f`, placed as report()
- * places errors, into the scenario's warnings. */
+/* A warning about the node of frame `f`, placed as report() places errors. */
 __attribute__((format(printf, 3, 4)))
 void warn(struct ctx *c, const struct frame *f, const char *fmt, ...)
 {
-    char msg[DCPROJ_ERROR_MSG_LEN];
+    if (c->sc == NULL)
+        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    emit(c, f, 1, fmt, ap);
     va_end(ap);
-    char path[DCPROJ_ERROR_PATH_LEN], used[DCPROJ_ID_LEN + 32], osuf[DCPROJ_ERROR_MSG_LEN];
-    if (c->sc != NULL && place(c, f, msg, path, used, osuf)
-        && dcproj_warnings_add(&c->sc->warnings, c->file, path, "%s%s%s", msg, used, osuf)
-               != DCPROJ_OK)
-        oom(c);
 }
 
 /* Record that memory ran out; the conversion ends with DCPROJ_ERR_NOMEM. */

@@ -73,11 +73,17 @@ static int warn_created(struct doc *d, const cJSON *target, const cJSON *patch, 
     return DCPROJ_OK;
 }
 
-/* warn_created() from the document's root. */
-static int check_created(struct doc *d, const cJSON *patch, const char *label)
+/* apply() a --set or --patch (`option` and its argument `shown`, the
+ * origin `label`) after warn_created() from the document's root. */
+static int apply_warned(struct doc *d, const cJSON *patch, enum doc_origin_kind kind,
+                        const char *option, const char *shown, const char *label,
+                        struct dcproj_error *err)
 {
-    char path[DCPROJ_ERROR_PATH_LEN] = "";
-    return warn_created(d, d->root, patch, path, sizeof path, label);
+    char path[DCPROJ_ERROR_PATH_LEN] = "", what[DCPROJ_ERROR_MSG_LEN / 2];
+    snprintf(what, sizeof what, "%s %s", option, shown);
+    if (warn_created(d, d->root, patch, path, sizeof path, what) != DCPROJ_OK)
+        return nomem(err, d->file);
+    return apply(d, patch, kind, label, err);
 }
 
 /*
@@ -157,13 +163,7 @@ int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
             break;
         seg_end = seg - 1;
     }
-    char label[DCPROJ_ERROR_MSG_LEN / 2];
-    snprintf(label, sizeof label, "--set %s", text);
-    rc = check_created(d, patch, label);
-    if (rc == DCPROJ_OK)
-        rc = apply(d, patch, DOC_ORIGIN_SET, text, err);
-    else
-        rc = nomem(err, d->file);
+    rc = apply_warned(d, patch, DOC_ORIGIN_SET, "--set", text, text, err);
     cJSON_Delete(patch);
     return rc;
 }
@@ -187,13 +187,7 @@ int apply_patch_file(struct doc *d, const char *path, struct dcproj_error *err)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, name, "extends", 0, 0,
                                 "\"extends\" is not allowed in a patch");
     }
-    char label[DCPROJ_ERROR_MSG_LEN / 2];
-    snprintf(label, sizeof label, "--patch %s", name);
-    rc = check_created(d, patch, label);
-    if (rc == DCPROJ_OK)
-        rc = apply(d, patch, DOC_ORIGIN_PATCH, path, err);
-    else
-        rc = nomem(err, d->file);
+    rc = apply_warned(d, patch, DOC_ORIGIN_PATCH, "--patch", name, path, err);
     cJSON_Delete(patch);
     return rc;
 }
