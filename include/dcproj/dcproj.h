@@ -6,10 +6,12 @@
 #include "dcproj/warning.h"
 #include "dcproj/scenario.h"
 #include "dcproj/model.h"
+#include "dcproj/sites.h"
 #include "dcproj/report.h"
 #include "dcproj/output.h"
 #include "dcproj/check.h"
 #include "dcproj/chart.h"
+#include "dcproj/provenance.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -295,15 +295,13 @@ int want_detail(const struct ctx *c)
 }
 
 /*
- * Where a message about the node of frame `f` (or, for a missing key, the
- * object that lacks it) goes: the path is the frame's; a value inherited
- * from `defaults.growth` is named by its path there, with the country that
- * uses it (in `used`), and placed once (returns 0 when already placed).
- * The origin of the value goes to `osuf`.  For report() and warn().
+ * The path that names the node of frame `f` (or, for a missing key, the
+ * object that lacks it) as written: the frame's path, or for a value a
+ * country inherits from `defaults.growth` its path there.  Sets *org to the
+ * value's origin.  Returns 1 when the value came from `defaults.growth`.
  */
-static int place(struct ctx *c, const struct frame *f, const char *msg,
-                 char path[DCPROJ_ERROR_PATH_LEN], char used[DCPROJ_ID_LEN + 32],
-                 char osuf[DCPROJ_ERROR_MSG_LEN])
+static int message_path(struct ctx *c, const struct frame *f, char *path, size_t size,
+                        const struct doc_origin **org)
 {
     const struct frame *nf = f;
     while (nf != NULL && nf->node == NULL)
@@ -323,42 +321,74 @@ static int place(struct ctx *c, const struct frame *f, const char *msg,
         }
     }
 
-    path[0] = '\0';
-    used[0] = '\0';
-    const struct doc_origin *org = NULL;
     if (from_defaults && src != NULL && c->dgrowth != NULL) {
-        snprintf(path, DCPROJ_ERROR_PATH_LEN, "defaults.growth");
-        if (locate(c->d, c->dgrowth, frame_origin(c, c->dgrowth_frame), src, path,
-                   DCPROJ_ERROR_PATH_LEN, &org)) {
-            if (seen_before(c, hash_str(msg, hash_str(path, 1469598103934665603ULL))))
-                return 0;
-            snprintf(used, DCPROJ_ID_LEN + 32, " (used by country %s)",
-                     c->country ? c->country : "?");
-        } else {
+        snprintf(path, size, "defaults.growth");
+        if (!locate(c->d, c->dgrowth, frame_origin(c, c->dgrowth_frame), src, path, size, org))
             from_defaults = 0;
-            path[0] = '\0';
-        }
     } else {
         from_defaults = 0;
     }
     if (!from_defaults) {
-        frame_path(f, path, DCPROJ_ERROR_PATH_LEN);
-        org = frame_origin(c, nf);
+        path[0] = '\0';
+        frame_path(f, path, size);
+        *org = frame_origin(c, nf);
     }
-    origin_suffix(org, osuf, DCPROJ_ERROR_MSG_LEN);
-    return 1;
+    return from_defaults;
 }
 
-/* Format a message about the node of frame `f`, place it (see place())
- * and record it: as a data error, or as a warning (SPEC §9 v2) in the
- * scenario's warnings. */
+/* The written path of frame `f` (SPEC §5.2: where a distribution is
+ * written), interned in the scenario so every site at one path shares one
+ * string.  NULL when memory runs out. */
+const char *written_path(struct ctx *c, const struct frame *f)
+{
+    char path[DCPROJ_ERROR_PATH_LEN] = "";
+    const struct doc_origin *org = NULL;
+    message_path(c, f, path, sizeof path, &org);
+    long idx = idmap_get(&c->paths, path);
+    if (idx >= 0)
+        return c->sc->site_paths[idx];
+    struct dcproj_scenario *sc = c->sc;
+    if (sc->n_site_paths == c->cap_paths) {
+        size_t cap = c->cap_paths ? 2 * c->cap_paths : 16;
+        char **p = dcproj_realloc(sc->site_paths, cap * sizeof *p);
+        if (p == NULL)
+            return oom(c);
+        sc->site_paths = p;
+        c->cap_paths = cap;
+    }
+    char *s = xstrdup(c, path);
+    if (s == NULL)
+        return NULL;
+    sc->site_paths[sc->n_site_paths] = s;
+    if (idmap_put(&c->paths, s, sc->n_site_paths) < 0) {
+        dcproj_free(s);
+        return oom(c);
+    }
+    return sc->site_paths[sc->n_site_paths++];
+}
+
+/*
+ * Format a message about the node of frame `f` (or, for a missing key, the
+ * object that lacks it) and record it, as a data error or as a warning
+ * (SPEC §9 v2) in the scenario's warnings.  The path is the frame's; a
+ * value inherited from `defaults.growth` is named by its path there, with
+ * the country that uses it, and recorded once.  The origin of the value is
+ * appended.
+ */
 static void emit(struct ctx *c, const struct frame *f, int warning, const char *fmt, va_list ap)
 {
     char msg[DCPROJ_ERROR_MSG_LEN];
     vsnprintf(msg, sizeof msg, fmt, ap);
-    char path[DCPROJ_ERROR_PATH_LEN], used[DCPROJ_ID_LEN + 32], osuf[DCPROJ_ERROR_MSG_LEN];
-    if (!place(c, f, msg, path, used, osuf))
-        return;
+    char path[DCPROJ_ERROR_PATH_LEN] = "";
+    const struct doc_origin *org = NULL;
+    char used[DCPROJ_ID_LEN + 32] = "";
+    if (message_path(c, f, path, sizeof path, &org)) {
+        if (seen_before(c, hash_str(msg, hash_str(path, 1469598103934665603ULL))))
+            return;
+        snprintf(used, sizeof used, " (used by country %s)", c->country ? c->country : "?");
+    }
+    char osuf[DCPROJ_ERROR_MSG_LEN];
+    origin_suffix(org, osuf, sizeof osuf);
     if (!warning)
         dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, path, 0, 0, "%s%s%s", msg, used,
                          osuf);
@@ -367,11 +397,13 @@ static void emit(struct ctx *c, const struct frame *f, int warning, const char *
         oom(c);
 }
 
-/* Report a data problem about the node of frame `f`. */
+/* Report a data problem about the node of frame `f` (see emit()). */
 __attribute__((format(printf, 3, 4)))
 void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
 {
     c->nerr++;
+    if (c->nomem)
+        return; /* a consequence of what could not be allocated, not of the data */
     if (!want_detail(c)) {
         dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, NULL, 0, 0, "%s", "");
         return;
@@ -386,7 +418,7 @@ void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
 __attribute__((format(printf, 3, 4)))
 void warn(struct ctx *c, const struct frame *f, const char *fmt, ...)
 {
-    if (c->sc == NULL)
+    if (c->sc == NULL || c->nomem)
         return;
     va_list ap;
     va_start(ap, fmt);
@@ -485,32 +517,69 @@ int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const ch
     return 0;
 }
 
-/* A source reference: a string naming an entry of `sources`. */
+/* One source id at `f` (a string naming an entry of `sources`); 0 or -1. */
+static int source_id(struct ctx *c, const struct frame *f)
+{
+    if (!cJSON_IsString(f->node)) {
+        report(c, f, "expected a source id (a key of \"sources\") or a non-empty array of "
+                     "them, got %s", R(f->node).s);
+        return -1;
+    }
+    const char *id = f->node->valuestring;
+    if (idmap_get(&c->sources, id) >= 0)
+        return 0;
+    if (c->sources.n == 0) {
+        report(c, f, "unknown source \"%s\" (there is no \"sources\" object)", id);
+        return -1;
+    }
+    struct nearest nb = {id, NULL, 0};
+    for (size_t i = 0; i < c->sc->n_sources && want_detail(c); i++)
+        nearest_consider(&nb, c->sc->sources[i].id);
+    if (nb.best != NULL)
+        report(c, f, "unknown source \"%s\"; did you mean \"%s\"?", id, nb.best);
+    else
+        report(c, f, "unknown source \"%s\" (not a key of \"sources\")", id);
+    return -1;
+}
+
+/* A source reference (SPEC §2): a source id, or a non-empty array of
+ * distinct ids.  *out (may be NULL) receives a copy of the first id. */
 int source_ref(struct ctx *c, const struct frame *up, char **out)
 {
     struct frame f = fkey(up, "source");
-    *out = NULL;
+    if (out != NULL)
+        *out = NULL;
     if (f.node == NULL)
         return 0;
-    if (!cJSON_IsString(f.node)) {
-        report(c, &f, "expected a source id (a key of \"sources\"), got %s", R(f.node).s);
-        return -1;
-    }
-    const char *id = f.node->valuestring;
-    if (idmap_get(&c->sources, id) < 0) {
-        if (c->sources.n == 0) {
-            report(c, &f, "unknown source \"%s\" (there is no \"sources\" object)", id);
+    const cJSON *first = f.node;
+    if (cJSON_IsArray(f.node)) {
+        if (f.node->child == NULL) {
+            report(c, &f, "expected a source id or a non-empty array of source ids, got []");
             return -1;
         }
-        struct nearest nb = {id, NULL, 0};
-        for (size_t i = 0; i < c->sc->n_sources && want_detail(c); i++)
-            nearest_consider(&nb, c->sc->sources[i].id);
-        if (nb.best != NULL)
-            report(c, &f, "unknown source \"%s\"; did you mean \"%s\"?", id, nb.best);
-        else
-            report(c, &f, "unknown source \"%s\" (not a key of \"sources\")", id);
+        int bad = 0;
+        long i = 0;
+        for (const cJSON *e = f.node->child; e != NULL; e = e->next, i++) {
+            struct frame ef = fchild(&f, e, i);
+            if (source_id(c, &ef) != 0) {
+                bad++;
+                continue;
+            }
+            for (const cJSON *d = f.node->child; d != e; d = d->next)
+                if (cJSON_IsString(d) && strcmp(d->valuestring, e->valuestring) == 0) {
+                    report(c, &ef, "source \"%s\" is listed twice", e->valuestring);
+                    bad++;
+                    break;
+                }
+        }
+        if (bad)
+            return -1;
+        first = f.node->child;
+    } else if (source_id(c, &f) != 0) {
         return -1;
     }
-    *out = xstrdup(c, id);
+    if (out == NULL)
+        return 0;
+    *out = xstrdup(c, first->valuestring);
     return *out ? 0 : -1;
 }

@@ -74,8 +74,13 @@ struct ctx {
     int groups_incomplete;   /* some `groups` array could not be read */
     int frozen;              /* frozen calibration: every variable will be fixed at the
                                 parent's solution before the model runs */
+    struct idmap paths;      /* site_paths of the scenario, by text */
+    size_t cap_paths;
     uint64_t *seen;          /* hashes of problems already reported via defaults */
     size_t n_seen, cap_seen;
+    long slot_country;       /* the country a parameter parsed now feeds, or -1 */
+    struct dcproj_slot *slots;   /* the slot registry being built (moved into sc) */
+    size_t n_slots, cap_slots;
 };
 
 /* The valid range of a parameter or plain number, for checks and messages. */
@@ -133,7 +138,10 @@ int want_object(struct ctx *c, const struct frame *f, const char *what);
 int opt_string(struct ctx *c, const struct frame *up, const char *key, char **out);
 int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const char *what,
             long long *out);
+/* `source` of the object `up`: an id or a non-empty array of distinct ids;
+ * *out (may be NULL) gets a copy of the first id, NULL without one. */
 int source_ref(struct ctx *c, const struct frame *up, char **out);
+const char *written_path(struct ctx *c, const struct frame *f);
 
 /* load_param.c */
 int digits(const char *s, int n, int *out);
