@@ -73,8 +73,12 @@ enum dcproj_model {
     DCPROJ_MODEL_COMPOUND = 0,
     DCPROJ_MODEL_LINEAR,
     DCPROJ_MODEL_LOGISTIC,
-    DCPROJ_MODEL_POINTS
+    DCPROJ_MODEL_POINTS,
+    DCPROJ_MODEL_FIT        /* [v2] a curve fitted to the country's history */
 };
+
+/* The curve of a `fit` growth model; θ order (C0, r), (C0, a), (C0, K, k). */
+enum dcproj_fit_curve { DCPROJ_FIT_COMPOUND = 0, DCPROJ_FIT_LINEAR, DCPROJ_FIT_LOGISTIC };
 
 enum dcproj_interp {
     DCPROJ_INTERP_LINEAR = 0,
@@ -112,6 +116,14 @@ struct dcproj_growth {
     size_t n_points;
     enum dcproj_interp interp;
     enum dcproj_extrapolate extrapolate;
+    /* fit (SPEC §3 model 5): the history years from `fit_from` (0 = all)
+       through B; relative errors divide by each value; anchor "last" sets
+       C0 to the observed value of B; uncertain fits feed Monte Carlo */
+    enum dcproj_fit_curve fit_curve;
+    int fit_from;
+    int fit_relative;
+    int fit_anchor_last;
+    int fit_uncertain;
 };
 
 struct dcproj_country {
@@ -128,6 +140,11 @@ struct dcproj_country {
     char *source;             /* (first) source id or NULL; every input's sources:
                                  dcproj_provenance_build() */
     char *note;               /* or NULL */
+    /* [v2] observed year-end values (SPEC §3.9), years strictly increasing,
+       B - 100 <= year <= B; n_history == 0 when none */
+    int *history_years;
+    double *history_values;
+    size_t n_history;
 };
 
 struct dcproj_event {
@@ -326,6 +343,19 @@ int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
                                 const struct dcproj_load_options *opt,
                                 struct dcproj_scenario **out,
                                 struct dcproj_error *err);
+
+/*
+ * The time axis alone of the scenario dcproj_scenario_load_buffer() would
+ * load with the same arguments: baseline_year, horizon and step of the final
+ * document (after extends, patches and overrides), whatever else is wrong
+ * with it — so that a caller can still lay out the periods of a scenario
+ * that fails (sweep --keep-going, SPEC §7).  Returns DCPROJ_OK and fills the
+ * three outputs, or a non-zero status (nothing reported) when the document
+ * cannot be built or one of the three is invalid.  Thread-safe.
+ */
+int dcproj_scenario_time_buffer(const char *name, const char *data, size_t len,
+                                const char *base_dir, const struct dcproj_load_options *opt,
+                                int *baseline_year, int *horizon, enum dcproj_step *step);
 
 /* Free a scenario and everything it owns (its parent included).  NULL is a
  * no-op. */

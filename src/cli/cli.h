@@ -20,7 +20,9 @@ enum cli_opt_bit {
     OPT_THREADS = 1u << 4,    /* --threads */
     OPT_SOLUTION = 1u << 5,   /* --solution FILE */
     OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
-    OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard */
+    OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard, --keep-going */
+    OPT_HISTORY = 1u << 9,    /* [v2] --history */
+    OPT_BACKTEST = 1u << 10,  /* [v2] --as-of (repeatable), --summary */
     OPT_SITES = 1u << 15,     /* --sites (explain) */
     OPT_CHART = 1u << 8,      /* --top, --metric, --scope (repeatable), --bands, --stack */
 };
@@ -41,6 +43,11 @@ struct cli_opts {
     int strict;               /* --strict: warnings are data errors (65) */
     struct dcproj_warnings *shown; /* warnings printed by this command (each
                                       (path, message) once); shared by copies */
+    int history;              /* --history: history rows and `observed` (SPEC §3.9) */
+    /* backtest */
+    int *as_of;               /* owned array, command-line order */
+    size_t n_as_of;
+    int summary;
     long long draws_cap;      /* > 0: project at most this many draws (validate) */
     /* check */
     const char *expect;
@@ -53,6 +60,7 @@ struct cli_opts {
     const char *scope;        /* default "TOTAL" */
     int at_year;              /* 0 = all periods */
     long shard_k, shard_n;    /* 0/0 = whole */
+    int keep_going;           /* --keep-going: a point's data error becomes an `error` cell */
     /* chart */
     int top;                  /* countries drawn before "other"; default 8 */
     /* explain */
@@ -157,6 +165,7 @@ int cmd_validate(struct cli_opts *o);
 int cmd_explain(struct cli_opts *o);
 int cmd_check(struct cli_opts *o);
 int cmd_diff(struct cli_opts *o);
+int cmd_backtest(struct cli_opts *o);
 int cmd_sweep(struct cli_opts *o);
 int cmd_chart(struct cli_opts *o);
 int cmd_report(struct cli_opts *o);

@@ -71,6 +71,26 @@ static int add_floor_warning(struct dcproj_result *res, const char *file, const 
     return dcproj_warnings_add(&res->warnings, file, path, "capacity below 0 was raised to 0");
 }
 
+/* SPEC §9: a fit parameter whose standard error exceeds its absolute value
+ * (the history does not pin it down; the projection may mislead). */
+static int add_fit_warnings(struct dcproj_result *res, const struct dcproj_scenario *sc)
+{
+    const struct dcproj_solution *sol = &res->solution;
+    for (size_t i = 0; i < sol->n_fit_params; i++) {
+        const struct dcproj_fit_param *q = &sol->fit_params[i];
+        if (!q->has_std_error || !(q->std_error > fabs(q->value)))
+            continue;
+        char path[DCPROJ_ERROR_PATH_LEN];
+        snprintf(path, sizeof path, "countries.%s.growth", sc->countries[q->country].code);
+        if (dcproj_warnings_add(&res->warnings, sc->file, path,
+                                "the fitted %s = %.6g has a standard error of %.6g, larger than "
+                                "itself: the history does not determine it",
+                                q->name, q->value, q->std_error) != DCPROJ_OK)
+            return -1;
+    }
+    return 0;
+}
+
 /* The deterministic capacity of every country, summed into groups and
  * TOTAL in file order (SPEC §3.8), plus the power columns (SPEC §3.7). */
 static int project_deterministic(const struct model *m, const double *vars,
@@ -200,6 +220,8 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         return rc;
     }
     rc = model_solve(&m, &res->solution, err);
+    if (rc == DCPROJ_OK)
+        rc = model_fit_solution(&m, &res->solution, err);
     if (rc != DCPROJ_OK)
         goto fail;
     /* the solve's diagnostics join the result's warnings (one list) */
@@ -229,6 +251,12 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
     }
     rc = check_finite(res, err);
     if (rc != DCPROJ_OK)
+        goto fail;
+    if (add_fit_warnings(res, sc) != 0) {
+        rc = nomem(sc, err);
+        goto fail;
+    }
+    if (opt->history && (rc = project_add_history(&m, vars, res, err)) != DCPROJ_OK)
         goto fail;
     for (size_t i = 0; i < sc->n_countries; i++) {
         if (floored[i] && add_floor_warning(res, sc->file, sc->countries[i].code) != 0) {

@@ -20,6 +20,7 @@ void dcproj_solution_clear(struct dcproj_solution *sol)
     dcproj_free(sol->variables);
     dcproj_free(sol->targets);
     dcproj_warnings_clear(&sol->warnings);
+    dcproj_free(sol->fit_params);
     memset(sol, 0, sizeof *sol);
 }
 
