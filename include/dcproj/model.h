@@ -130,6 +130,16 @@ DCPROJ_API int dcproj_project(const struct dcproj_scenario *sc, const struct dcp
 
 DCPROJ_API void dcproj_result_free(struct dcproj_result *res);
 
+/*
+ * The output periods of SPEC §1 for baseline year B, horizon H (B < H) and
+ * `step`, as dcproj_project() lays them out, into a new array *out of *n
+ * periods (free with dcproj_periods_free()).  Returns DCPROJ_OK or
+ * DCPROJ_ERR_NOMEM.  Thread-safe.
+ */
+DCPROJ_API int dcproj_periods(int baseline_year, int horizon, enum dcproj_step step,
+                              struct dcproj_period **out, size_t *n);
+DCPROJ_API void dcproj_periods_free(struct dcproj_period *periods);
+
 /* Index of column `name` in `res`, or -1. */
 DCPROJ_API long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
 
