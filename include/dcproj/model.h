@@ -75,7 +75,8 @@ struct dcproj_result {
     size_t n_cols;
     char (*cols)[DCPROJ_COL_LEN];/* "capacity"[, "mean", "p5"...][, "it_load_mw",
                                     "facility_mw", "energy_twh"] */
-    double *values;              /* values[(row * n_periods + period) * n_cols + col] */
+    double *values;              /* values[(row * n_periods + period) * n_cols + col];
+                                    NaN = empty (the first row's energy) */
     long long draws;             /* Monte Carlo draws used; 0 = deterministic */
     uint64_t seed;
     int exact_quantiles;         /* 1 exact, 0 streaming P² estimates */
@@ -113,7 +114,22 @@ void dcproj_result_free(struct dcproj_result *res);
 /* Index of column `name` in `res`, or -1. */
 long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
 
-/* Value at (row, period, col). */
+/* Whether column `name` holds energy (energy_twh or a statistic of it,
+ * energy_twh_mean, energy_twh_p5, ...), whose first row is empty. */
+int dcproj_col_is_energy(const char *name);
+
+/*
+ * The value of column `col` of row `row` "at year Y" (SPEC §7 `--at`): the
+ * cell of Y's year-end period, or for an energy column the energy of
+ * calendar year Y, the sum of its periods.  Returns DCPROJ_OK, or
+ * DCPROJ_ERR_DATA when Y = B for energy (that year is not projected) and
+ * DCPROJ_ERR_USAGE when Y is not a year of the projection; `err` names it.
+ */
+int dcproj_result_year_value(const struct dcproj_result *res, size_t row, size_t col, int year,
+                             double *out, struct dcproj_error *err);
+
+/* Value at (row, period, col).  NaN means an empty cell (the first row's
+ * energy, SPEC §3.7): writers print it empty (JSON: null). */
 static inline double dcproj_result_at(const struct dcproj_result *res, size_t row,
                                       size_t period, size_t col)
 {

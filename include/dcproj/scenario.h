@@ -108,6 +108,17 @@ struct dcproj_growth {
     enum dcproj_extrapolate extrapolate;
 };
 
+/* `pue` or `utilization` (SPEC §3.7): a parameter, or a curve over
+ * year-ends (linear in t between points, or `step`; flat outside). */
+struct dcproj_power_input {
+    int is_curve;
+    struct dcproj_param param; /* when !is_curve */
+    int *years;                /* curve: strictly increasing years, n_points >= 1 */
+    double *values;
+    size_t n_points;
+    int step;                  /* curve: 1 = "step", 0 = "linear" */
+};
+
 struct dcproj_country {
     char code[DCPROJ_ID_LEN];
     char *name;               /* never NULL ("" by default) */
@@ -117,8 +128,8 @@ struct dcproj_country {
     size_t *groups;           /* indices into dcproj_scenario.groups */
     size_t n_groups;
     struct dcproj_growth growth;
-    double pue;               /* effective power settings (top level merged */
-    double utilization;       /*  with the country's); valid if has_power */
+    struct dcproj_power_input pue;         /* effective power settings: the country's own */
+    struct dcproj_power_input utilization; /*  or the top level's (a copy); if has_power */
     char *source;             /* source id or NULL */
     char *note;               /* or NULL */
 };
@@ -142,6 +153,15 @@ struct dcproj_variable {
     double min, max, guess;   /* when not fixed; guess defaults to the midpoint */
 };
 
+/* What a target or a Monte Carlo statistic measures (SPEC §4 `metric`). */
+enum dcproj_metric {
+    DCPROJ_METRIC_CAPACITY = 0, /* year-end capacity */
+    DCPROJ_METRIC_IT_LOAD,      /* year-end it_load_mw */
+    DCPROJ_METRIC_FACILITY,     /* year-end facility_mw */
+    DCPROJ_METRIC_ENERGY        /* energy_twh: a calendar year's (targets) or a period's */
+};
+#define DCPROJ_N_METRICS 4
+
 enum dcproj_scope { DCPROJ_SCOPE_COUNTRY = 0, DCPROJ_SCOPE_GROUP, DCPROJ_SCOPE_TOTAL };
 
 struct dcproj_target {
@@ -155,6 +175,7 @@ struct dcproj_target {
     double ratio;             /* ratio target: > 0 */
     int base_year;            /* ratio target */
     double weight;            /* default 1 */
+    enum dcproj_metric metric;/* default capacity */
     char *source;
 };
 
@@ -188,13 +209,15 @@ struct dcproj_scenario {
     size_t n_targets;
 
     int has_power;
-    double pue, utilization;  /* top level */
+    struct dcproj_power_input pue, utilization; /* top level */
 
     int has_uncertainty;      /* the object is present (or --draws/--seed made it) */
     long long draws;          /* 0 = deterministic */
     uint64_t seed;
     double *quantiles;
     size_t n_quantiles;
+    enum dcproj_metric metrics[DCPROJ_N_METRICS]; /* uncertainty.metrics, distinct; */
+    size_t n_metrics;                             /*  default {capacity} */
 
     /* "calibration": "frozen" or --frozen: `parent` is the fully resolved
      * scenario to solve first; its solution fixes the variables of this one
@@ -277,6 +300,8 @@ const char *dcproj_step_name(enum dcproj_step step);
 const char *dcproj_model_name(enum dcproj_model model);
 const char *dcproj_interp_name(enum dcproj_interp interp);
 const char *dcproj_dist_name(enum dcproj_dist dist);
+/* "capacity", "it_load_mw", "facility_mw", "energy_twh" (the column names). */
+const char *dcproj_metric_name(enum dcproj_metric metric);
 
 #ifdef __cplusplus
 }

@@ -253,13 +253,13 @@ static int convert_power(struct ctx *c, const struct frame *top, int *present)
     if (pf.node == NULL) {
         report(c, &pw, "missing key \"pue\" (power needs \"pue\" and \"utilization\")");
         bad++;
-    } else if (plain_number(c, &pf, &R_PUE, &sc->pue) != 0) {
+    } else if (parse_power_input(c, &pf, &R_PUE, &sc->pue) != 0) {
         bad++;
     }
     if (uf.node == NULL) {
         report(c, &pw, "missing key \"utilization\" (power needs \"pue\" and \"utilization\")");
         bad++;
-    } else if (plain_number(c, &uf, &R_UTIL, &sc->utilization) != 0) {
+    } else if (parse_power_input(c, &uf, &R_UTIL, &sc->utilization) != 0) {
         bad++;
     }
     if (sc->unit != NULL && strcmp(sc->unit, "MW") != 0) {
@@ -448,7 +448,7 @@ static int target_scope(struct ctx *c, const struct frame *f, struct dcproj_targ
 }
 
 static const char *const TARGET_KEYS[] = {"id",        "scope",  "year",   "value", "ratio",
-                                          "base_year", "weight", "source", NULL};
+                                          "base_year", "weight", "source", "metric", NULL};
 
 static int convert_target(struct ctx *c, const struct frame *f, struct dcproj_target *t, long i)
 {
@@ -518,6 +518,9 @@ static int convert_target(struct ctx *c, const struct frame *f, struct dcproj_ta
     }
     if (wf.node != NULL && plain_number(c, &wf, &R_POS, &t->weight) != 0)
         bad++;
+    struct frame mf = fkey(f, "metric");
+    if (target_metric(c, &mf, t) != 0)
+        bad++;
     if (source_ref(c, f, &t->source) != 0)
         bad++;
     return bad ? -1 : 0;
@@ -577,14 +580,19 @@ static void quantile_column(double q, char *buf, size_t size)
 
 static int convert_uncertainty(struct ctx *c, const struct frame *top)
 {
-    static const char *const keys[] = {"draws", "seed", "quantiles", NULL};
+    static const char *const keys[] = {"draws", "seed", "quantiles", "metrics", NULL};
     struct dcproj_scenario *sc = c->sc;
     struct frame uf = fkey(top, "uncertainty");
+    sc->metrics[0] = DCPROJ_METRIC_CAPACITY;
+    sc->n_metrics = 1;
     if (uf.node == NULL)
         return 0;
     if (want_object(c, &uf, "an object {\"draws\": ..., \"seed\": ..., \"quantiles\": [...]}"))
         return -1;
     int bad = check_keys(c, &uf, keys, " in \"uncertainty\"");
+    struct frame mf = fkey(&uf, "metrics");
+    if (cJSON_IsObject(uf.node) && parse_metrics(c, &mf) != 0)
+        bad++;
     struct frame df = fkey(&uf, "draws"), sf = fkey(&uf, "seed"), qf = fkey(&uf, "quantiles");
     long long draws = 10000, seed = 1;
     if (df.node != NULL &&

@@ -102,6 +102,8 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(co->name);
         dcproj_free(co->groups);
         free_growth(&co->growth);
+        power_input_free(&co->pue);
+        power_input_free(&co->utilization);
         dcproj_free(co->source);
         dcproj_free(co->note);
     }
@@ -116,6 +118,8 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(sc->targets[i].source);
     dcproj_free(sc->targets);
     dcproj_free(sc->quantiles);
+    power_input_free(&sc->pue);
+    power_input_free(&sc->utilization);
     dcproj_scenario_free(sc->parent);
     cJSON_free(sc->resolved_json);
     dcproj_free(sc->files);

@@ -93,7 +93,7 @@ void model_default_vars(const struct dcproj_scenario *sc, double *vars)
  * reference produced it, the message names the variable and its trial
  * value (SPEC §4), since that is what the user must change.
  */
-static int bad_param(const struct model *m, const struct dcproj_param *p, const double *vars,
+int model_bad_param(const struct model *m, const struct dcproj_param *p, const double *vars,
                      const char *path, double value, const char *rule, struct dcproj_error *err)
 {
     const struct dcproj_scenario *sc = m->sc;
@@ -121,7 +121,7 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
         cv->c0 = param_mean(&c->baseline, vars);
         if (!(cv->c0 >= 0) || !isfinite(cv->c0)) {
             snprintf(path, sizeof path, "countries.%s.baseline", c->code);
-            return bad_param(m, &c->baseline, vars, path, cv->c0, "must be >= 0", err);
+            return model_bad_param(m, &c->baseline, vars, path, cv->c0, "must be >= 0", err);
         }
     } else {
         cv->c0 = 0.0; /* points without a baseline: curve(B), set below */
@@ -133,14 +133,14 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
             cv->rate = param_mean(&g->rate, vars);
             if (!(cv->rate > -1.0) || !isfinite(cv->rate)) {
                 snprintf(path, sizeof path, "countries.%s.growth.rate", c->code);
-                return bad_param(m, &g->rate, vars, path, cv->rate, "a compound rate must be > -1", err);
+                return model_bad_param(m, &g->rate, vars, path, cv->rate, "a compound rate must be > -1", err);
             }
         }
         for (size_t k = 0; k < g->n_segments; k++) {
             double r = param_mean(&g->segments[k].rate, vars);
             if (!(r > -1.0) || !isfinite(r)) {
                 snprintf(path, sizeof path, "countries.%s.growth.rates[%zu].rate", c->code, k);
-                return bad_param(m, &g->segments[k].rate, vars, path, r, "a compound rate must be > -1", err);
+                return model_bad_param(m, &g->segments[k].rate, vars, path, r, "a compound rate must be > -1", err);
             }
             cv->seg_rates[k] = r;
         }
@@ -149,7 +149,7 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
         cv->per_year = param_mean(&g->per_year, vars);
         if (!isfinite(cv->per_year)) {
             snprintf(path, sizeof path, "countries.%s.growth.per_year", c->code);
-            return bad_param(m, &g->per_year, vars, path, cv->per_year, "must be finite", err);
+            return model_bad_param(m, &g->per_year, vars, path, cv->per_year, "must be finite", err);
         }
         break;
     case DCPROJ_MODEL_LOGISTIC:
@@ -157,15 +157,15 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
         cv->rate = param_mean(&g->rate, vars);
         if (!(cv->c0 > 0)) {
             snprintf(path, sizeof path, "countries.%s.baseline", c->code);
-            return bad_param(m, &c->baseline, vars, path, cv->c0, "a logistic curve needs 0 < baseline < cap", err);
+            return model_bad_param(m, &c->baseline, vars, path, cv->c0, "a logistic curve needs 0 < baseline < cap", err);
         }
         if (!(cv->cap > cv->c0) || !isfinite(cv->cap)) {
             snprintf(path, sizeof path, "countries.%s.growth.cap", c->code);
-            return bad_param(m, &g->cap, vars, path, cv->cap, "a logistic cap must be > the baseline", err);
+            return model_bad_param(m, &g->cap, vars, path, cv->cap, "a logistic cap must be > the baseline", err);
         }
         if (!(cv->rate > 0) || !isfinite(cv->rate)) {
             snprintf(path, sizeof path, "countries.%s.growth.rate", c->code);
-            return bad_param(m, &g->rate, vars, path, cv->rate, "a logistic rate must be > 0", err);
+            return model_bad_param(m, &g->rate, vars, path, cv->rate, "a logistic rate must be > 0", err);
         }
         break;
     case DCPROJ_MODEL_POINTS:
@@ -190,15 +190,15 @@ int model_event_values(const struct model *m, size_t i, const double *vars,
         double delay = param_mean(&e->delay_months, vars);
         if (!isfinite(add)) {
             snprintf(path, sizeof path, "events[%zu].add", j);
-            return bad_param(m, &e->add, vars, path, add, "must be finite", err);
+            return model_bad_param(m, &e->add, vars, path, add, "must be finite", err);
         }
         if (!(prob >= 0.0 && prob <= 1.0)) {
             snprintf(path, sizeof path, "events[%zu].probability", j);
-            return bad_param(m, &e->probability, vars, path, prob, "a probability must be in [0, 1]", err);
+            return model_bad_param(m, &e->probability, vars, path, prob, "a probability must be in [0, 1]", err);
         }
         if (!(delay >= 0.0) || !isfinite(delay)) {
             snprintf(path, sizeof path, "events[%zu].delay_months", j);
-            return bad_param(m, &e->delay_months, vars, path, delay, "a delay must be >= 0", err);
+            return model_bad_param(m, &e->delay_months, vars, path, delay, "a delay must be >= 0", err);
         }
         struct event_values *v = &ev[k - m->ev_start[i]];
         v->add = add * prob;

@@ -92,6 +92,48 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
 int model_event_values(const struct model *m, size_t i, const double *vars,
                        struct event_values *ev, struct dcproj_error *err);
 
+/* Report parameter `p` (at JSON `path`) whose value `value` breaks `rule`;
+ * names the variable when a reference produced it (SPEC §4). */
+int model_bad_param(const struct model *m, const struct dcproj_param *p, const double *vars,
+                    const char *path, double value, const char *rule, struct dcproj_error *err);
+
+/* A resolved `pue` or `utilization` (SPEC §3.7): the curve (borrowed from
+ * the scenario), or NULL and a constant value. */
+struct power_curve {
+    const struct dcproj_power_input *in;
+    double value;
+};
+
+struct power_values {
+    struct power_curve pue, util;
+};
+
+/* Resolve country i's pue and utilization at `vars` (means of
+ * distributions); a variable-driven value out of range is a data error
+ * naming the variable.  Implemented in model_energy.c. */
+int model_power_values(const struct model *m, size_t i, const double *vars,
+                       struct power_values *pv, struct dcproj_error *err);
+
+/* The value at model time t (years) of a resolved pue or utilization:
+ * linear in t between year-end points or `step`, flat outside. */
+double power_curve_at(const struct power_curve *pc, int baseline_year, double t_years);
+
+/* Reusable storage for model_energy() (zero-initialise; free .t). */
+struct energy_scratch {
+    double *t;
+    size_t cap;
+};
+
+/*
+ * Energy in TWh used by country i over model times [t0, t1] (years), SPEC
+ * §3.7: 8.76e-3·∫ max(0, growth + events)·u·pue dt, closed forms where the
+ * model has them (see model_energy.c), |error| well under 1e-10 relative.
+ * Returns DCPROJ_OK or DCPROJ_ERR_NOMEM (err untouched: the caller names it).
+ */
+int model_energy(const struct model *m, size_t i, const struct country_values *cv,
+                 const struct event_values *ev, const struct power_values *pv, double t0,
+                 double t1, struct energy_scratch *scratch, double *out);
+
 /* Number of events of country `i`. */
 static inline size_t model_n_events(const struct model *m, size_t i)
 {

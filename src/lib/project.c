@@ -78,6 +78,27 @@ static int add_floor_warning(struct dcproj_result *res, const char *file, const 
     return 0;
 }
 
+/*
+ * Country i's power columns of period p (SPEC §3.7) into out[0..3):
+ * it_load_mw = C(e)·u(e) and facility_mw = it_load_mw·pue(e) at the period
+ * end, energy_twh the energy used during the period (empty, NaN, for the
+ * first row, which ends at t = 0).
+ */
+static int power_cells(const struct model *m, size_t i, const struct country_values *cv,
+                       const struct event_values *ev, const struct power_values *pv,
+                       const int *e, size_t p, double capacity, struct energy_scratch *scratch,
+                       double *out)
+{
+    int B = m->sc->baseline_year;
+    double t = (double)e[p] / 12.0;
+    out[0] = capacity * power_curve_at(&pv->util, B, t);
+    out[1] = out[0] * power_curve_at(&pv->pue, B, t);
+    out[2] = NAN;
+    if (p == 0)
+        return DCPROJ_OK;
+    return model_energy(m, i, cv, ev, pv, (double)e[p - 1] / 12.0, t, scratch, &out[2]);
+}
+
 /* The deterministic capacity of every country, summed into groups and
  * TOTAL in file order (SPEC §3.8), plus the power columns (SPEC §3.7). */
 static int project_deterministic(const struct model *m, const double *vars,
@@ -94,6 +115,7 @@ static int project_deterministic(const struct model *m, const double *vars,
     double *series = dcproj_malloc(np * sizeof *series);
     double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
     struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
+    struct energy_scratch scratch = {NULL, 0};
     int rc = DCPROJ_OK;
     if (e == NULL || series == NULL || seg == NULL || ev == NULL) {
         rc = nomem(sc, err);
@@ -106,12 +128,15 @@ static int project_deterministic(const struct model *m, const double *vars,
     for (size_t i = 0; i < sc->n_countries; i++) {
         const struct dcproj_country *c = &sc->countries[i];
         struct country_values cv = {.seg_rates = seg};
+        struct power_values pv;
         int fl = 0;
         rc = model_country_values(m, i, vars, &cv, err);
         if (rc == DCPROJ_OK)
             rc = model_event_values(m, i, vars, ev, err);
         if (rc == DCPROJ_OK)
             rc = model_country_series(m, i, &cv, ev, e, res->periods, np, series, &fl, err);
+        if (rc == DCPROJ_OK && c_it >= 0)
+            rc = model_power_values(m, i, vars, &pv, err);
         if (rc != DCPROJ_OK)
             goto done;
         if (fl)
@@ -120,11 +145,11 @@ static int project_deterministic(const struct model *m, const double *vars,
             double *cell = &res->values[(i * np + p) * nc];
             cell[0] = series[p];
             if (c_it >= 0) {
-                double it = series[p] * c->utilization;
-                double fac = it * c->pue;
-                cell[c_it] = it;
-                cell[c_it + 1] = fac;
-                cell[c_it + 2] = fac * 8760.0 / 1e6;
+                rc = power_cells(m, i, &cv, ev, &pv, e, p, series[p], &scratch, cell + c_it);
+                if (rc != DCPROJ_OK) {
+                    rc = nomem(sc, err);
+                    goto done;
+                }
             }
             /* aggregates: add this country's columns, countries in file order */
             double *tot = &res->values[(total_row * np + p) * nc];
@@ -146,6 +171,7 @@ done:
     dcproj_free(series);
     dcproj_free(seg);
     dcproj_free(ev);
+    dcproj_free(scratch.t);
     return rc;
 }
 
@@ -161,8 +187,8 @@ static int check_finite(const struct dcproj_result *res, struct dcproj_error *er
         for (size_t p = 0; p < res->n_periods; p++) {
             for (size_t k = 0; k < res->n_cols; k++) {
                 double v = dcproj_result_at(res, r, p, k);
-                if (isfinite(v))
-                    continue;
+                if (isfinite(v) || (p == 0 && isnan(v) && dcproj_col_is_energy(res->cols[k])))
+                    continue; /* the first row's energy is empty */
                 const struct dcproj_row *row = &res->rows[r];
                 const char *what = isnan(v) ? "nan" : "inf";
                 if (row->kind == DCPROJ_ROW_COUNTRY) {

@@ -70,8 +70,19 @@ def read_csv_bytes(data, **kw):
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, **kw)
 
 
+# SPEC v2 §3.7: the first row's energy_twh is empty; read it as NaN, so
+# the column stays numeric even with keep_default_na=False
+ENERGY_NA = {"energy_twh": [""]}
+
+
+def cell(x):
+    """A numeric cell, None when empty (NaN)."""
+    return None if isinstance(x, float) and math.isnan(x) else x
+
+
 def read_csv_numbers(data, **kw):
     """A CSV (bytes) as a DataFrame, numbers parsed exactly (round trip)."""
+    kw.setdefault("na_values", ENERGY_NA)
     return pd.read_csv(io.BytesIO(data), float_precision="round_trip", **kw)
 
 
@@ -462,13 +473,13 @@ def diff_expectation(a_bytes, b_bytes, metric):
     bidx = {tuple(r): i for i, r in enumerate(B[KEY].values.tolist())}
     for i in range(len(A)):
         k = tuple(A.loc[i, KEY])
-        a = float(A.loc[i, metric])
-        b = float(B.loc[bidx[k], metric]) if k in bidx else None
+        a = cell(float(A.loc[i, metric]))
+        b = cell(float(B.loc[bidx[k], metric])) if k in bidx else None
         rows.append((k, A.loc[i, "name"], a, b))
     for i in range(len(B)):
         k = tuple(B.loc[i, KEY])
         if k not in akeys:
-            rows.append((k, B.loc[i, "name"], None, float(B.loc[i, metric])))
+            rows.append((k, B.loc[i, "name"], None, cell(float(B.loc[i, metric]))))
     return rows
 
 
@@ -592,7 +603,7 @@ def run_metric(s, sets, scope="TOTAL", metric="capacity", extra=()):
         args += ["--set", f"{p}={v}"]
     t = read_csv_numbers(run_out(*args), keep_default_na=False, dtype={"period": str})
     t = t[t["code"] == scope]
-    return dict(zip(t["period"], t[metric]))
+    return {p: cell(v) for p, v in zip(t["period"], t[metric])}
 
 
 def test_sweep_points():
@@ -628,7 +639,7 @@ def test_sweep_points():
         for b in frange(0, 0.2, 0.1) if ok else []:
             want = run_metric(s, [(p2, repr(b))], scope, metric)
             sub = t[t[p2] == b]
-            ok = ok and dict(zip(sub["period"], sub[metric])) == want
+            ok = ok and {p: cell(v) for p, v in zip(sub["period"], sub[metric])} == want
         expect(ok, f"sweep --scope {scope} --metric {metric}: not equal to run --set:\n{out.decode()}")
     # with Monte Carlo draws (--metric p95) and a frozen what-if: every point
     # equals run --set with the same options
@@ -847,7 +858,8 @@ def test_formats_csv_variants():
             base = run_out("run", s, *step)
             dtypes = {"period": str, "name": str}
             ref = read_csv_numbers(base, keep_default_na=False, dtype=dtypes)
-            ref_fast = pd.read_csv(io.BytesIO(base), keep_default_na=False, dtype=dtypes)
+            ref_fast = pd.read_csv(io.BytesIO(base), keep_default_na=False, dtype=dtypes,
+                                   na_values=ENERGY_NA)
             for label, opts, kw in VARIANTS:
                 data = run_out("run", s, *step, *opts)
                 name = f"{os.path.basename(s)} {step} {label}"
@@ -859,7 +871,8 @@ def test_formats_csv_variants():
                     expect(not data.startswith(b"\xef\xbb\xbf"), f"{name}: a BOM")
                 got = read_csv_numbers(data, keep_default_na=False, dtype=dtypes, **kw)
                 frames_equal(name, ref, got)
-                got = pd.read_csv(io.BytesIO(data), keep_default_na=False, dtype=dtypes, **kw)
+                got = pd.read_csv(io.BytesIO(data), keep_default_na=False, dtype=dtypes,
+                                  na_values=ENERGY_NA, **kw)
                 frames_equal(name + " (pandas default parser)", ref_fast, got)
             for n in (0, 3, 17):
                 data = run_out("run", s, *step, "--precision", str(n))
@@ -912,13 +925,16 @@ def iamc_expectation(long_df, scen_name, unit, step):
             metrics.append((c, "Capacity|" + c, unit))
     for c, v, u in IAMC_VARS[2:]:
         if c in cols:
-            metrics.append((c, v, u))
+            # SPEC v2 §8: a period's energy is in TWh; TWh/yr only for years
+            metrics.append((c, v, "TWh" if c == "energy_twh" and step != "year" else u))
     rows = []
     codes = list(dict.fromkeys(long_df["code"]))
     for code in codes:
         sub = long_df[long_df["code"] == code]
         for c, v, u in metrics:
             for per, val in zip(sub["period"], sub[c]):
+                if val == "" or (isinstance(val, float) and math.isnan(val)):
+                    continue  # the first row's energy is empty: IAMC has no row for it
                 year = int(per[:4])
                 r = ["dcproj", scen_name, code, v, u, year]
                 if step == "quarter":
@@ -1059,7 +1075,9 @@ def test_formats_wide():
                     continue
                 data = run_out("run", s, "--step", step, "--layout", "wide", "--metric", metric,
                                *fast(s))
-                w = read_csv_numbers(data, keep_default_na=False, dtype={"name": str})
+                # the first period's energy is empty (NaN)
+                w = read_csv_numbers(data, keep_default_na=False, dtype={"name": str},
+                                     na_values={periods[0]: [""]})
                 label = f"{os.path.basename(s)} --step {step} wide {metric}"
                 expect(list(w.columns) == ["kind", "code", "name"] + periods, f"{label}: columns")
                 keys = list(dict.fromkeys(zip(long_df["kind"], long_df["code"], long_df["name"])))
@@ -1067,7 +1085,7 @@ def test_formats_wide():
                 piv = long_df.pivot(index="code", columns="period", values=metric)
                 ok = len(w) == len(keys) and np.array_equal(
                     w[periods].to_numpy(dtype=float),
-                    piv.loc[list(w["code"]), periods].to_numpy(dtype=float))
+                    piv.loc[list(w["code"]), periods].to_numpy(dtype=float), equal_nan=True)
                 expect(ok, f"{label}: values differ from the long layout")
     rc, *_ = dc("run", conf("basic"), "--layout", "wide", "--metric", "no_such_column")
     expect(rc == 2, f"--metric no_such_column: exit {rc}, wanted 2")
