@@ -762,7 +762,7 @@ static void check_calibration(struct ctx *c, const struct frame *top)
         struct frame f = fkey(&vs, sc->variables[i].id);
         report(c, &f,
                "variable \"%s\" is not used by any parameter that reaches the projection "
-               "(a country's baseline or growth, or an event)",
+               "(a country's baseline or growth, an event, or power)",
                sc->variables[i].id);
     }
     if (!sc->frozen && sc->n_targets < unknowns) {

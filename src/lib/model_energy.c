@@ -532,3 +532,75 @@ int model_energy(const struct model *m, size_t i, const struct country_values *c
     *out = TWH_PER_MW_YEAR * sum;
     return DCPROJ_OK;
 }
+
+/* ---- year-end power metrics for calibration ---------------------------- */
+
+int model_year_power(const struct model *m, const double *vars, int last_year, double *it_rows,
+                     double *fac_rows, double *energy_rows, struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = m->sc;
+    size_t ny = (size_t)(last_year - sc->baseline_year + 1);
+    size_t nc = sc->n_countries, ng = sc->n_groups;
+    size_t max_ev = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (model_n_events(m, i) > max_ev)
+            max_ev = model_n_events(m, i);
+    int *e = dcproj_malloc(ny * sizeof *e);
+    double *cap = dcproj_malloc(ny * sizeof *cap);
+    double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
+    struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
+    struct energy_scratch scratch = {NULL, 0};
+    double *tables[3] = {it_rows, fac_rows, energy_rows};
+    int rc = DCPROJ_OK;
+    if (e == NULL || cap == NULL || seg == NULL || ev == NULL) {
+        rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+        goto done;
+    }
+    for (size_t y = 0; y < ny; y++)
+        e[y] = 12 * (int)y;
+    for (int k = 0; k < 3; k++)
+        if (tables[k] != NULL)
+            memset(tables[k] + nc * ny, 0, (ng + 1) * ny * sizeof(double));
+    for (size_t i = 0; i < nc; i++) {
+        struct country_values cv = {.seg_rates = seg};
+        struct power_values pv;
+        int floored = 0;
+        rc = model_country_values(m, i, vars, &cv, err);
+        if (rc == DCPROJ_OK)
+            rc = model_event_values(m, i, vars, ev, err);
+        if (rc == DCPROJ_OK)
+            rc = model_country_series(m, i, &cv, ev, e, NULL, ny, cap, &floored, err);
+        if (rc == DCPROJ_OK)
+            rc = model_power_values(m, i, vars, &pv, err);
+        if (rc != DCPROJ_OK)
+            goto done;
+        const struct dcproj_country *c = &sc->countries[i];
+        for (size_t y = 0; y < ny; y++) {
+            double t = (double)y;
+            double vals[3];
+            vals[0] = cap[y] * power_curve_at(&pv.util, sc->baseline_year, t);
+            vals[1] = vals[0] * power_curve_at(&pv.pue, sc->baseline_year, t);
+            vals[2] = NAN; /* year B's energy is not projected */
+            if (y > 0 && energy_rows != NULL &&
+                model_energy(m, i, &cv, ev, &pv, t - 1.0, t, &scratch, &vals[2]) != DCPROJ_OK) {
+                rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            for (int k = 0; k < 3; k++) {
+                if (tables[k] == NULL)
+                    continue;
+                tables[k][i * ny + y] = vals[k];
+                for (size_t gi = 0; gi < c->n_groups; gi++)
+                    tables[k][(nc + c->groups[gi]) * ny + y] += vals[k];
+                tables[k][(nc + ng) * ny + y] += vals[k];
+            }
+        }
+    }
+done:
+    dcproj_free(e);
+    dcproj_free(cap);
+    dcproj_free(seg);
+    dcproj_free(ev);
+    dcproj_free(scratch.t);
+    return rc;
+}

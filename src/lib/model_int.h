@@ -177,6 +177,16 @@ int model_periods(int baseline_year, int horizon, enum dcproj_step step,
 int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,
                     struct dcproj_error *err);
 
+/*
+ * As model_year_ends(), for the power metrics of SPEC §4: it_load_mw and
+ * facility_mw at year-ends B..last_year, and energy_twh of calendar years
+ * (entry y is the energy of year B + y; NaN for y = 0, year B).  Each table
+ * has the layout of model_year_ends()'s; a NULL table is not computed.
+ * Implemented in model_energy.c.
+ */
+int model_year_power(const struct model *m, const double *vars, int last_year, double *it_rows,
+                     double *fac_rows, double *energy_rows, struct dcproj_error *err);
+
 /* Calibration entry used by dcproj_solve(): solve `sc` (not frozen-aware)
  * with a prepared model. Implemented in calibrate.c. */
 int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct dcproj_error *err);
