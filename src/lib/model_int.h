@@ -286,6 +286,17 @@ int montecarlo_fill(const struct model *m, const double *vars,
                     size_t col_mean, unsigned char *floored_country, struct mc_debug *dbg,
                     struct dcproj_error *err);
 
+/* As montecarlo_fill(), for the statistics of `metric` (SPEC §5.2
+ * `uncertainty.metrics`): the mean and quantile columns starting at
+ * col_mean; the same draws as for capacity, each country's series turned
+ * into it_load_mw, facility_mw or the energy used per period (whose first
+ * row is empty, NaN). */
+int montecarlo_fill_metric(const struct model *m, const double *vars,
+                           const struct dcproj_run_options *opt, struct dcproj_result *res,
+                           enum dcproj_metric metric, size_t col_mean,
+                           unsigned char *floored_country, struct mc_debug *dbg,
+                           struct dcproj_error *err);
+
 /* Quantiles q[0..nq) (increasing) of the n values at x, possibly reordering
  * x, equal bit for bit to gsl_stats_quantile_from_sorted_data on the sorted
  * values: the order statistics are selected, not sorted (within bounds from

@@ -22,16 +22,29 @@ static int nomem(const struct dcproj_scenario *sc, struct dcproj_error *err)
     return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
 }
 
-/* Columns: capacity[, mean, pX...][, it_load_mw, facility_mw, energy_twh]. */
+/* Whether the Monte Carlo statistics of `metric` are asked for (SPEC §5.2). */
+static int has_metric(const struct dcproj_scenario *sc, enum dcproj_metric metric)
+{
+    for (size_t k = 0; k < sc->n_metrics; k++)
+        if (sc->metrics[k] == metric)
+            return 1;
+    return 0;
+}
+
+/* Columns: capacity[, mean, pX...][, it_load_mw, facility_mw, energy_twh]
+ * [, M_mean, M_pX... for each other metric M of uncertainty.metrics]. */
 static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *res)
 {
-    size_t n = 1 + (sc->draws > 0 ? 1 + sc->n_quantiles : 0) + (sc->has_power ? 3 : 0);
+    size_t per_metric = 1 + sc->n_quantiles, n_stats = 0;
+    if (sc->draws > 0)
+        n_stats = sc->n_metrics;
+    size_t n = 1 + n_stats * per_metric + (sc->has_power ? 3 : 0);
     res->cols = dcproj_calloc(n, sizeof *res->cols);
     if (res->cols == NULL)
         return -1;
     size_t k = 0;
     snprintf(res->cols[k++], DCPROJ_COL_LEN, "capacity");
-    if (sc->draws > 0) {
+    if (sc->draws > 0 && has_metric(sc, DCPROJ_METRIC_CAPACITY)) {
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "mean");
         for (size_t q = 0; q < sc->n_quantiles; q++)
             snprintf(res->cols[k++], DCPROJ_COL_LEN, "p%.10g", sc->quantiles[q] * 100.0);
@@ -41,7 +54,15 @@ static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "facility_mw");
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "energy_twh");
     }
-    res->n_cols = n;
+    for (size_t j = 0; sc->draws > 0 && j < sc->n_metrics; j++) {
+        if (sc->metrics[j] == DCPROJ_METRIC_CAPACITY)
+            continue;
+        const char *name = dcproj_metric_name(sc->metrics[j]);
+        snprintf(res->cols[k++], DCPROJ_COL_LEN, "%s_mean", name);
+        for (size_t q = 0; q < sc->n_quantiles; q++)
+            snprintf(res->cols[k++], DCPROJ_COL_LEN, "%s_p%.10g", name, sc->quantiles[q] * 100.0);
+    }
+    res->n_cols = k;
     return 0;
 }
 
@@ -253,7 +274,15 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
     if (rc != DCPROJ_OK)
         goto fail;
     if (sc->draws > 0) {
-        rc = montecarlo_fill(&m, vars, opt, res, 1, floored, NULL, err);
+        /* one run of the same draws per metric (SPEC §5.2 `metrics`) */
+        for (size_t j = 0; j < sc->n_metrics && rc == DCPROJ_OK; j++) {
+            enum dcproj_metric metric = sc->metrics[j];
+            char first[DCPROJ_COL_LEN];
+            snprintf(first, sizeof first, "%s%s", metric == DCPROJ_METRIC_CAPACITY ? "" : dcproj_metric_name(metric),
+                     metric == DCPROJ_METRIC_CAPACITY ? "mean" : "_mean");
+            long col = dcproj_result_find_col(res, first);
+            rc = montecarlo_fill_metric(&m, vars, opt, res, metric, (size_t)col, floored, NULL, err);
+        }
         if (rc != DCPROJ_OK)
             goto fail;
     }
