@@ -21,6 +21,12 @@ checked against independent computations.
    q ± 5·sqrt(q(1 − q)/n) of the independent sample (n = dcproj's draws).
 4. A calibration: utilisation solved so that a year's TWh matches a figure,
    met to 1e-10 (checked with the closed form).
+5. (with ROOT) scenarios/what-if/uncertain.json: energy_twh_mean of every
+   country and TOTAL, and TOTAL's quantiles, against an independent numpy
+   simulation of the whole scenario (lognormal baselines, normal piecewise
+   rates around the parent's solved g1 and g2, triangular adds, uniform,
+   triangular and PERT delays, the Aragon occurrence, triangular
+   utilisation; energy integrated in closed form), within sampling error.
 
 Exit 0 pass, 1 fail, 77 when numpy or scipy is missing.
 """
@@ -45,6 +51,7 @@ except ImportError:
     sys.exit(77)
 
 DCPROJ = sys.argv[1]
+ROOT = sys.argv[2] if len(sys.argv) > 2 else None
 FAILS = []
 CHECKS = [0]
 TMP = tempfile.mkdtemp(prefix="energy-check-")
@@ -266,6 +273,112 @@ def check_scenario(name, doc, steps=("year", "quarter", "month")):
             w = years[step][key]
             expect(close(v, w, 1e-9), f"{name}: year {key} is {v!r} by years, {w!r} by {step}")
 
+def ramp_integral(t, s, R):
+    """∫_0^t clip((x − s)/R, 0, 1) dx (R = 0: a step at s)."""
+    if R == 0:
+        return np.maximum(t - s, 0.0)
+    a = np.clip(t - s, 0.0, None)
+    return np.where(a <= R, a * a / (2 * R), R / 2 + (a - R))
+
+
+def check_uncertain(root):
+    parent = json.load(open(os.path.join(root, "scenarios/microsoft-europe-2025.json")))
+    child = json.load(open(os.path.join(root, "scenarios/what-if/uncertain.json")))
+    sol = os.path.join(TMP, "ms.csv")
+    subprocess.run([DCPROJ, "run", os.path.join(root, "scenarios/microsoft-europe-2025.json"), "-q",
+                    "-o", os.devnull, "--solution", sol], check=True)
+    g = {r["id"]: float(r["value"]) for r in csv.DictReader(open(sol)) if r["type"] == "variable"}
+    rows = run_file(os.path.join(root, "scenarios/what-if/uncertain.json"))
+    n_dc = child["uncertainty"]["draws"]
+    rng = np.random.default_rng(7)
+    n = 200000
+    B = parent["baseline_year"]
+    years = range(B + 1, parent["horizon"] + 1)
+    pue_top = parent["power"]["pue"]
+    util = child["power"]["utilization"]
+    energy = {}
+
+    def draw(p):
+        if isinstance(p, (int, float)):
+            return np.full(n, float(p))
+        if "var" in p:
+            return np.full(n, p.get("times", 1) * g[p["var"]] + p.get("plus", 0))
+        d = p["dist"]
+        if d == "normal":
+            return rng.normal(draw(p["mean"])[0], p["sd"], n)
+        if d == "lognormal":
+            m, sd = p["mean"], p["sd"]
+            s2 = math.log1p(sd * sd / (m * m))
+            return rng.lognormal(math.log(m) - s2 / 2, math.sqrt(s2), n)
+        if d == "uniform":
+            return rng.uniform(p["min"], p["max"], n)
+        if d == "triangular":
+            return rng.triangular(p["min"], p["mode"], p["max"], n)
+        if d == "pert":
+            a, c, b = p["min"], p["mode"], p["max"]
+            return a + (b - a) * rng.beta(1 + 4 * (c - a) / (b - a), 1 + 4 * (b - c) / (b - a), n)
+        raise ValueError(d)
+
+    for code, pc in parent["countries"].items():
+        cc = child["countries"].get(code, {})
+        base = draw(cc.get("baseline", pc["baseline"]))
+        rates = (cc.get("growth") or pc.get("growth") or parent["defaults"]["growth"])["rates"]
+        r1, r2 = draw(rates[0]["rate"]), draw(rates[1]["rate"])
+        l1, l2 = np.log1p(r1), np.log1p(r2)
+        split = rates[0]["until"] - B
+
+        def grow_int(t):  # ∫_0^t C, piecewise compound
+            t1 = min(t, split)
+            i1 = base * np.expm1(l1 * t1) / l1
+            if t <= split:
+                return i1
+            c_split = base * np.exp(l1 * split)
+            return i1 + c_split * np.expm1(l2 * (t - split)) / l2
+        ev_int = []
+        for e in child["events"]:
+            if e["country"] != code:
+                continue
+            add = draw(e["add"])
+            prob = e.get("probability", 1)
+            occ = rng.uniform(size=n) < prob if prob < 1 else np.ones(n, bool)
+            delay = draw(e.get("delay_months", 0))
+            s0 = date_months(e["date"], B)
+            ev_int.append((np.where(occ, add, 0.0), (s0 + delay) / 12.0, e.get("ramp_months", 0) / 12.0))
+        u = draw(util)
+        pue = (pc.get("power") or {}).get("pue", pue_top)
+        for y in years:
+            t1, t0 = y - B, y - B - 1
+            cap = grow_int(t1) - grow_int(t0)
+            for add, s, R in ev_int:
+                cap = cap + add * (ramp_integral(t1, s, R) - ramp_integral(t0, s, R))
+            energy[(code, y)] = K_TWH * u * pue * cap
+    for y in years:
+        energy[("TOTAL", y)] = sum(energy[(c, y)] for c in parent["countries"])
+    for r in rows:
+        if r["kind"] == "group" or int(r["period"]) == B:
+            continue
+        e = energy[(r["code"], int(r["period"]))]
+        got = float(r["energy_twh_mean"])
+        se = e.std() * math.sqrt(1 / n_dc + 1 / n)
+        expect(abs(got - e.mean()) <= 5 * se + 1e-12,
+               f"uncertain {r['code']} {r['period']}: energy_twh_mean {got} vs independent "
+               f"{e.mean()} (se {se})")
+        if r["code"] == "TOTAL":
+            es = np.sort(e)
+            for q in (0.05, 0.5, 0.95):
+                v = float(r["energy_twh_p%g" % (100 * q)])
+                pos = np.searchsorted(es, v) / n
+                tol = 5 * math.sqrt(q * (1 - q) / n_dc) + 5 * math.sqrt(q * (1 - q) / n)
+                expect(abs(pos - q) <= tol, f"uncertain TOTAL {r['period']} p{100 * q:g}: {v} at "
+                                            f"{pos:.4f} of the independent sample")
+
+
+def run_file(path):
+    p = subprocess.run([DCPROJ, "run", path, "-q"], capture_output=True)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.decode())
+    return list(csv.DictReader(io.StringIO(p.stdout.decode())))
+
 
 def main():
     # 1. hand closed forms ------------------------------------------------
@@ -381,6 +494,9 @@ def main():
     closed = K_TWH * uu * 1.3 * 150 * (1.12 ** 3 - 1.12 ** 2) / math.log(1.12)
     expect(abs(closed / figure - 1) <= 1e-10, f"calibration: u = {uu} gives {closed} TWh, not {figure}")
     expect(abs(float(srows["target1"]["residual"])) <= 1e-10, "calibration residual above 1e-10")
+
+    if ROOT is not None:
+        check_uncertain(ROOT)
 
     if FAILS:
         print(f"{len(FAILS)} failures")
