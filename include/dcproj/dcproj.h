@@ -10,6 +10,8 @@
 #include "dcproj/output.h"
 #include "dcproj/check.h"
 #include "dcproj/chart.h"
+#include "dcproj/provenance.h"
+#include "dcproj/backtest.h"
 
 #ifdef __cplusplus
 extern "C" {

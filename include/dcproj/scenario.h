@@ -58,7 +58,7 @@ enum dcproj_dist {
  * dist == DCPROJ_DIST_NONE, else a distribution whose fields are numbers or
  * references to fixed variables.  Its deterministic value is its mean. */
 struct dcproj_param {
-    size_t input;             /* 1 + its index in the scenario's `inputs`; 0 = none */
+    size_t slot;              /* 1 + its index in the scenario's `slots`; 0 = none */
     enum dcproj_dist dist;
     const char *path;         /* [v2] a distribution: the path where it is written
                                  (SPEC §5.2: "defaults.growth.rate", "events[3].add",
@@ -72,8 +72,12 @@ enum dcproj_model {
     DCPROJ_MODEL_COMPOUND = 0,
     DCPROJ_MODEL_LINEAR,
     DCPROJ_MODEL_LOGISTIC,
-    DCPROJ_MODEL_POINTS
+    DCPROJ_MODEL_POINTS,
+    DCPROJ_MODEL_FIT        /* [v2] a curve fitted to the country's history */
 };
+
+/* The curve of a `fit` growth model; θ order (C0, r), (C0, a), (C0, K, k). */
+enum dcproj_fit_curve { DCPROJ_FIT_COMPOUND = 0, DCPROJ_FIT_LINEAR, DCPROJ_FIT_LOGISTIC };
 
 enum dcproj_interp {
     DCPROJ_INTERP_LINEAR = 0,
@@ -111,6 +115,14 @@ struct dcproj_growth {
     size_t n_points;
     enum dcproj_interp interp;
     enum dcproj_extrapolate extrapolate;
+    /* fit (SPEC §3 model 5): the history years from `fit_from` (0 = all)
+       through B; relative errors divide by each value; anchor "last" sets
+       C0 to the observed value of B; uncertain fits feed Monte Carlo */
+    enum dcproj_fit_curve fit_curve;
+    int fit_from;
+    int fit_relative;
+    int fit_anchor_last;
+    int fit_uncertain;
 };
 
 /* `pue` or `utilization` (SPEC §3.7): a parameter, or a curve over
@@ -135,8 +147,14 @@ struct dcproj_country {
     struct dcproj_growth growth;
     struct dcproj_power_input pue;         /* effective power settings: the country's own */
     struct dcproj_power_input utilization; /*  or the top level's (a copy); if has_power */
-    char *source;             /* source id or NULL */
+    char *source;             /* (first) source id or NULL; every input's sources:
+                                 dcproj_provenance_build() */
     char *note;               /* or NULL */
+    /* [v2] observed year-end values (SPEC §3.9), years strictly increasing,
+       B - 100 <= year <= B; n_history == 0 when none */
+    int *history_years;
+    double *history_values;
+    size_t n_history;
 };
 
 struct dcproj_event {
@@ -201,21 +219,29 @@ struct dcproj_target {
     char *source;
 };
 
+/* What a source is (SPEC §2 `sources[].kind`). */
+enum dcproj_source_kind {
+    DCPROJ_SOURCE_FACT = 0,   /* default: a published figure */
+    DCPROJ_SOURCE_ESTIMATE,   /* someone's estimate */
+    DCPROJ_SOURCE_ASSUMPTION  /* the scenario author's assumption */
+};
+
 struct dcproj_source {
     char id[DCPROJ_ID_LEN];
     char *title;
     char *url, *date, *note;  /* or NULL */
+    enum dcproj_source_kind kind;
 };
 
 /*
  * One parameter of the scenario (SPEC §2.1) as the final document writes it,
- * and the field it was converted into: the input registry.  A value a
+ * and the field it was converted into: the slot registry.  A value a
  * country inherits from `defaults.growth` has one entry per country that
  * uses it, each with path `defaults.growth....`.  Draw sites (SPEC §5.2)
  * are the entries whose parameter is a distribution.  The valid range is
  * that of SPEC §2.1/§5.1 for the field ([min, max], ends open when flagged).
  */
-struct dcproj_input {
+struct dcproj_slot {
     const char *path;           /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add"
                                    (interned in sc->site_paths) */
     long country;               /* the country it feeds (an event's country), or -1 */
@@ -262,7 +288,7 @@ struct dcproj_scenario {
     size_t n_correlations;
 
     /* [v2] the distinct written paths of parameters (dcproj_param.path and
-     * dcproj_input.path point here) */
+     * dcproj_slot.path point here) */
     char **site_paths;
     size_t n_site_paths;
 
@@ -283,9 +309,9 @@ struct dcproj_scenario {
     size_t n_files;
 
     /* Every parameter, in the order converted (countries in file order, then
-     * events): the input registry (struct dcproj_input). */
-    struct dcproj_input *inputs;
-    size_t n_inputs;
+     * events): the slot registry (struct dcproj_slot). */
+    struct dcproj_slot *slots;
+    size_t n_slots;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */
@@ -368,6 +394,7 @@ const char *dcproj_interp_name(enum dcproj_interp interp);
 const char *dcproj_dist_name(enum dcproj_dist dist);
 /* "capacity", "it_load_mw", "facility_mw", "energy_twh" (the column names). */
 const char *dcproj_metric_name(enum dcproj_metric metric);
+const char *dcproj_source_kind_name(enum dcproj_source_kind kind); /* "fact", ... */
 
 #ifdef __cplusplus
 }

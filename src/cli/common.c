@@ -45,6 +45,7 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     struct dcproj_run_options ro;
     dcproj_run_options_init(&ro);
     ro.threads = o->threads;
+    ro.history = o->history;
     struct cli_progress *bar = cli_progress_new(o, "projecting");
     if (bar != NULL) {
         ro.progress = cli_progress_cb;
@@ -53,7 +54,9 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     struct dcproj_error err;
     dcproj_error_init(&err);
     struct dcproj_result *res = NULL;
-    rc = dcproj_project(sc, &ro, &res, &err);
+    /* a chart computes its own P5-P95 bands, whatever the quantiles */
+    rc = o->chart_bands ? dcproj_chart_project(sc, &ro, &res, &err)
+                        : dcproj_project(sc, &ro, &res, &err);
     cli_progress_end(bar);
     if (rc != DCPROJ_OK) {
         dcproj_scenario_free(sc);

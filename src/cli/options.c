@@ -17,7 +17,7 @@ enum {
     O_FORMAT = 256, O_LAYOUT, O_METRIC, O_SET, O_PATCH, O_FROZEN, O_HORIZON, O_STEP,
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
-    O_SCOPE, O_AT, O_SHARD, O_TOP, O_SITES, O_HELP
+    O_SCOPE, O_AT, O_SHARD, O_TOP, O_SITES, O_BANDS, O_STACK, O_HELP, O_HISTORY, O_AS_OF, O_SUMMARY
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -30,7 +30,7 @@ static const struct opt_def opt_defs[] = {
     {{"output", required_argument, NULL, 'o'}, OPT_OUTPUT},
     {{"format", required_argument, NULL, O_FORMAT}, OPT_FORMAT},
     {{"layout", required_argument, NULL, O_LAYOUT}, OPT_FORMAT},
-    {{"metric", required_argument, NULL, O_METRIC}, OPT_FORMAT},
+    {{"metric", required_argument, NULL, O_METRIC}, OPT_FORMAT | OPT_CHART},
     {{"precision", required_argument, NULL, O_PRECISION}, OPT_FORMAT},
     {{"delimiter", required_argument, NULL, O_DELIMITER}, OPT_FORMAT},
     {{"decimal-comma", no_argument, NULL, O_DECIMAL_COMMA}, OPT_FORMAT},
@@ -53,11 +53,16 @@ static const struct opt_def opt_defs[] = {
     {{"update", no_argument, NULL, O_UPDATE}, OPT_CHECK},
     {{"junit", required_argument, NULL, O_JUNIT}, OPT_CHECK},
     {{"vary", required_argument, NULL, O_VARY}, OPT_SWEEP},
-    {{"scope", required_argument, NULL, O_SCOPE}, OPT_SWEEP},
+    {{"scope", required_argument, NULL, O_SCOPE}, OPT_SWEEP | OPT_CHART},
     {{"at", required_argument, NULL, O_AT}, OPT_SWEEP},
     {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP},
     {{"top", required_argument, NULL, O_TOP}, OPT_CHART},
+    {{"history", no_argument, NULL, O_HISTORY}, OPT_HISTORY},
+    {{"as-of", required_argument, NULL, O_AS_OF}, OPT_BACKTEST},
+    {{"summary", no_argument, NULL, O_SUMMARY}, OPT_BACKTEST},
     {{"sites", no_argument, NULL, O_SITES}, OPT_SITES},
+    {{"bands", required_argument, NULL, O_BANDS}, OPT_CHART},
+    {{"stack", no_argument, NULL, O_STACK}, OPT_CHART},
     {{"quiet", no_argument, NULL, 'q'}, 0},
     {{"help", no_argument, NULL, O_HELP}, 0},
 };
@@ -179,6 +184,36 @@ void cli_opts_free(struct cli_opts *o)
     free(o->patches);
     o->patches = NULL;
     o->n_patches = 0;
+    for (size_t i = 0; i < o->n_scopes; i++)
+        free(o->scopes[i]);
+    free(o->scopes);
+    o->scopes = NULL;
+    o->n_scopes = 0;
+}
+
+/* chart --scope: append each code of a comma list (empty items refused).
+ * 0, or -1 for an empty item, 71 when out of memory. */
+static int add_scopes(struct cli_opts *o, const char *arg)
+{
+    const char *p = arg;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0)
+            return -1;
+        char **grown = realloc(o->scopes, (o->n_scopes + 1) * sizeof *grown);
+        char *code = grown != NULL ? strndup(p, n) : NULL;
+        if (grown != NULL)
+            o->scopes = grown;
+        if (code == NULL)
+            return DCPROJ_ERR_NOMEM;
+        o->scopes[o->n_scopes++] = code;
+        if (p[n] == '\0')
+            return 0;
+        p += n + 1;
+    }
+    free(o->as_of);
+    o->as_of = NULL;
+    o->n_as_of = 0;
 }
 
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_opts *o)
@@ -209,6 +244,18 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             fputs(cmd->help, stdout);
             return -1;
         case 'q': o->quiet = 1; break;
+        case O_HISTORY: o->history = 1; break;
+        case O_SUMMARY: o->summary = 1; break;
+        case O_AS_OF: {
+            if (cli_parse_long(arg, 1000, 9999, &ll) != 0)
+                return usage(cmd, "--as-of: expected a year from 1000 to 9999, got '%s'", arg);
+            int *a = realloc(o->as_of, (o->n_as_of + 1) * sizeof *a);
+            if (a == NULL)
+                return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
+            o->as_of = a;
+            o->as_of[o->n_as_of++] = (int)ll;
+            break;
+        }
         case 'o': o->output = arg; break;
         case O_FORMAT:
             if (strcmp(arg, "csv") == 0) o->fmt.format = DCPROJ_FMT_CSV;
@@ -308,7 +355,25 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
                 return usage(cmd, "--vary: expected PATH=A:B:STEP or PATH=v1,v2,..., got '%s'", arg);
             o->vary[o->n_vary++] = arg;
             break;
-        case O_SCOPE: o->scope = arg; break;
+        case O_SCOPE:
+            if (cmd->options & OPT_CHART) {
+                int st = add_scopes(o, arg);
+                if (st == DCPROJ_ERR_NOMEM)
+                    return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
+                if (st != 0)
+                    return usage(cmd, "--scope: expected CODE or a comma list CODE,CODE,..., got '%s'",
+                                 arg);
+            } else {
+                o->scope = arg;
+            }
+            break;
+        case O_BANDS:
+            if (strcmp(arg, "total") == 0) o->bands = DCPROJ_CHART_BANDS_TOTAL;
+            else if (strcmp(arg, "all") == 0) o->bands = DCPROJ_CHART_BANDS_ALL;
+            else if (strcmp(arg, "none") == 0) o->bands = DCPROJ_CHART_BANDS_NONE;
+            else return usage(cmd, "--bands: expected all, total or none, got '%s'", arg);
+            break;
+        case O_STACK: o->stack = 1; break;
         case O_AT:
             if (cli_parse_long(arg, 1000, 9999, &ll) != 0)
                 return usage(cmd, "--at: expected a year, got '%s'", arg);
@@ -357,6 +422,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         return usage(cmd, "--delimiter ',' cannot be used with a decimal comma");
     if (o->fmt.format == DCPROJ_FMT_TSV && !delimiter_given)
         o->fmt.delimiter = '\t';
+    if (o->history && o->fmt.layout != DCPROJ_LAYOUT_LONG)
+        return usage(cmd, "--history works with the long layout (and JSON) only, not --layout %s",
+                     o->fmt.layout == DCPROJ_LAYOUT_WIDE ? "wide" : "iamc");
 
     o->args = argv + optind;
     o->n_args = argc - optind;

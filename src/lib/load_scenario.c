@@ -88,7 +88,7 @@ static void free_growth(struct dcproj_growth *g)
 void dcproj_scenario_free(struct dcproj_scenario *sc)
 {
     if (sc != NULL)
-        dcproj_free(sc->inputs);
+        dcproj_free(sc->slots);
     if (sc == NULL)
         return;
     for (size_t i = 0; i < sc->n_sources; i++) {
@@ -106,6 +106,8 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         free_growth(&co->growth);
         power_input_free(&co->pue);
         power_input_free(&co->utilization);
+        dcproj_free(co->history_years);
+        dcproj_free(co->history_values);
         dcproj_free(co->source);
         dcproj_free(co->note);
     }
@@ -132,7 +134,7 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(sc->site_paths[i]);
     dcproj_free(sc->site_paths);
     dcproj_scenario_free(sc->parent);
-    cJSON_free(sc->resolved_json);
+    dcproj_free(sc->resolved_json);
     dcproj_free(sc->files);
     dcproj_free(sc->file);
     dcproj_free(sc->name);
@@ -181,7 +183,7 @@ const char *dcproj_step_name(enum dcproj_step step)
 
 const char *dcproj_model_name(enum dcproj_model model)
 {
-    return (unsigned)model < 4 ? MODEL_NAMES[model] : "?";
+    return (unsigned)model < 5 ? MODEL_NAMES[model] : "?";
 }
 
 const char *dcproj_interp_name(enum dcproj_interp interp)

@@ -316,6 +316,8 @@ static double integrate_part(const struct piece *pc, double lo, double hi)
             sum += qng_adaptive(&fn, lo, hi, 0) / h;
         }
         break;
+    case DCPROJ_MODEL_FIT:
+        break; /* model_curve() never returns it */
     case DCPROJ_MODEL_POINTS: {
         /* degree <= 5: 3-point Gauss–Legendre is exact */
         static const double x3 = 0.3872983346207417; /* sqrt(3/5)/2 */
@@ -388,6 +390,8 @@ static void critical_points(const struct piece *pc, double *crit, int *n)
         }
         break;
     }
+    case DCPROJ_MODEL_FIT:
+        break; /* model_curve() never returns it */
     case DCPROJ_MODEL_POINTS: {
         if (pc->m->sc->countries[pc->i].growth.interp == DCPROJ_INTERP_STEP)
             break; /* constant plus linear: monotone */
@@ -507,7 +511,7 @@ int model_energy(const struct model *m, size_t i, const struct country_values *c
                  double t1, struct energy_scratch *scratch, double *out)
 {
     const struct dcproj_growth *g = &m->sc->countries[i].growth;
-    if (g->model == DCPROJ_MODEL_COMPOUND && g->n_segments == 0 && model_n_events(m, i) == 0 &&
+    if (model_curve(g) == DCPROJ_MODEL_COMPOUND && g->n_segments == 0 && model_n_events(m, i) == 0 &&
         pv->pue.in == NULL && pv->util.in == NULL) {
         /* the common case, one smooth piece: C0·e^{λ t0}·(e^{λh} − 1)/λ */
         double lambda = log1p(cv->rate), h = t1 - t0, mu = lambda * h;
@@ -523,7 +527,7 @@ int model_energy(const struct model *m, size_t i, const struct country_values *c
     if (rc != 0)
         return DCPROJ_ERR_NOMEM;
     int B = m->sc->baseline_year;
-    struct piece pc = {.m = m, .i = i, .cv = cv, .model = m->sc->countries[i].growth.model};
+    struct piece pc = {.m = m, .i = i, .cv = cv, .model = model_curve(g)};
     double sum = 0;
     for (size_t k = 0; k + 1 < c.n; k++) {
         double a = c.t[k], b = c.t[k + 1];

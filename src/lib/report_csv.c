@@ -186,12 +186,21 @@ static void dsv_text(struct dsv *w, const char *t)
     rsink_putc(&w->s, '"');
 }
 
-/* Append one number by the rule of SPEC §8. */
+/* A number for the aligned table: empty for NaN (an empty cell, model.h). */
+static size_t table_number(double v, int decimals, int decimal_comma, const char *radix, char *buf)
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return (size_t)dcproj_numfmt_format(v, decimals, decimal_comma, radix, buf);
+}
+
 static void dsv_number(struct dsv *w, double v)
 {
-    char buf[DCPROJ_NUMBER_LEN];
     if (isnan(v))
-        return; /* an empty cell (the first row's energy) */
+        return; /* an empty cell (model.h) */
+    char buf[DCPROJ_NUMBER_LEN];
     int n = dcproj_numfmt_format(v, w->precision, w->decimal_comma, w->radix, buf);
     if (w->quote_numbers && memchr(buf, w->delim, (size_t)n) != NULL)
         dsv_text(w, buf);
@@ -523,17 +532,6 @@ static const char *table_name(const struct dcproj_row *row)
     return row->name != NULL ? row->name : "";
 }
 
-/* A table cell's text into buf: empty for NaN (an empty cell). */
-static size_t table_number(double v, int decimals, int decimal_comma, const char *radix,
-                           char *buf)
-{
-    if (isnan(v)) {
-        buf[0] = '\0';
-        return 0;
-    }
-    return (size_t)dcproj_numfmt_format(v, decimals, decimal_comma, radix, buf);
-}
-
 /* The aligned, human table: the long layout without the kind column (group
  * and TOTAL rows come after a rule), code and name on the first period of
  * each row only, a header line of column names and one of units, numbers
@@ -698,7 +696,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
     int rc = dsv_init(&w, &f, out, err);
     if (rc != DCPROJ_OK)
         return rc;
-    static const char *const head[] = {"type", "id", "value", "residual", "cagr"};
+    static const char *const head[] = {"type", "id", "value", "residual", "cagr", "stderr"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
         if (i > 0)
             dsv_sep(&w);
@@ -723,6 +721,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_number(&w, sol->variables[i]);
             dsv_sep(&w);
             dsv_sep(&w);
+            dsv_sep(&w);
             dsv_eol(&w);
         }
         for (size_t i = 0; i < sol->n_targets; i++) {
@@ -742,8 +741,26 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_sep(&w);
             if (t->has_cagr)
                 dsv_number(&w, t->cagr);
+            dsv_sep(&w);
             dsv_eol(&w);
         }
+    }
+    /* [v2] fit rows: by country, θ order, rmse last (SPEC §4) */
+    for (size_t i = 0; i < sol->n_fit_params && sc != NULL; i++) {
+        const struct dcproj_fit_param *q = &sol->fit_params[i];
+        char id[DCPROJ_ID_LEN + 16];
+        snprintf(id, sizeof id, "%s.%s", sc->countries[q->country].code, q->name);
+        dcproj_rsink_puts(&w.s, "fit");
+        dsv_sep(&w);
+        dsv_text(&w, id);
+        dsv_sep(&w);
+        dsv_number(&w, q->value);
+        dsv_sep(&w);
+        dsv_sep(&w);
+        dsv_sep(&w);
+        if (q->has_std_error)
+            dsv_number(&w, q->std_error);
+        dsv_eol(&w);
     }
     return dcproj_rsink_finish(&w.s, err);
 }

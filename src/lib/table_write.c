@@ -64,12 +64,9 @@ void dcproj_table_text(struct dcproj_table_writer *w, const char *s)
 
 void dcproj_table_number(struct dcproj_table_writer *w, double v)
 {
-    if (isnan(v)) { /* an empty cell: the first row's energy (SPEC §3.7) */
-        dcproj_table_text(w, "");
-        return;
-    }
-    char buf[DCPROJ_NUMBER_LEN];
-    dcproj_format_number(v, w->precision, w->decimal_comma, buf);
+    char buf[DCPROJ_NUMBER_LEN] = "";
+    if (!isnan(v)) /* NaN is an empty cell (model.h) */
+        dcproj_format_number(v, w->precision, w->decimal_comma, buf);
     dcproj_table_text(w, buf);
 }
 

@@ -72,7 +72,9 @@ def read_csv_bytes(data, **kw):
 
 # SPEC v2 §3.7: the first row's energy_twh is empty; read it as NaN, so
 # the column stays numeric even with keep_default_na=False
-ENERGY_NA = {"energy_twh": [""]}
+ENERGY_NA = {c: [""] for c in ["energy_twh"] + ["energy_twh_" + k for k in
+                                                 ("mean", "p5", "p50", "p95", "p2.5", "p97.5",
+                                                  "p10", "p90", "p25", "p75")]}
 
 
 def cell(x):
@@ -967,6 +969,13 @@ def iamc_expectation(long_df, scen_name, unit, step):
         if c in cols:
             # SPEC v2 §8: a period's energy is in TWh; TWh/yr only for years
             metrics.append((c, v, "TWh" if c == "energy_twh" and step != "year" else u))
+    # statistics of another metric M (SPEC v2 §5.2, §8): <Var>|Mean, <Var>|pX
+    for c in cols:
+        for base, v, u in IAMC_VARS[2:]:
+            m = re.fullmatch(re.escape(base) + r"_(mean|p[\d.]+)", c)
+            if m:
+                unit = "TWh" if base == "energy_twh" and step != "year" else u
+                metrics.append((c, v + "|" + ("Mean" if m.group(1) == "mean" else m.group(1)), unit))
     rows = []
     codes = list(dict.fromkeys(long_df["code"]))
     for code in codes:
@@ -1156,12 +1165,24 @@ def test_explain():
         # the solved variables and the targets, with the --solution numbers
         dc("run", s, "--solution", tmp("ex-sol.csv"), "-o", tmp("ex.csv"), check_rc=0)
         sol = pd.read_csv(tmp("ex-sol.csv"), float_precision="round_trip", keep_default_na=False,
-                          dtype={"residual": str, "cagr": str})
+                          dtype={"residual": str, "cagr": str, "stderr": str})
         for _, r in sol.iterrows():
             if r["type"] == "variable":
                 m = re.search(r"^\s*" + re.escape(r["id"]) + r" = (\S+)", text, re.M)
                 expect(m is not None and float(m.group(1)) == r["value"],
                        f"explain {name}: variable {r['id']} = {r['value']!r} not printed")
+            elif r["type"] == "fit":
+                # under "Fits:", the country's block lists "NAME = value (standard error se)"
+                code, pname = r["id"].rsplit(".", 1)
+                fits = text.split("\nFits:\n", 1)[-1]
+                block = re.search(r"^  " + re.escape(code) + r": .*?(?=^  \S|\Z)", fits, re.M | re.S)
+                m = block and re.search(r"^\s*" + re.escape(pname) + r" = (\S+)(?: \(standard error (\S+)\))?",
+                                        block.group(0), re.M)
+                expect(m is not None and float(m.group(1)) == r["value"],
+                       f"explain {name}: fit {r['id']} = {r['value']!r} not printed")
+                if m is not None and r["stderr"] != "":
+                    expect(m.group(2) is not None and float(m.group(2)) == float(r["stderr"]),
+                           f"explain {name}: fit {r['id']} standard error {r['stderr']} not printed")
             else:
                 expect(re.search(r"^\s*" + re.escape(r["id"]) + r":", text, re.M) is not None,
                        f"explain {name}: target {r['id']} not listed")
@@ -1299,7 +1320,8 @@ def test_run():
     d = run_out("run", u, "--draws", "2000", "--threads", "2", "--seed", "12345")
     A = read_csv_numbers(a, keep_default_na=False, dtype={"period": str})
     D = read_csv_numbers(d, keep_default_na=False, dtype={"period": str})
-    mc = [c for c in A.columns if c == "mean" or re.fullmatch(r"p[\d.]+", c)]
+    # capacity's mean and pX, and another metric's M_mean, M_pX (SPEC v2 §5.2 metrics)
+    mc = [c for c in A.columns if re.fullmatch(r"(\w+_)?(mean|p[\d.]+)", c)]
     expect(len(mc) >= 2, f"uncertain.json: MC columns {mc}")
     for col in A.columns:
         if col in mc:
@@ -1308,9 +1330,13 @@ def test_run():
             expect(A[col].equals(D[col]), f"--seed should not change the {col} column")
     # every quantile column is ordered, and the mean lies within p5..p95 range
     # for a symmetric enough case is not guaranteed, so only p5 <= p50 <= p95
-    qs = [c for c in mc if c != "mean"]
-    for i in range(len(qs) - 1):
-        expect((A[qs[i]] <= A[qs[i + 1]]).all(), f"quantile {qs[i]} > {qs[i + 1]} somewhere")
+    for prefix in sorted({c[:-len(c.split("_")[-1])] if "_" in c else "" for c in mc}):
+        qs = [c for c in mc if c.startswith(prefix) and c[len(prefix):].startswith("p")
+              and (prefix or "_" not in c)]
+        for i in range(len(qs) - 1):
+            lo, hi = A[qs[i]].astype(float), A[qs[i + 1]].astype(float)
+            ok = (lo.isna() & hi.isna()) | (lo <= hi)  # the first row's energy is empty
+            expect(ok.all(), f"quantile {qs[i]} > {qs[i + 1]} somewhere")
     expect(run_out("run", s) == run_out("run", s), "run twice: different bytes")
     for sc in scenarios():
         expect(run_out("run", sc, "--draws", "100", "--threads", "1") ==
