@@ -26,17 +26,6 @@ int parse_metric(struct ctx *c, const struct frame *f, enum dcproj_metric *out)
     return 0;
 }
 
-struct curve_point {
-    int year;
-    double value;
-};
-
-static int cmp_curve_point(const void *a, const void *b)
-{
-    const struct curve_point *x = a, *y = b;
-    return (x->year > y->year) - (x->year < y->year);
-}
-
 /* The curve form at frame `f` (an object with "points"). */
 static int parse_curve(struct ctx *c, const struct frame *f, const struct range *r,
                        struct dcproj_power_input *out)
@@ -55,40 +44,23 @@ static int parse_curve(struct ctx *c, const struct frame *f, const struct range 
     }
     if (want_object(c, &pf, "an object of year-end values {\"2023\": v, ...}") != 0)
         return -1;
-    size_t n = 0;
-    for (const cJSON *p = pf.node->child; p != NULL; p = p->next)
-        n += !ignored_key(p->string);
-    if (n == 0) {
-        report(c, &pf, "a power curve needs at least one point");
-        return -1;
-    }
-    struct curve_point *pts = dcproj_calloc(n, sizeof *pts);
-    if (pts == NULL) {
-        oom(c);
-        return -1;
-    }
+    struct year_value *pts = NULL;
     size_t k = 0;
-    for (const cJSON *p = pf.node->child; p != NULL; p = p->next) {
-        if (ignored_key(p->string))
-            continue;
-        struct frame vf = fchild(&pf, p, -1);
-        int y;
-        if (strlen(p->string) != 4 || digits(p->string, 4, &y) != 0) {
-            report(c, &pf, "expected a year \"YYYY\" as key, got \"%s\"", p->string);
+    if (year_values(c, &pf, NULL, &pts, &k) != 0)
+        return -1;
+    if (k == 0) {
+        report(c, &pf, "a power curve needs at least one point");
+        bad++;
+    }
+    for (size_t i = 0; i < k; i++) {
+        struct frame vf = fchild(&pf, pts[i].node, -1);
+        if (plain_number(c, &vf, r, &pts[i].value) != 0)
             bad++;
-            continue;
-        }
-        if (plain_number(c, &vf, r, &pts[k].value) != 0) {
-            bad++;
-            continue;
-        }
-        pts[k++].year = y;
     }
     if (bad) {
         dcproj_free(pts);
         return -1;
     }
-    qsort(pts, k, sizeof *pts, cmp_curve_point);
     out->years = dcproj_malloc(k * sizeof *out->years);
     out->values = dcproj_malloc(k * sizeof *out->values);
     if (out->years == NULL || out->values == NULL) {

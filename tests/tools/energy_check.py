@@ -297,6 +297,23 @@ def check_uncertain(root):
     pue_top = parent["power"]["pue"]
     util = child["power"]["utilization"]
     energy = {}
+    # the child's events merged onto the parent's (SPEC 6, RFC 7396; by id when keyed)
+    pe, ce = parent.get("events", []), child.get("events", parent.get("events", []))
+    if isinstance(pe, dict):
+        merged = {}
+        for k, e in pe.items():
+            if not k.startswith(("_", "$")):
+                merged[k] = dict(e)
+        for k, e in ce.items():
+            if k.startswith(("_", "$")):
+                continue
+            if e is None:
+                merged.pop(k, None)
+            else:
+                merged.setdefault(k, {}).update(e)
+        events = [{f: v for f, v in e.items() if v is not None} for e in merged.values()]
+    else:
+        events = ce
 
     def draw(p):
         if isinstance(p, (int, float)):
@@ -335,7 +352,7 @@ def check_uncertain(root):
             c_split = base * np.exp(l1 * split)
             return i1 + c_split * np.expm1(l2 * (t - split)) / l2
         ev_int = []
-        for e in child["events"]:
+        for e in events:
             if e["country"] != code:
                 continue
             add = draw(e["add"])
