@@ -58,8 +58,7 @@ struct calib {
     size_t *unknown;          /* variable index of each unknown */
     double *vars;             /* all variable values (unknowns overwritten per trial) */
     size_t n_years;           /* B .. last target year */
-    double *rows;             /* model_year_ends() table, then one per power metric
-                                 (it_load_mw, facility_mw, energy_twh: model_year_power()) */
+    double *rows;             /* model_year_tables(): one table per metric, in enum order */
     int metric_used[DCPROJ_N_METRICS]; /* some target reads this metric */
     struct dcproj_error *err;
     int status;               /* first failure while evaluating; DCPROJ_OK until then */
@@ -97,7 +96,7 @@ static int last_target_year(const struct dcproj_scenario *sc)
  * tr[0 .. n_targets) (model value or ratio, residual, implied CAGR).
  * A zero base of a ratio target is a data error at `targets[i]`; model
  * errors (an invalid trial point names its variable) come from
- * model_year_ends().  Records the first failure in c->status.
+ * model_year_tables().  Records the first failure in c->status.
  */
 static int evaluate(struct calib *c, struct dcproj_target_result *tr)
 {
@@ -106,17 +105,10 @@ static int evaluate(struct calib *c, struct dcproj_target_result *tr)
         return c->status;
     int last_year = sc->baseline_year + (int)c->n_years - 1;
     size_t table = (sc->n_countries + sc->n_groups + 1) * c->n_years;
-    int rc = DCPROJ_OK;
-    if (c->metric_used[DCPROJ_METRIC_CAPACITY])
-        rc = model_year_ends(c->m, c->vars, last_year, c->rows, c->err);
-    if (rc == DCPROJ_OK &&
-        (c->metric_used[DCPROJ_METRIC_IT_LOAD] || c->metric_used[DCPROJ_METRIC_FACILITY] ||
-         c->metric_used[DCPROJ_METRIC_ENERGY]))
-        rc = model_year_power(c->m, c->vars, last_year,
-                              c->metric_used[DCPROJ_METRIC_IT_LOAD] ? c->rows + table : NULL,
-                              c->metric_used[DCPROJ_METRIC_FACILITY] ? c->rows + 2 * table : NULL,
-                              c->metric_used[DCPROJ_METRIC_ENERGY] ? c->rows + 3 * table : NULL,
-                              c->err);
+    double *tables[DCPROJ_N_METRICS];
+    for (int k = 0; k < DCPROJ_N_METRICS; k++)
+        tables[k] = c->metric_used[k] ? c->rows + (size_t)k * table : NULL;
+    int rc = model_year_tables(c->m, c->vars, last_year, tables, c->err);
     if (rc != DCPROJ_OK)
         return c->status = rc;
     for (size_t i = 0; i < sc->n_targets; i++) {

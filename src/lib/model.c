@@ -680,8 +680,8 @@ int model_fit_solution(const struct model *m, struct dcproj_solution *sol,
 
 /* ---- year-end series for calibration ---------------------------------- */
 
-int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,
-                    struct dcproj_error *err)
+int model_year_tables(const struct model *m, const double *vars, int last_year,
+                      double *const tables[DCPROJ_N_METRICS], struct dcproj_error *err)
 {
     const struct dcproj_scenario *sc = m->sc;
     size_t ny = (size_t)(last_year - sc->baseline_year + 1);
@@ -690,41 +690,74 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
     for (size_t i = 0; i < nc; i++)
         if (model_n_events(m, i) > max_ev)
             max_ev = model_n_events(m, i);
+    int power = tables[DCPROJ_METRIC_IT_LOAD] != NULL || tables[DCPROJ_METRIC_FACILITY] != NULL ||
+                tables[DCPROJ_METRIC_ENERGY] != NULL;
     int *e = dcproj_malloc(ny * sizeof *e);
+    double *cap = dcproj_malloc(ny * sizeof *cap);
     double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
     struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
+    struct energy_scratch scratch = {NULL, 0};
     int rc = DCPROJ_OK;
-    if (e == NULL || seg == NULL || ev == NULL) {
+    if (e == NULL || cap == NULL || seg == NULL || ev == NULL) {
         rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
         goto done;
     }
     for (size_t y = 0; y < ny; y++)
         e[y] = 12 * (int)y;
-    memset(rows + nc * ny, 0, (ng + 1) * ny * sizeof *rows);
-    double *total = rows + (nc + ng) * ny;
+    for (int k = 0; k < DCPROJ_N_METRICS; k++)
+        if (tables[k] != NULL)
+            memset(tables[k] + nc * ny, 0, (ng + 1) * ny * sizeof(double));
     for (size_t i = 0; i < nc; i++) {
         struct country_values cv = {.seg_rates = seg};
+        struct power_values pv;
         int floored = 0;
-        double *row = rows + i * ny;
         rc = model_country_values(m, i, vars, &cv, err);
         if (rc == DCPROJ_OK)
             rc = model_event_values(m, i, vars, ev, err);
         if (rc == DCPROJ_OK)
-            rc = model_country_series(m, i, &cv, ev, e, NULL, ny, row, &floored, err);
+            rc = model_country_series(m, i, &cv, ev, e, NULL, ny, cap, &floored, err);
+        if (rc == DCPROJ_OK && power)
+            rc = model_power_values(m, i, vars, &pv, err);
         if (rc != DCPROJ_OK)
             goto done;
         const struct dcproj_country *c = &sc->countries[i];
-        for (size_t gi = 0; gi < c->n_groups; gi++) {
-            double *grow = rows + (nc + c->groups[gi]) * ny;
-            for (size_t y = 0; y < ny; y++)
-                grow[y] += row[y];
+        for (size_t y = 0; y < ny; y++) {
+            double t = (double)y, v[DCPROJ_N_METRICS] = {cap[y], NAN, NAN, NAN};
+            if (power) {
+                v[DCPROJ_METRIC_IT_LOAD] = cap[y] * power_curve_at(&pv.util, sc->baseline_year, t);
+                v[DCPROJ_METRIC_FACILITY] =
+                    v[DCPROJ_METRIC_IT_LOAD] * power_curve_at(&pv.pue, sc->baseline_year, t);
+            }
+            /* entry y of energy: calendar year B + y; year B is not projected (NaN) */
+            if (y > 0 && tables[DCPROJ_METRIC_ENERGY] != NULL &&
+                model_energy(m, i, &cv, ev, &pv, t - 1.0, t, &scratch, &v[DCPROJ_METRIC_ENERGY]) !=
+                    DCPROJ_OK) {
+                rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            for (int k = 0; k < DCPROJ_N_METRICS; k++) {
+                double *tab = tables[k];
+                if (tab == NULL)
+                    continue;
+                tab[i * ny + y] = v[k];
+                for (size_t gi = 0; gi < c->n_groups; gi++)
+                    tab[(nc + c->groups[gi]) * ny + y] += v[k];
+                tab[(nc + ng) * ny + y] += v[k];
+            }
         }
-        for (size_t y = 0; y < ny; y++)
-            total[y] += row[y];
     }
 done:
     dcproj_free(e);
+    dcproj_free(cap);
     dcproj_free(seg);
     dcproj_free(ev);
+    dcproj_free(scratch.t);
     return rc;
+}
+
+int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,
+                    struct dcproj_error *err)
+{
+    double *const tables[DCPROJ_N_METRICS] = {rows, NULL, NULL, NULL};
+    return model_year_tables(m, vars, last_year, tables, err);
 }

@@ -248,14 +248,14 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
                     struct dcproj_error *err);
 
 /*
- * As model_year_ends(), for the power metrics of SPEC §4: it_load_mw and
- * facility_mw at year-ends B..last_year, and energy_twh of calendar years
- * (entry y is the energy of year B + y; NaN for y = 0, year B).  Each table
- * has the layout of model_year_ends()'s; a NULL table is not computed.
- * Implemented in model_energy.c.
+ * model_year_ends() for every metric of SPEC §4 at once: tables[k] (NULL:
+ * not computed) receives metric k (enum dcproj_metric) in model_year_ends()'s
+ * layout — capacity, it_load_mw and facility_mw at year-ends B..last_year,
+ * and energy_twh of calendar years (entry y is year B + y's energy; NaN for
+ * y = 0, year B, which is not projected).  Power tables need sc->has_power.
  */
-int model_year_power(const struct model *m, const double *vars, int last_year, double *it_rows,
-                     double *fac_rows, double *energy_rows, struct dcproj_error *err);
+int model_year_tables(const struct model *m, const double *vars, int last_year,
+                      double *const tables[DCPROJ_N_METRICS], struct dcproj_error *err);
 
 /* Calibration entry used by dcproj_solve(): solve `sc` (not frozen-aware)
  * with a prepared model. Implemented in calibrate.c. */
