@@ -153,7 +153,7 @@ int parse_metrics(struct ctx *c, const struct frame *f)
         return 0;
     if (!cJSON_IsArray(f->node) || cJSON_GetArraySize(f->node) == 0) {
         report(c, f, "expected a non-empty array of metrics (capacity, it_load_mw, facility_mw, "
-                     "energy_twh), got %s", R(f->node).s);
+                     "energy_twh), got %s", shown_json(f->node).s);
         return -1;
     }
     int bad = 0;

@@ -50,6 +50,11 @@ long dcproj_result_find_col(const struct dcproj_result *res, const char *name)
     return -1;
 }
 
+double dcproj_result_at(const struct dcproj_result *res, size_t row, size_t period, size_t col)
+{
+    return res->values[(row * res->n_periods + period) * res->n_cols + col];
+}
+
 int dcproj_col_is_energy(const char *name)
 {
     return strcmp(name, "energy_twh") == 0 || strncmp(name, "energy_twh_", 11) == 0;
