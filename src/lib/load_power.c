@@ -181,3 +181,15 @@ int parse_metrics(struct ctx *c, const struct frame *f)
     sc->n_metrics = n;
     return 0;
 }
+
+void warn_pue_input(struct ctx *c, const struct frame *f, const struct dcproj_power_input *in)
+{
+    double mean;
+    if (in->is_curve) {
+        struct frame pf = fkey(f, "points");
+        for (size_t k = 0; k < in->n_points; k++)
+            warn_pue(c, &pf, in->values[k]);
+    } else if (written_mean(&in->param, &mean) == 0) {
+        warn_pue(c, f, mean);
+    }
+}
