@@ -162,6 +162,8 @@ static void free_solution(struct dcproj_solution *sol)
 {
     free(sol->variables);
     free(sol->targets);
+    free(sol->fit_params);
+    dcproj_warnings_clear(&sol->warnings);
     memset(sol, 0, sizeof *sol);
 }
 
