@@ -58,7 +58,12 @@ enum dcproj_dist {
  * dist == DCPROJ_DIST_NONE, else a distribution whose fields are numbers or
  * references to fixed variables.  Its deterministic value is its mean. */
 struct dcproj_param {
+    size_t input;             /* 1 + its index in the scenario's `inputs`; 0 = none */
     enum dcproj_dist dist;
+    const char *path;         /* [v2] a distribution: the path where it is written
+                                 (SPEC §5.2: "defaults.growth.rate", "events[3].add",
+                                 "variables.X"), a string the scenario owns and shares
+                                 between every param written there; else NULL */
     struct dcproj_value v;    /* when dist == DCPROJ_DIST_NONE */
     struct dcproj_value f[3]; /* distribution fields, order as above */
 };
@@ -125,6 +130,8 @@ struct dcproj_country {
 };
 
 struct dcproj_event {
+    char id[DCPROJ_ID_LEN];   /* the event id when `events` is an object keyed by id
+                                 (SPEC §3.5), else "" (events by position) */
     size_t country;           /* index into countries */
     char date[16];            /* as written, e.g. "2026-07" */
     double start_months;      /* s of SPEC §1 for the date, before delay */
@@ -139,8 +146,23 @@ struct dcproj_event {
 struct dcproj_variable {
     char id[DCPROJ_ID_LEN];
     int fixed;                /* has `value` */
-    double value;             /* when fixed */
-    double min, max, guess;   /* when not fixed; guess defaults to the midpoint */
+    double value;             /* when fixed (a shared uncertain variable: its mean) */
+    double min, max, guess;   /* when not fixed; guess defaults to the midpoint.  A shared
+                                 uncertain variable: [min, max] is the support of its
+                                 bounded distribution, or [mean, mean] for a normal or
+                                 lognormal one (whose referencing parameters are clamped) */
+    struct dcproj_param dist; /* [v2] a shared uncertain variable (SPEC §5.2): `value` is a
+                                 distribution (dist.dist != DCPROJ_DIST_NONE), drawn once
+                                 per Monte Carlo draw; fixed is 1 */
+};
+
+/* [v2] One `uncertainty.correlation` entry (SPEC §5.3): every pair of distinct
+ * draw sites written at one of `params` gets the correlation `rho` of their
+ * normal scores. */
+struct dcproj_correlation {
+    char **params;            /* written paths, as given */
+    size_t n_params;
+    double rho;               /* in (-1, 1) */
 };
 
 enum dcproj_scope { DCPROJ_SCOPE_COUNTRY = 0, DCPROJ_SCOPE_GROUP, DCPROJ_SCOPE_TOTAL };
@@ -173,6 +195,23 @@ struct dcproj_source {
     enum dcproj_source_kind kind;
 };
 
+/*
+ * One parameter of the scenario (SPEC §2.1) as the final document writes it,
+ * and the field it was converted into: the input registry.  A value a
+ * country inherits from `defaults.growth` has one entry per country that
+ * uses it, each with path `defaults.growth....`.  Draw sites (SPEC §5.2)
+ * are the entries whose parameter is a distribution.  The valid range is
+ * that of SPEC §2.1/§5.1 for the field ([min, max], ends open when flagged).
+ */
+struct dcproj_input {
+    const char *path;           /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add"
+                                   (interned in sc->site_paths) */
+    long country;               /* the country it feeds (an event's country), or -1 */
+    struct dcproj_param *param; /* points into the scenario that owns the registry */
+    double min, max;
+    int min_open, max_open;
+};
+
 struct dcproj_scenario {
     char *file;               /* display name: the path as given, or "<stdin>" */
     int version;              /* `dcproj`, 1 */
@@ -189,8 +228,9 @@ struct dcproj_scenario {
     size_t n_groups;
     struct dcproj_country *countries; /* in file order */
     size_t n_countries;
-    struct dcproj_event *events;      /* in file order */
+    struct dcproj_event *events;      /* in file order (object form: merged key order) */
     size_t n_events;
+    int events_by_id;         /* `events` is an object keyed by event id */
     struct dcproj_variable *variables;/* in file order */
     size_t n_variables;
     struct dcproj_target *targets;
@@ -204,6 +244,13 @@ struct dcproj_scenario {
     uint64_t seed;
     double *quantiles;
     size_t n_quantiles;
+    struct dcproj_correlation *correlations; /* [v2] in file order; later ones override */
+    size_t n_correlations;
+
+    /* [v2] the distinct written paths of parameters (dcproj_param.path and
+     * dcproj_input.path point here) */
+    char **site_paths;
+    size_t n_site_paths;
 
     /* "calibration": "frozen" or --frozen: `parent` is the fully resolved
      * scenario to solve first; its solution fixes the variables of this one
@@ -220,6 +267,11 @@ struct dcproj_scenario {
      * path naming one of them is refused (SPEC §9). */
     struct dcproj_file_id *files;
     size_t n_files;
+
+    /* Every parameter, in the order converted (countries in file order, then
+     * events): the input registry (struct dcproj_input). */
+    struct dcproj_input *inputs;
+    size_t n_inputs;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */
@@ -279,6 +331,20 @@ long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *
 long dcproj_scenario_find_group(const struct dcproj_scenario *sc, const char *name);
 /* Index of the variable with id `id`, or -1. */
 long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char *id);
+
+/* Index of the event with id `id` (object-form `events`, SPEC §3.5), or -1
+ * (always -1 for events by position). */
+long dcproj_scenario_find_event(const struct dcproj_scenario *sc, const char *id);
+
+/*
+ * The JSON path of event `i` as messages, draw sites and sensitivity
+ * factors name it: "events.narvik" when `events` is keyed by id, else
+ * "events[3]" (0-based); `field` (e.g. "date"; NULL or "" for none) is
+ * appended after a dot.  Writes at most `size` bytes with a NUL (truncated
+ * like snprintf) and returns `buf`.  Thread-safe; allocates nothing.
+ */
+char *dcproj_event_path(const struct dcproj_scenario *sc, size_t i, const char *field,
+                        char *buf, size_t size);
 
 /* Names of enum values as written in scenario files ("compound", "cspline",
  * "quarter", "normal", ...). */

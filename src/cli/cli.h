@@ -22,6 +22,7 @@ enum cli_opt_bit {
     OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
     OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard */
     OPT_CHART = 1u << 8,      /* --top, --metric, --scope (repeatable), --bands, --stack */
+    OPT_SITES = 1u << 15,     /* --sites (explain) */
 };
 
 #define CLI_MAX_VARY 2
@@ -56,6 +57,8 @@ struct cli_opts {
     enum dcproj_chart_bands bands;
     int stack;
     int chart_bands;          /* cli_project(): project with quantiles 0.05, 0.95 */
+    /* explain */
+    int sites;                /* --sites: list the draw sites instead */
     /* positional arguments (scenario paths) */
     char **args;
     int n_args;

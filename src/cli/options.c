@@ -17,7 +17,7 @@ enum {
     O_FORMAT = 256, O_LAYOUT, O_METRIC, O_SET, O_PATCH, O_FROZEN, O_HORIZON, O_STEP,
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
-    O_SCOPE, O_AT, O_SHARD, O_TOP, O_BANDS, O_STACK, O_HELP
+    O_SCOPE, O_AT, O_SHARD, O_TOP, O_BANDS, O_STACK, O_SITES, O_HELP
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -125,6 +125,13 @@ static int usage(const struct cli_command *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\ndcproj: try 'dcproj %s --help'\n", cmd->name);
     return DCPROJ_ERR_USAGE;
+}
+
+/* Does an output path name standard output? */
+static int names_stdout(const char *path)
+{
+    return path == NULL || strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0
+        || strcmp(path, "/dev/fd/1") == 0 || strcmp(path, "/proc/self/fd/1") == 0;
 }
 
 /* Parse a --delimiter value: one ASCII character, or "\t" for tab. */
@@ -265,8 +272,10 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         case O_DECIMAL_COMMA: o->fmt.decimal_comma = 1; break;
         case O_BOM: o->fmt.bom = 1; break;
         case O_CRLF: o->fmt.crlf = 1; break;
-        case O_EXCEL: o->fmt.bom = 1; o->fmt.crlf = 1; break;
-        case O_EXCEL_EU: excel_eu = 1; o->fmt.bom = 1; o->fmt.crlf = 1; o->fmt.decimal_comma = 1; break;
+        case O_EXCEL: o->fmt.excel = 1; o->fmt.bom = 1; o->fmt.crlf = 1; break;
+        case O_EXCEL_EU:
+            excel_eu = 1; o->fmt.excel = 1; o->fmt.bom = 1; o->fmt.crlf = 1; o->fmt.decimal_comma = 1;
+            break;
         case O_SET:
             if (strchr(arg, '=') == NULL || arg[0] == '=' || arg[0] == '.'
                 || (strstr(arg, "..") != NULL && strstr(arg, "..") < strchr(arg, '='))
@@ -371,6 +380,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
                 return usage(cmd, "--top: expected a whole number from 1 to 1000, got '%s'", arg);
             o->top = (int)ll;
             break;
+        case O_SITES:
+            o->sites = 1;
+            break;
         case ':':
             /* a long option's optopt is its O_* value (>= 256), not a letter */
             if (optopt > 0 && optopt < 256)
@@ -398,5 +410,11 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         return usage(cmd, "missing SCENARIO argument");
     if (cmd->max_args >= 0 && o->n_args > cmd->max_args)
         return usage(cmd, "unexpected argument '%s'", o->args[cmd->max_args]);
+    /* SPEC §9: a second output on stdout next to the table would mix two
+     * CSVs on one stream */
+    if (o->solution != NULL && names_stdout(o->solution) && names_stdout(o->output))
+        return usage(cmd, "--solution %s: the table goes to standard output too, and two CSVs "
+                     "would be mixed on one stream: write the table with -o FILE or the "
+                     "solution to a file", o->solution);
     return 0;
 }

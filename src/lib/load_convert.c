@@ -50,6 +50,7 @@
  *   with the path of the object holding it.
  */
 #include "load_int.h"
+#include "model_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -149,6 +150,37 @@ static int convert_sources(struct ctx *c, const struct frame *top)
     return bad || c->nomem ? -1 : 0;
 }
 
+/* A shared uncertain variable (SPEC §5.2): `value` is a distribution, one
+ * draw site named `variables.ID`.  Deterministic runs use its mean; [min,
+ * max] keeps what parameters referencing it are range-checked over: the
+ * support of a bounded distribution, else the mean (normal and lognormal
+ * values are clamped into each parameter's range after the draw). */
+static int shared_variable(struct ctx *c, const struct frame *f, const struct frame *vf,
+                           struct dcproj_variable *v)
+{
+    struct pinfo pi;
+    if (parse_param(c, vf, &R_ANY, &v->dist, &pi) != 0)
+        return -1;
+    if ((v->dist.path = written_path(c, f)) == NULL)
+        return -1;
+    /* its fields are numbers or earlier fixed variables (parse_ref checked) */
+    double *vals = dcproj_malloc((c->sc->n_variables ? c->sc->n_variables : 1) * sizeof *vals);
+    if (vals == NULL) {
+        oom(c);
+        return -1;
+    }
+    for (size_t k = 0; k < c->sc->n_variables; k++)
+        vals[k] = c->sc->variables[k].value;
+    v->value = param_mean(&v->dist, vals);
+    dcproj_free(vals);
+    v->min = v->max = v->value;
+    if (v->dist.dist != DCPROJ_DIST_NORMAL && v->dist.dist != DCPROJ_DIST_LOGNORMAL && pi.known) {
+        v->min = pi.lo;
+        v->max = pi.hi;
+    }
+    return 0;
+}
+
 /* One variable (SPEC §4): {"value": v} or {"min", "max", "guess"}. */
 static int convert_variable(struct ctx *c, const struct frame *f, struct dcproj_variable *v)
 {
@@ -170,6 +202,8 @@ static int convert_variable(struct ctx *c, const struct frame *f, struct dcproj_
             return -1;
         }
         v->fixed = 1;
+        if (cJSON_IsObject(vf.node) && cJSON_GetObjectItemCaseSensitive(vf.node, "dist") != NULL)
+            return shared_variable(c, f, &vf, v) != 0 || bad ? -1 : 0;
         return plain_number(c, &vf, &R_ANY, &v->value) != 0 || bad ? -1 : 0;
     }
     if (lo.node == NULL || hi.node == NULL) {
@@ -332,6 +366,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
             bad++;
         } else {
             e->country = (size_t)idx;
+            c->input_country = idx;
         }
     }
     int year;
@@ -368,20 +403,48 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     if (opt_string(c, f, "note", &e->note) != 0)
         bad++;
+    c->input_country = -1;
     return bad ? -1 : 0;
 }
 
+/* An event id of object-form `events` (SPEC §2, §3.5): an identifier, not
+ * one of the reserved row names TOTAL and ALL. */
+static int event_id_ok(struct ctx *c, const struct frame *f, const char *id)
+{
+    if (!is_identifier(id)) {
+        report(c, f, "expected an event id (a letter or digit, then letters, digits, '_' or '-', "
+                     "at most 32 characters), got \"%s\"", id);
+        return 0;
+    }
+    if (strcmp(id, "TOTAL") == 0 || strcmp(id, "ALL") == 0) {
+        report(c, f, "\"%s\" is reserved and cannot be an event id", id);
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * `events`: an array (events by position, named events[i]) or, SPEC v2
+ * §3.5, an object keyed by event id (named events.ID).  In the object form
+ * `$`/`_` keys are comments and a null member is simply absent (a null in a
+ * document with nothing to remove, e.g. a file without `extends`).
+ */
 static int convert_events(struct ctx *c, const struct frame *top)
 {
     struct dcproj_scenario *sc = c->sc;
     struct frame es = fkey(top, "events");
     if (es.node == NULL)
         return 0;
-    if (!cJSON_IsArray(es.node)) {
-        report(c, &es, "expected an array of events, got %s", R(es.node).s);
+    int by_id = cJSON_IsObject(es.node);
+    if (!by_id && !cJSON_IsArray(es.node)) {
+        report(c, &es, "expected an array of events or an object of events keyed by id, got %s",
+               R(es.node).s);
         return -1;
     }
-    int n = cJSON_GetArraySize(es.node);
+    int n = 0;
+    for (const cJSON *ev = es.node->child; ev != NULL; ev = ev->next)
+        if (!by_id || !(ignored_key(ev->string) || cJSON_IsNull(ev)))
+            n++;
     if (n > DCPROJ_MAX_EVENTS) {
         report(c, &es, "too many events: %d (at most %u)", n, (unsigned)DCPROJ_MAX_EVENTS);
         return -1;
@@ -392,12 +455,22 @@ static int convert_events(struct ctx *c, const struct frame *top)
         return -1;
     }
     sc->n_events = (size_t)n;
+    sc->events_by_id = by_id;
     int bad = 0;
-    long i = 0;
+    long i = 0, k = 0;
     for (const cJSON *ev = es.node->child; ev != NULL && !c->nomem; ev = ev->next, i++) {
         struct frame f = fchild(&es, ev, i);
-        if (convert_event(c, &f, &sc->events[i]) != 0)
+        if (by_id) {
+            if (ignored_key(ev->string) || cJSON_IsNull(ev))
+                continue;
+            if (!event_id_ok(c, &f, ev->string))
+                bad++;
+            else
+                snprintf(sc->events[k].id, sizeof sc->events[k].id, "%s", ev->string);
+        }
+        if (convert_event(c, &f, &sc->events[k]) != 0)
             bad++;
+        k++;
     }
     return bad || c->nomem ? -1 : 0;
 }
@@ -592,9 +665,83 @@ static void quantile_column(double q, char *buf, size_t size)
             *p = '.';
 }
 
+/* `uncertainty.correlation` (SPEC §5.3): [{"params": [path, ...], "rho": r}].
+ * Which draw sites the paths match, and whether the matrix is positive
+ * definite, is checked on the converted scenario (mc_sites.c). */
+static int convert_correlation(struct ctx *c, const struct frame *uf)
+{
+    static const char *const keys[] = {"params", "rho", NULL};
+    static const struct range R_RHO = {"a correlation in (-1, 1)", -1, 1, 1, 1};
+    struct dcproj_scenario *sc = c->sc;
+    struct frame cf = fkey(uf, "correlation");
+    if (cf.node == NULL)
+        return 0;
+    if (!cJSON_IsArray(cf.node)) {
+        report(c, &cf, "expected an array of {\"params\": [...], \"rho\": r}, got %s",
+               R(cf.node).s);
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(cf.node);
+    sc->correlations = dcproj_calloc(n ? n : 1, sizeof *sc->correlations);
+    if (sc->correlations == NULL) {
+        oom(c);
+        return -1;
+    }
+    sc->n_correlations = n;
+    int bad = 0;
+    long i = 0;
+    for (const cJSON *e = cf.node->child; e != NULL; e = e->next, i++) {
+        struct dcproj_correlation *k = &sc->correlations[i];
+        struct frame ef = fchild(&cf, e, i);
+        if (want_object(c, &ef, "an object {\"params\": [...], \"rho\": r}") != 0) {
+            bad++;
+            continue;
+        }
+        bad += check_keys(c, &ef, keys, " in a correlation entry") != 0;
+        struct frame pf = fkey(&ef, "params"), rf = fkey(&ef, "rho");
+        if (rf.node == NULL) {
+            report(c, &ef, "missing key \"rho\" (a correlation in (-1, 1))");
+            bad++;
+        } else if (plain_number(c, &rf, &R_RHO, &k->rho) != 0) {
+            bad++;
+        }
+        if (pf.node == NULL || !cJSON_IsArray(pf.node) || cJSON_GetArraySize(pf.node) == 0) {
+            if (pf.node == NULL)
+                report(c, &ef, "missing key \"params\" (written paths of distributions, "
+                               "e.g. [\"defaults.growth.rate\"])");
+            else
+                report(c, &pf, "expected a non-empty array of written paths of distributions, "
+                               "got %s",
+                       R(pf.node).s);
+            bad++;
+            continue;
+        }
+        size_t np = (size_t)cJSON_GetArraySize(pf.node);
+        k->params = dcproj_calloc(np, sizeof *k->params);
+        if (k->params == NULL) {
+            oom(c);
+            return -1;
+        }
+        long j = 0;
+        for (const cJSON *q = pf.node->child; q != NULL; q = q->next, j++) {
+            struct frame qf = fchild(&pf, q, j);
+            if (!cJSON_IsString(q)) {
+                report(c, &qf, "expected a written path such as \"countries.IE.growth.rate\", "
+                               "got %s",
+                       R(q).s);
+                bad++;
+                continue;
+            }
+            if ((k->params[k->n_params++] = xstrdup(c, q->valuestring)) == NULL)
+                return -1;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
 static int convert_uncertainty(struct ctx *c, const struct frame *top)
 {
-    static const char *const keys[] = {"draws", "seed", "quantiles", NULL};
+    static const char *const keys[] = {"draws", "seed", "quantiles", "correlation", NULL};
     struct dcproj_scenario *sc = c->sc;
     struct frame uf = fkey(top, "uncertainty");
     if (uf.node == NULL)
@@ -662,6 +809,8 @@ static int convert_uncertainty(struct ctx *c, const struct frame *top)
         }
         bad += qbad;
     }
+    if (convert_correlation(c, &uf) != 0)
+        bad++;
     if (bad)
         return -1;
     sc->has_uncertainty = 1;
@@ -796,6 +945,7 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     c.d = d;
     c.file = doc_file(d);
     c.err = err;
+    c.input_country = -1;
     struct dcproj_scenario *sc = dcproj_calloc(1, sizeof *sc);
     if (sc == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");
@@ -856,6 +1006,13 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     }
     if (c.nerr == 0)
         check_calibration(&c, &top);
+    if (c.nerr == 0) {
+        int st = corr_check(sc, err);
+        if (st == DCPROJ_ERR_NOMEM)
+            c.nomem = 1;
+        else if (st != DCPROJ_OK)
+            c.nerr++;
+    }
     if (c.nerr == 0 && parent != NULL) {
         int st = convert_doc(parent, err, &sc->parent);
         if (st != DCPROJ_OK) {
@@ -876,9 +1033,12 @@ done:
     idmap_free(&c.groups);
     idmap_free(&c.vars);
     idmap_free(&c.sources);
+    idmap_free(&c.paths);
     dcproj_free(c.var_ok);
     dcproj_free(c.var_used);
     dcproj_free(c.seen);
+    sc->inputs = c.inputs;
+    sc->n_inputs = c.n_inputs;
     if (c.nomem) {
         dcproj_scenario_free(sc);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");

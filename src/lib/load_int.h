@@ -80,8 +80,13 @@ struct ctx {
     int groups_incomplete;   /* some `groups` array could not be read */
     int frozen;              /* frozen calibration: every variable will be fixed at the
                                 parent's solution before the model runs */
+    struct idmap paths;      /* site_paths of the scenario, by text */
+    size_t cap_paths;
     uint64_t *seen;          /* hashes of problems already reported via defaults */
     size_t n_seen, cap_seen;
+    long input_country;      /* the country a parameter parsed now feeds, or -1 */
+    struct dcproj_input *inputs; /* the input registry being built (moved into sc) */
+    size_t n_inputs, cap_inputs;
 };
 
 /* The valid range of a parameter or plain number, for checks and messages. */
@@ -142,6 +147,7 @@ int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const ch
 /* `source` of the object `up`: an id or a non-empty array of distinct ids;
  * *out (may be NULL) gets a copy of the first id, NULL without one. */
 int source_ref(struct ctx *c, const struct frame *up, char **out);
+const char *written_path(struct ctx *c, const struct frame *f);
 
 /* load_param.c */
 int digits(const char *s, int n, int *out);

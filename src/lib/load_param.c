@@ -166,6 +166,33 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
                var->id);
         return -1;
     }
+    if (var->dist.dist != DCPROJ_DIST_NONE) {
+        if (fixed_only) {
+            report(c, &vf,
+                   "a distribution's fields may not use the shared uncertain variable \"%s\" "
+                   "(its value is a distribution)",
+                   var->id);
+            return -1;
+        }
+        /* checked over a·[support] + b (bounded) or at the mean (normal,
+         * lognormal: clamped after the draw) */
+        double lo = v->times * var->min + v->plus, hi = v->times * var->max + v->plus;
+        if (lo > hi) {
+            double t = lo;
+            lo = hi;
+            hi = t;
+        }
+        if (r != NULL && (!in_range(r, lo) || !in_range(r, hi))) {
+            report(c, f, "expected %s, got %s = [%s, %s] (the shared uncertain variable \"%s\" "
+                         "ranges over [%s, %s])",
+                   r->text, R(f->node).s, N(lo).s, N(hi).s, var->id, N(var->min).s,
+                   N(var->max).s);
+            return -1;
+        }
+        *known = 1;
+        *value = v->times * var->value + v->plus;
+        return 0;
+    }
     if (var->fixed) {
         double x = v->times * var->value + v->plus;
         if (r != NULL && !in_range(r, x)) {
@@ -261,6 +288,8 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
     if (bad)
         return -1;
     p->dist = def->dist;
+    if ((p->path = written_path(c, f)) == NULL)
+        return -1;
     size_t last = def->n - 1;
     if (def->dist == DCPROJ_DIST_NORMAL || def->dist == DCPROJ_DIST_LOGNORMAL) {
         if (known[1] && val[1] < 0) {
@@ -323,6 +352,40 @@ void param_number(struct dcproj_param *p, double x)
 }
 
 /*
+ * Record the parameter just converted at frame `f` in the input registry
+ * (struct dcproj_input): its path as the document writes it, the country it
+ * feeds and where it was converted to.  The registry is how sweeps and
+ * sensitivity runs change one written value without loading again, and how
+ * draw sites are named (SPEC §5.2).  Returns 0, or -1 out of memory.
+ */
+static int record_input(struct ctx *c, const struct frame *f, struct dcproj_param *p,
+                        const struct range *r)
+{
+    if (c->n_inputs == c->cap_inputs) {
+        size_t cap = c->cap_inputs ? 2 * c->cap_inputs : 32;
+        struct dcproj_input *in = dcproj_realloc(c->inputs, cap * sizeof *in);
+        if (in == NULL) {
+            oom(c);
+            return -1;
+        }
+        c->inputs = in;
+        c->cap_inputs = cap;
+    }
+    struct dcproj_input *in = &c->inputs[c->n_inputs];
+    if ((in->path = written_path(c, f)) == NULL)
+        return -1;
+    in->country = c->input_country;
+    in->param = p;
+    p->input = c->n_inputs + 1;
+    in->min = r->lo;
+    in->max = r->hi;
+    in->min_open = r->lo_open;
+    in->max_open = r->hi_open;
+    c->n_inputs++;
+    return 0;
+}
+
+/*
  * A parameter (SPEC §2.1) at frame `f` whose values must lie in `r`: a
  * number, a variable reference or a distribution.  *pi (may be NULL)
  * receives what is known about its values for cross-checks.
@@ -341,10 +404,10 @@ int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
             return -1;
         pi->known = 1;
         pi->lo = pi->hi = p->v.number;
-        return 0;
+        return record_input(c, f, p, r);
     }
     if (cJSON_IsObject(n) && cJSON_GetObjectItemCaseSensitive(n, "dist") != NULL)
-        return parse_dist(c, f, r, p, pi);
+        return parse_dist(c, f, r, p, pi) != 0 ? -1 : record_input(c, f, p, r);
     if (cJSON_IsObject(n) && cJSON_GetObjectItemCaseSensitive(n, "var") != NULL) {
         int known = 0;
         double x = 0;
@@ -354,7 +417,7 @@ int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
             pi->known = 1;
             pi->lo = pi->hi = x;
         }
-        return 0;
+        return record_input(c, f, p, r);
     }
     if (cJSON_IsObject(n))
         report(c, f, "expected %s, a variable reference {\"var\": ...} or a distribution "
