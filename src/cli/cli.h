@@ -59,6 +59,9 @@ struct cli_opts {
     int chart_bands;          /* cli_project(): project with quantiles 0.05, 0.95 */
     /* explain */
     int sites;                /* --sites: list the draw sites instead */
+    /* the whole command line after the program name (report footer) */
+    char **words;
+    int n_words;
     /* positional arguments (scenario paths) */
     char **args;
     int n_args;

@@ -102,67 +102,20 @@ static const char *num(struct chart *c, double v)
     return b;
 }
 
-/* Insert a thin space (U+2009) between groups of three digits of the integer
- * part of a formatted number with at least four integer digits ("12345.5"
- * becomes "12 345.5"); exponent forms are left alone.  `s` must have room
- * for DCPROJ_NUMBER_LEN bytes. */
-static void group_thousands(char *s)
-{
-    if (strchr(s, 'e') != NULL || strchr(s, 'n') != NULL || strchr(s, 'i') != NULL)
-        return;
-    const char *digits = s[0] == '-' ? s + 1 : s;
-    size_t n_int = strspn(digits, "0123456789");
-    if (n_int < 4)
-        return;
-    char tmp[DCPROJ_NUMBER_LEN * 2];
-    size_t lead = (size_t)(digits - s), o = 0;
-    memcpy(tmp, s, lead);
-    o = lead;
-    for (size_t i = 0; i < n_int; i++) {
-        if (i > 0 && (n_int - i) % 3 == 0) {
-            memcpy(tmp + o, "\xE2\x80\x89", 3);
-            o += 3;
-        }
-        tmp[o++] = digits[i];
-    }
-    size_t rest = strlen(digits + n_int);
-    memcpy(tmp + o, digits + n_int, rest + 1);
-    if (o + rest < DCPROJ_NUMBER_LEN)
-        memcpy(s, tmp, o + rest + 1);
-}
-
 /* A tick label: `v` with exactly `decimals` decimals, thousands grouped. */
 static const char *tick_label(struct chart *c, double v, int decimals)
 {
     char *b = next_buf(c);
     dcproj_format_number(v, decimals, 0, b);
-    group_thousands(b);
+    markup_group_thousands(b);
     return b;
 }
 
-/* A value for people to read: four significant digits below 1000, whole
- * numbers from 1000 on, trailing zeros dropped, thousands grouped. */
+/* A value for people to read (markup_value()). */
 static const char *value_label(struct chart *c, double v)
 {
     char *b = next_buf(c);
-    if (!isfinite(v)) {
-        dcproj_format_number(v, -1, 0, b);
-        return b;
-    }
-    double a = fabs(v);
-    int decimals = a > 0.0 ? 3 - (int)floor(log10(a)) : 0;
-    if (decimals < 0)
-        decimals = 0;
-    if (decimals > 12)
-        decimals = 12;
-    double m = pow(10.0, decimals);
-    double r = round(v * m) / m;
-    if (!isfinite(r))
-        r = v;
-    if (r == 0.0)
-        r = 0.0;
-    dcproj_format_number(r, -1, 0, b);
-    group_thousands(b);
+    markup_value(v, b);
     return b;
 }
 
