@@ -36,7 +36,7 @@ static const char CSS[] =
     "th{background:#f3f3f3}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;"
     "white-space:nowrap}\n"
     "tr.group td{background:#fafafa}tr.total td{font-weight:bold;border-top:2px solid var(--ink)}\n"
-    "code{font-family:Menlo,Consolas,monospace;font-size:.88em;word-break:break-all}\n"
+    "code{font-family:Menlo,Consolas,monospace;font-size:.88em;overflow-wrap:anywhere}\n"
     ".kind{display:inline-block;font-size:.75rem;font-weight:bold;text-transform:uppercase;"
     "padding:0 .35rem;border-radius:3px;color:#fff;margin-right:.3rem}\n"
     ".kind-fact{background:var(--fact)}.kind-estimate{background:var(--estimate)}"
