@@ -58,7 +58,7 @@ enum dcproj_dist {
  * dist == DCPROJ_DIST_NONE, else a distribution whose fields are numbers or
  * references to fixed variables.  Its deterministic value is its mean. */
 struct dcproj_param {
-    size_t input;             /* 1 + its index in the scenario's `inputs`; 0 = none */
+    size_t slot;              /* 1 + its index in the scenario's `slots`; 0 = none */
     enum dcproj_dist dist;
     const char *path;         /* [v2] a distribution: the path where it is written
                                  (SPEC §5.2: "defaults.growth.rate", "events[3].add",
@@ -197,13 +197,13 @@ struct dcproj_source {
 
 /*
  * One parameter of the scenario (SPEC §2.1) as the final document writes it,
- * and the field it was converted into: the input registry.  A value a
+ * and the field it was converted into: the slot registry.  A value a
  * country inherits from `defaults.growth` has one entry per country that
  * uses it, each with path `defaults.growth....`.  Draw sites (SPEC §5.2)
  * are the entries whose parameter is a distribution.  The valid range is
  * that of SPEC §2.1/§5.1 for the field ([min, max], ends open when flagged).
  */
-struct dcproj_input {
+struct dcproj_slot {
     const char *path;           /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add"
                                    (interned in sc->site_paths) */
     long country;               /* the country it feeds (an event's country), or -1 */
@@ -248,7 +248,7 @@ struct dcproj_scenario {
     size_t n_correlations;
 
     /* [v2] the distinct written paths of parameters (dcproj_param.path and
-     * dcproj_input.path point here) */
+     * dcproj_slot.path point here) */
     char **site_paths;
     size_t n_site_paths;
 
@@ -269,9 +269,9 @@ struct dcproj_scenario {
     size_t n_files;
 
     /* Every parameter, in the order converted (countries in file order, then
-     * events): the input registry (struct dcproj_input). */
-    struct dcproj_input *inputs;
-    size_t n_inputs;
+     * events): the slot registry (struct dcproj_slot). */
+    struct dcproj_slot *slots;
+    size_t n_slots;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */

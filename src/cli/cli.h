@@ -50,6 +50,8 @@ struct cli_opts {
     const char *scope;        /* default "TOTAL" */
     int at_year;              /* 0 = all periods */
     long shard_k, shard_n;    /* 0/0 = whole */
+    /* explain */
+    int sites;                /* --sites: list the draw sites instead */
     /* chart */
     int top;                  /* countries drawn before "other"; default 8 */
     char **scopes;            /* chart --scope codes (owned), command-line order */
@@ -57,8 +59,6 @@ struct cli_opts {
     enum dcproj_chart_bands bands;
     int stack;
     int chart_bands;          /* cli_project(): project with quantiles 0.05, 0.95 */
-    /* explain */
-    int sites;                /* --sites: list the draw sites instead */
     /* the whole command line after the program name (report footer) */
     char **words;
     int n_words;

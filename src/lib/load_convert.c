@@ -366,7 +366,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
             bad++;
         } else {
             e->country = (size_t)idx;
-            c->input_country = idx;
+            c->slot_country = idx;
         }
     }
     int year;
@@ -403,7 +403,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     if (opt_string(c, f, "note", &e->note) != 0)
         bad++;
-    c->input_country = -1;
+    c->slot_country = -1;
     return bad ? -1 : 0;
 }
 
@@ -945,7 +945,7 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     c.d = d;
     c.file = doc_file(d);
     c.err = err;
-    c.input_country = -1;
+    c.slot_country = -1;
     struct dcproj_scenario *sc = dcproj_calloc(1, sizeof *sc);
     if (sc == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");
@@ -1037,8 +1037,8 @@ done:
     dcproj_free(c.var_ok);
     dcproj_free(c.var_used);
     dcproj_free(c.seen);
-    sc->inputs = c.inputs;
-    sc->n_inputs = c.n_inputs;
+    sc->slots = c.slots;
+    sc->n_slots = c.n_slots;
     if (c.nomem) {
         dcproj_scenario_free(sc);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");

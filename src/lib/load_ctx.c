@@ -421,6 +421,8 @@ __attribute__((format(printf, 3, 4)))
 void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
 {
     c->nerr++;
+    if (c->nomem)
+        return; /* a consequence of what could not be allocated, not of the data */
     if (!want_detail(c)) {
         dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, NULL, 0, 0, "%s", "");
         return;

@@ -84,9 +84,9 @@ struct ctx {
     size_t cap_paths;
     uint64_t *seen;          /* hashes of problems already reported via defaults */
     size_t n_seen, cap_seen;
-    long input_country;      /* the country a parameter parsed now feeds, or -1 */
-    struct dcproj_input *inputs; /* the input registry being built (moved into sc) */
-    size_t n_inputs, cap_inputs;
+    long slot_country;       /* the country a parameter parsed now feeds, or -1 */
+    struct dcproj_slot *slots;   /* the slot registry being built (moved into sc) */
+    size_t n_slots, cap_slots;
 };
 
 /* The valid range of a parameter or plain number, for checks and messages. */

@@ -88,7 +88,7 @@ static void free_growth(struct dcproj_growth *g)
 void dcproj_scenario_free(struct dcproj_scenario *sc)
 {
     if (sc != NULL)
-        dcproj_free(sc->inputs);
+        dcproj_free(sc->slots);
     if (sc == NULL)
         return;
     for (size_t i = 0; i < sc->n_sources; i++) {
