@@ -6,7 +6,7 @@ from the outside:
   error (exit 2) under `tidy -e`; it holds no <script>, no external
   resource (src=, <link>, @import, url(...)) and no timestamp;
 - the footer hash equals the SHA-256 of the resolved scenario computed here
-  independently (extends merged by RFC 7396 in Python, --set and overrides
+  independently (extends merged by RFC 7396 with tests/oracle's merge, --set and overrides
   applied, json.dumps with compact separators and ensure_ascii=False, numbers
   by the §8 rule written here), and equals `run --format json`'s
   provenance.sha256;
@@ -19,7 +19,8 @@ from the outside:
 - the shipped Microsoft scenario labels its 2023 baselines as assumptions and
   its pledge ratios as facts.
 
-Exit 77 (skip) when neither html5lib nor tidy is available.
+Exit 77 (skip) when neither html5lib nor tidy is available, or without numpy
+(the oracle).
 """
 import hashlib
 import json
@@ -41,6 +42,14 @@ if html5lib is None and TIDY is None:
     print("skip: neither html5lib nor tidy is installed")
     sys.exit(77)
 
+# The RFC 7396 merge of the independent Python oracle (which needs numpy).
+sys.path.insert(0, os.path.join(ROOT, "tests", "oracle"))
+try:
+    from oracle import merge_patch
+except ImportError as e:
+    print(f"skip: the Python oracle cannot be imported ({e})")
+    sys.exit(77)
+
 failures = []
 
 
@@ -51,21 +60,6 @@ def expect(cond, what):
 
 
 # ---- an independent resolution and serialisation of the scenario -----------
-
-def merge_patch(target, patch):
-    """RFC 7396; existing keys keep their place, new ones are appended."""
-    if not isinstance(patch, dict):
-        return patch
-    if not isinstance(target, dict):
-        target = {}
-    out = dict(target)
-    for k, v in patch.items():
-        if v is None:
-            out.pop(k, None)
-        else:
-            out[k] = merge_patch(out.get(k), v)
-    return out
-
 
 def resolve(path):
     with open(path, encoding="utf-8") as f:
