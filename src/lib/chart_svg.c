@@ -810,7 +810,12 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     markup_text(out, c->quantity, 0);
     fputs(" (", out);
     markup_text(out, c->munit, 0);
-    fputs(c->steps ? ")" : ", year-end values)", out);
+    /* what a value is: energy used during a period, else the value at a
+     * period's end */
+    static const char *const ends[] = {", year-end values)", ", values at the end of each quarter)",
+                                       ", values at the end of each month)"};
+    unsigned st = sc != NULL ? (unsigned)sc->step : 0;
+    fputs(c->steps ? ")" : ends[st < 3 ? st : 0], out);
     fputs("</text>\n</g>\n", out);
 
     /* Time axis: a tick and label every `step` years, small ticks between. */
