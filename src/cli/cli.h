@@ -58,7 +58,7 @@ struct cli_opts {
     size_t n_scopes;
     enum dcproj_chart_bands bands;
     int stack;
-    int chart_bands;          /* cli_project(): project with quantiles 0.05, 0.95 */
+    const struct dcproj_chart_options *chart; /* cli_project(): dcproj_chart_project() for it */
     /* the whole command line after the program name (report footer) */
     char **words;
     int n_words;

@@ -67,7 +67,7 @@ int cmd_report(struct cli_opts *o)
         ro.threads = o->threads;
         struct dcproj_error err;
         dcproj_error_init(&err);
-        if (dcproj_chart_project(sc, &ro, &bands, &err) != DCPROJ_OK) {
+        if (dcproj_chart_project(sc, &ro, NULL, &bands, &err) != DCPROJ_OK) {
             rc = cli_print_errors(&err);
             goto done;
         }

@@ -78,6 +78,7 @@ struct chart {
     int steps;              /* per-period values (energy): drawn as steps */
     const char *id_prefix;  /* of the title and desc ids */
     int inline_svg;         /* no XML declaration (inside HTML) */
+    int bands_all;          /* a series other than TOTAL has a band */
     char numbuf[N_NUMBUF][DCPROJ_NUMBER_LEN];
     int next_buf;
 };
@@ -264,7 +265,7 @@ static double *row_values(const struct dcproj_result *res, size_t row, size_t co
 /* Whether series `kind` gets a band under `bands`. */
 static int wants_band(enum dcproj_chart_bands bands, int stack, enum series_kind kind)
 {
-    if (bands == DCPROJ_CHART_BANDS_NONE || kind == SERIES_OTHER)
+    if (bands == DCPROJ_CHART_BANDS_NONE || kind == SERIES_OTHER) /* other: see build_series */
         return 0;
     if (bands == DCPROJ_CHART_BANDS_ALL && !stack)
         return 1;
@@ -393,6 +394,18 @@ static int build_series(struct chart *c, const struct dcproj_chart_options *opt,
             for (size_t p = 0; p < c->n_periods; p++)
                 s->values[p] += dcproj_result_at(res, ranks[i].row, p, (size_t)c->col);
         s->n_other = n_countries - n_drawn;
+        /* its band: the quantiles of the per-draw sum, from the extra group
+         * row of dcproj_chart_project(), when the result has one */
+        for (size_t r = 0; r < res->n_rows && opt->bands == DCPROJ_CHART_BANDS_ALL && !c->stack;
+             r++)
+            if (res->rows[r].kind == DCPROJ_ROW_GROUP &&
+                strcmp(res->rows[r].code, DCPROJ_CHART_OTHER_ROW) == 0 && c->lo_col >= 0 &&
+                c->hi_col >= 0) {
+                s->lo = row_values(res, r, (size_t)c->lo_col);
+                s->hi = row_values(res, r, (size_t)c->hi_col);
+                if (s->lo == NULL || s->hi == NULL)
+                    goto nomem;
+            }
     }
     if (total_row != SIZE_MAX) {
         struct series *s = &c->series[c->n_series++];
@@ -787,7 +800,9 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     markup_text(out, first->label, 0);
     fputs(" to ", out);
     markup_text(out, last->label, 0);
-    if (c->p5 != NULL && res->draws > 0)
+    if (c->bands_all && res->draws > 0)
+        fprintf(out, "; P5\xE2\x80\x93P95 bands from %s draws", value_label(c, (double)res->draws));
+    else if (c->p5 != NULL && res->draws > 0)
         fprintf(out, "; P5\xE2\x80\x93P95 band of TOTAL from %s draws", value_label(c, (double)res->draws));
     else if (c->p5 != NULL)
         fputs("; P5\xE2\x80\x93P95 band of TOTAL", out);
@@ -1096,6 +1111,8 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
             if (s->kind == SERIES_TOTAL) {
                 c->p5 = s->lo;
                 c->p95 = s->hi;
+            } else if (s->lo != NULL) {
+                c->bands_all = 1;
             }
             for (size_t p = 0; p < c->n_periods; p++) {
                 double base = s->base != NULL ? s->base[p] : 0.0;

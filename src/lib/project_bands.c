@@ -1,22 +1,149 @@
 /*
  * project_bands.c — dcproj_chart_project() (dcproj/chart.h): a projection
  * whose Monte Carlo quantiles are P5 and P95, so that a chart draws its
- * own bands whatever quantiles the scenario asks for (SPEC §7 `chart`).
+ * own bands whatever quantiles the scenario asks for (SPEC §7 `chart`);
+ * with `--bands all`, also the band of "other", the per-draw sum of the
+ * countries the chart does not draw, as an extra group row.
  */
 #include "dcproj/chart.h"
 
-int dcproj_chart_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
-                         struct dcproj_result **out, struct dcproj_error *err)
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc_int.h"
+
+/* Largest value first; ties keep file order (as the chart ranks). */
+struct ranked {
+    size_t country;
+    double value;
+};
+
+static int ranked_cmp(const void *a, const void *b)
 {
-    /* A shallow copy that differs only in its quantiles: the projection
-     * reads the scenario and keeps none of the copy's own storage. */
+    const struct ranked *x = a, *y = b;
+    if (x->value > y->value)
+        return -1;
+    if (x->value < y->value)
+        return 1;
+    return x->country < y->country ? -1 : (x->country > y->country);
+}
+
+/* Which countries the chart sums as "other" (as chart_svg.c decides: all
+ * but the `top` largest at the last period, when at least two remain),
+ * from a deterministic projection; *n_other = 0 when there is no "other".
+ * `other` has room for every country.  A status. */
+static int other_countries(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
+                           const char *metric, int top, size_t *other, size_t *n_other,
+                           struct dcproj_error *err)
+{
+    *n_other = 0;
+    struct dcproj_scenario det = *sc;
+    det.draws = 0;
+    struct dcproj_result *res = NULL;
+    int rc = dcproj_project(&det, opt, &res, err);
+    if (rc != DCPROJ_OK)
+        return rc;
+    long col = dcproj_result_find_col(res, metric);
+    struct ranked *r = dcproj_malloc((sc->n_countries + 1) * sizeof *r);
+    if (r == NULL) {
+        dcproj_result_free(res);
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < sc->n_countries; i++) {
+        double v = col >= 0 ? dcproj_result_at(res, i, res->n_periods - 1, (size_t)col) : 0.0;
+        r[i] = (struct ranked){i, isnan(v) ? -HUGE_VAL : v};
+    }
+    qsort(r, sc->n_countries, sizeof *r, ranked_cmp);
+    size_t drawn = sc->n_countries < (size_t)top ? sc->n_countries : (size_t)top;
+    if (sc->n_countries - drawn >= 2)
+        for (size_t i = drawn; i < sc->n_countries; i++)
+            other[(*n_other)++] = r[i].country;
+    dcproj_free(r);
+    dcproj_result_free(res);
+    return DCPROJ_OK;
+}
+
+/* Point the rows of `res` back into `sc` (they point into the copy's
+ * arrays, which are about to be freed); the extra group is named
+ * DCPROJ_CHART_OTHER_ROW. */
+static void rows_into(struct dcproj_result *res, const struct dcproj_scenario *sc)
+{
+    for (size_t r = 0; r < res->n_rows; r++) {
+        struct dcproj_row *row = &res->rows[r];
+        if (row->kind == DCPROJ_ROW_COUNTRY) {
+            row->code = sc->countries[row->index].code;
+            row->name = sc->countries[row->index].name;
+        } else if (row->kind == DCPROJ_ROW_GROUP) {
+            row->code = row->index < sc->n_groups ? sc->groups[row->index] : DCPROJ_CHART_OTHER_ROW;
+        }
+    }
+    res->scenario = sc;
+}
+
+int dcproj_chart_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
+                         const struct dcproj_chart_options *chart, struct dcproj_result **out,
+                         struct dcproj_error *err)
+{
+    /* A shallow copy that differs in its quantiles (and, for the band of
+     * "other", in one more group): the projection keeps none of the copy's
+     * own storage once rows_into() has run. */
     static const double band_quantiles[2] = {0.05, 0.95};
     struct dcproj_scenario copy = *sc;
     double q[2] = {band_quantiles[0], band_quantiles[1]};
     copy.quantiles = q;
     copy.n_quantiles = 2;
-    int rc = dcproj_project(&copy, opt, out, err);
+    size_t *other = NULL, n_other = 0;
+    struct dcproj_country *countries = NULL;
+    char (*groups)[DCPROJ_ID_LEN] = NULL;
+    size_t *member = NULL;
+    int rc = DCPROJ_OK;
+    if (sc->draws > 0 && chart != NULL && chart->bands == DCPROJ_CHART_BANDS_ALL &&
+        chart->n_scopes == 0 && !chart->stack && chart->top >= 1) {
+        other = dcproj_malloc((sc->n_countries + 1) * sizeof *other);
+        if (other == NULL)
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+        rc = other_countries(sc, opt, chart->metric != NULL ? chart->metric : "capacity",
+                             chart->top, other, &n_other, err);
+    }
+    if (rc == DCPROJ_OK && n_other > 0) {
+        countries = dcproj_malloc(sc->n_countries * sizeof *countries);
+        groups = dcproj_malloc((sc->n_groups + 1) * sizeof *groups);
+        size_t n_members = 0;
+        for (size_t i = 0; i < n_other; i++)
+            n_members += sc->countries[other[i]].n_groups + 1;
+        member = dcproj_malloc(n_members * sizeof *member);
+        if (countries == NULL || groups == NULL || member == NULL) {
+            rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+        } else {
+            memcpy(countries, sc->countries, sc->n_countries * sizeof *countries);
+            if (sc->n_groups > 0)
+                memcpy(groups, sc->groups, sc->n_groups * sizeof *groups);
+            snprintf(groups[sc->n_groups], DCPROJ_ID_LEN, "%s", DCPROJ_CHART_OTHER_ROW);
+            size_t k = 0;
+            for (size_t i = 0; i < n_other; i++) {
+                struct dcproj_country *c = &countries[other[i]];
+                size_t *g = member + k;
+                if (c->n_groups > 0)
+                    memcpy(g, c->groups, c->n_groups * sizeof *g);
+                g[c->n_groups] = sc->n_groups;
+                c->groups = g;
+                c->n_groups++;
+                k += c->n_groups;
+            }
+            copy.countries = countries;
+            copy.groups = groups;
+            copy.n_groups = sc->n_groups + 1;
+        }
+    }
     if (rc == DCPROJ_OK)
-        (*out)->scenario = sc;
+        rc = dcproj_project(&copy, opt, out, err);
+    if (rc == DCPROJ_OK)
+        rows_into(*out, sc);
+    dcproj_free(member);
+    dcproj_free(groups);
+    dcproj_free(countries);
+    dcproj_free(other);
     return rc;
 }

@@ -24,6 +24,7 @@ Exit 77 (skip) when neither html5lib nor tidy is available, or without numpy
 """
 import hashlib
 import json
+import math
 import os
 import re
 import shutil
@@ -313,6 +314,46 @@ try:
             for t in ["targets[0].ratio", "targets[1].ratio"]:
                 kinds = [k for _, k in got.get(t, [])]
                 expect(kinds == ["fact"], f"{rel}: {t} kinds {kinds}, want fact")
+
+    # chart --bands all: the band of "other" is the P5-P95 of the per-draw
+    # sum of the countries not drawn, i.e. what `run` reports for a group of
+    # exactly those countries with quantiles 0.05 and 0.95 (group membership
+    # changes no draw).
+    unc = os.path.join(ROOT, "scenarios/what-if/uncertain.json")
+    rc, csv_det, _ = dc("run", unc, "-q", "--draws", "0")
+    expect(rc == 0, "uncertain: deterministic run failed")
+    rows = [l.split(",") for l in csv_det.strip().split("\n")]
+    head = rows[0]
+    ci, kc, pc, cc = head.index("code"), head.index("kind"), head.index("period"), head.index("capacity")
+    last = max(r[pc] for r in rows[1:])
+    ranked = sorted(((-float(r[cc]), i, r[ci]) for i, r in enumerate(rows[1:])
+                     if r[kc] == "country" and r[pc] == last))
+    others = [code for _, _, code in ranked[3:]]
+    doc = resolve(unc)
+    sets = []
+    for code in others:
+        groups = doc["countries"][code].get("groups", []) + ["OTHERSUM"]
+        sets += ["--set", f"countries.{code}.groups={json.dumps(groups)}"]
+    rc, csv_grp, err = dc("run", unc, "-q", "--draws", "400", "--set", "uncertainty.quantiles=[0.05,0.95]", *sets)
+    expect(rc == 0, f"uncertain with an OTHERSUM group: exit {rc} {err}")
+    rows = [l.split(",") for l in csv_grp.strip().split("\n")]
+    head = rows[0]
+    want = [r for r in rows[1:] if r[head.index("code")] == "OTHERSUM" and r[head.index("period")] == last][0]
+    lo, hi = float(want[head.index("p5")]), float(want[head.index("p95")])
+    svg = os.path.join(tmp, "other.svg")
+    rc, _, err = dc("chart", unc, "-q", "--draws", "400", "--bands", "all", "--top", "3", "-o", svg)
+    expect(rc == 0, f"chart --bands all: exit {rc} {err}")
+    with open(svg, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r">other</tspan>.*?>([0-9\u2009.]+) \(([0-9\u2009.]+)\u2013([0-9\u2009.]+)\)</tspan>", text)
+    expect(m is not None, "chart --bands all: no band in the legend row of other")
+    if m:
+        def shown_ok(shown, exact):
+            v = float(shown.replace("\u2009", ""))
+            step = 1.0 if abs(exact) >= 1000 else 10.0 ** (math.floor(math.log10(abs(exact))) - 3)
+            return abs(v - exact) <= 0.5 * step + 1e-9
+        expect(shown_ok(m.group(2), lo) and shown_ok(m.group(3), hi),
+               f"chart --bands all: other's band {m.group(2)}-{m.group(3)}, want {lo}-{hi}")
 finally:
     shutil.rmtree(tmp)
 
