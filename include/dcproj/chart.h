@@ -49,7 +49,8 @@ extern "C" {
 /* Which lines get a P5–P95 band (SPEC §7 `chart --bands`). */
 enum dcproj_chart_bands {
     DCPROJ_CHART_BANDS_TOTAL = 0, /* TOTAL only (the default) */
-    DCPROJ_CHART_BANDS_ALL,       /* every line drawn that has its own row ("other" has none) */
+    DCPROJ_CHART_BANDS_ALL,       /* every line drawn ("other" when the result has the
+                                     DCPROJ_CHART_OTHER_ROW of dcproj_chart_project()) */
     DCPROJ_CHART_BANDS_NONE
 };
 

@@ -193,8 +193,7 @@ static const struct cli_command commands[] = {
      "      --scope CODES     draw these countries, groups or TOTAL (repeatable, or a\n"
      "                        comma list); overrides --top\n"
      "      --top N           countries drawn as their own line (1-1000, default 8)\n"
-     "      --bands B         P5-P95 bands: total (default), all (every line drawn\n"
-     "                        except \"other\") or none\n"
+     "      --bands B         P5-P95 bands: total (default), all (every line drawn) or none\n"
      "      --stack           stacked areas of the countries under TOTAL (TOTAL's band only)\n"
      COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
