@@ -12,6 +12,7 @@
 #include "dcproj/chart.h"
 #include "dcproj/provenance.h"
 #include "dcproj/html.h"
+#include "dcproj/backtest.h"
 
 #ifdef __cplusplus
 extern "C" {
