@@ -200,12 +200,15 @@ static const struct cli_command commands[] = {
      "the SHA-256 of the resolved scenario, seed, draws and the command line.\n\n"
      "Options:\n"
      "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
+     "      --history         chart the history years before the baseline too (the\n"
+     "                        fitted or points curve) and add the `observed` column\n"
      COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj report scenarios/microsoft-europe-2025.json -o europe.html\n"
+     "  dcproj report scenarios/ireland-datacentres.json --history -o ireland.html\n"
      "  dcproj report scenarios/what-if/uncertain.json --draws 2000 -o uncertain.html\n"
      "  dcproj report s.json --set power.utilization=0.5 -o s-util50.html\n",
-     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS, 1, 1, cmd_report},
+     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_HISTORY, 1, 1, cmd_report},
     {"chart", "draw a metric over time per country as an SVG chart",
      "Usage: dcproj chart SCENARIO -o FILE.svg [options]\n"
      "Project SCENARIO (a JSON file, or - for stdin) and draw a standalone SVG chart:\n"
