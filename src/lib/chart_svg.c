@@ -55,6 +55,7 @@ struct series {
     double *values;     /* n_periods values, owned by the chart */
     double *lo, *hi;    /* its P5–P95 band, or NULL */
     double *base;       /* --stack: the cumulative value under this area, or NULL */
+    double *obs;        /* observed values (--history's `observed` column), or NULL */
 };
 
 /* Everything one chart needs; lives on the heap for the number buffers. */
@@ -79,6 +80,7 @@ struct chart {
     const char *id_prefix;  /* of the title and desc ids */
     int inline_svg;         /* no XML declaration (inside HTML) */
     int bands_all;          /* a series other than TOTAL has a band */
+    int has_obs;            /* observed values are drawn as dots */
     char numbuf[N_NUMBUF][DCPROJ_NUMBER_LEN];
     int next_buf;
 };
@@ -245,6 +247,7 @@ static void chart_free(struct chart *c)
         dcproj_free(c->series[i].lo);
         dcproj_free(c->series[i].hi);
         dcproj_free(c->series[i].base);
+        dcproj_free(c->series[i].obs);
     }
     dcproj_free(c->series);
     dcproj_free(c->x);
@@ -280,6 +283,14 @@ static int fill_row_series(struct chart *c, struct series *s, size_t row,
     s->values = row_values(c->res, row, (size_t)c->col);
     if (s->values == NULL)
         return -1;
+    /* SPEC §3.9: observed values are of the capacity quantity */
+    long obs = dcproj_result_find_col(c->res, "observed");
+    if (obs >= 0 && strcmp(c->res->cols[c->col], "capacity") == 0 && !c->stack) {
+        s->obs = row_values(c->res, row, (size_t)obs);
+        if (s->obs == NULL)
+            return -1;
+        c->has_obs = 1;
+    }
     if (c->lo_col >= 0 && c->hi_col >= 0 && wants_band(bands, c->stack, s->kind)) {
         s->lo = row_values(c->res, row, (size_t)c->lo_col);
         s->hi = row_values(c->res, row, (size_t)c->hi_col);
@@ -806,6 +817,8 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         fprintf(out, "; P5\xE2\x80\x93P95 band of TOTAL from %s draws", value_label(c, (double)res->draws));
     else if (c->p5 != NULL)
         fputs("; P5\xE2\x80\x93P95 band of TOTAL", out);
+    if (c->has_obs)
+        fputs("; dots: observed values", out);
     fputs("</text>\n", out);
 
     /* Capacity axis: grid lines, labels, title. */
@@ -909,6 +922,24 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         fputs("\"><title>TOTAL</title></polyline>\n", out);
     }
     fputs("</g>\n", out);
+
+    /* Observed values (--history) as dots on their lines. */
+    if (c->has_obs) {
+        fputs("<g class=\"observed\" stroke=\"#ffffff\" stroke-width=\"1\">\n", out);
+        for (size_t k = c->n_series; k-- > 0;) {
+            const struct series *s = &c->series[k];
+            for (size_t p = 0; s->obs != NULL && p < c->n_periods; p++) {
+                if (isnan(s->obs[p]))
+                    continue;
+                fprintf(out, "<circle cx=\"%s\" cy=\"%s\" r=\"3.5\" fill=\"%s\"><title>",
+                        num(c, px_x(c, c->x[p])), num(c, px_y(c, s->obs[p])), s->color);
+                markup_text(out, s->code, 0);
+                fprintf(out, " observed %s: %s</title></circle>\n", res->periods[p].label,
+                        value_label(c, s->obs[p]));
+            }
+        }
+        fputs("</g>\n", out);
+    }
 
     /* Event markers on the time axis. */
     if (n_events > 0) {
@@ -1121,6 +1152,10 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
                 if (s->lo != NULL) {
                     lo = fmin(lo, s->lo[p]);
                     hi = fmax(hi, s->hi[p]);
+                }
+                if (s->obs != NULL) {
+                    lo = fmin(lo, s->obs[p]);
+                    hi = fmax(hi, s->obs[p]);
                 }
             }
         }
