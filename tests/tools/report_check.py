@@ -315,6 +315,23 @@ try:
                 kinds = [k for _, k in got.get(t, [])]
                 expect(kinds == ["fact"], f"{rel}: {t} kinds {kinds}, want fact")
 
+    # report --history of a fit scenario: every observed value of the file is
+    # a dot on IE's line and on TOTAL's, titled with its year and value.
+    irl = os.path.join(ROOT, "scenarios/ireland-datacentres.json")
+    h = report(irl, os.path.join(tmp, "irl.html"), "--history")
+    validate(h, "ireland --history")
+    text = h.decode("utf-8")
+    hist = resolve(irl)["countries"]["IE"]["history"]
+    years = [y for y in hist if y.isdigit()]
+    expect(text.count("<circle") == 2 * len(years),
+           f"ireland --history: {text.count('<circle')} dots, want {2 * len(years)}")
+    for y in years:
+        v = float(hist[y])
+        shown = f"{v:,.0f}".replace(",", "\u2009") if v >= 1000 else f"{v:.4g}"
+        for code in ("IE", "TOTAL"):
+            want = f"<title>{code} observed {y}: {shown}</title></circle>"
+            expect(want in text, f"ireland --history: no dot {want}")
+
     # chart --bands all: the band of "other" is the P5-P95 of the per-draw
     # sum of the countries not drawn, i.e. what `run` reports for a group of
     # exactly those countries with quantiles 0.05 and 0.95 (group membership
