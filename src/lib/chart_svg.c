@@ -568,6 +568,10 @@ static int event_drawn(const struct chart *c, const struct dcproj_event *e)
 static void put_event_text(struct chart *c, const struct dcproj_event *e, const char *unit)
 {
     const struct dcproj_scenario *sc = c->res->scenario;
+    if (e->id[0] != '\0') { /* events keyed by id: name it */
+        markup_text(c->out, e->id, 0);
+        fputs(": ", c->out);
+    }
     markup_text(c->out, e->country < sc->n_countries ? sc->countries[e->country].code : "?", 0);
     double add = param_mean(&e->add, c->res);
     if (isfinite(add)) {
@@ -725,7 +729,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     if (n_events > 0 && n_events <= MAX_LISTED_EVENTS) {
         for (size_t i = 0; i < n_events; i++) {
             const struct dcproj_event *e = &sc->events[i];
-            size_t n = markup_chars(e->date) + markup_chars(unit) + 8 +
+            size_t n = markup_chars(e->date) + markup_chars(unit) + 8 + markup_chars(e->id) + 2 +
                        markup_chars(e->country < sc->n_countries ? sc->countries[e->country].code : "?") +
                        markup_chars(value_label(c, param_mean(&e->add, res)));
             if (param_mean(&e->probability, res) != 1.0)
