@@ -734,6 +734,7 @@ START_TEST(test_v2_energy_steps)
         if (k > 0)
             ck_assert_double_eq_tol(xs[k], xs[k - 1], 1e-9);   /* steps join */
     }
+    free(svg);
     opt.metric = "facility_mw";
     ck_assert_int_eq(render_opt(f, &opt, &svg), DCPROJ_ERR_USAGE);
     free(svg);
