@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "dcproj/api.h"
 #include "dcproj/error.h"
 #include "dcproj/model.h"
 
@@ -42,7 +43,7 @@ struct dcproj_html_options {
  * capacity column; DCPROJ_ERR_NOMEM; DCPROJ_ERR_IO if writing fails.
  * Does not close `out`.  Thread-safe.
  */
-int dcproj_html_write(const struct dcproj_result *res, const struct dcproj_html_options *opt,
+DCPROJ_API int dcproj_html_write(const struct dcproj_result *res, const struct dcproj_html_options *opt,
                       FILE *out, struct dcproj_error *err);
 
 #ifdef __cplusplus
