@@ -80,6 +80,15 @@ struct chart {
 int chart_build_series(struct chart *c, const struct dcproj_chart_options *opt,
                        struct dcproj_error *err);
 
+/* The rows of `res`'s countries in the order a chart ranks them — largest
+ * value of column `col` at the last period first, NaN last, ties in file
+ * order — into rows[] (room for every row); *n_drawn of them get their own
+ * line with `top` (all of them when a single one would remain for
+ * "other").  0, or -1 when out of memory.  dcproj_chart_project() uses it
+ * to find the countries of "other". */
+int chart_rank_countries(const struct dcproj_result *res, long col, size_t top, size_t *rows,
+                         size_t *n_countries, size_t *n_drawn);
+
 /* --stack: each country's (and other's) area sits on the sum of the ones
  * before it (largest first, at the bottom).  0, or -1 when out of memory. */
 int chart_stack_series(struct chart *c);

@@ -83,12 +83,31 @@ static int fill_row_series(struct chart *c, struct series *s, size_t row,
     return 0;
 }
 
-/* The value a country is ranked by: the metric at the last period (NaN
- * ranks last). */
-static double rank_value(const struct chart *c, size_t row)
+int chart_rank_countries(const struct dcproj_result *res, long col, size_t top, size_t *rows,
+                         size_t *n_countries, size_t *n_drawn)
 {
-    double v = dcproj_result_at(c->res, row, c->n_periods - 1, (size_t)c->col);
-    return isnan(v) ? -HUGE_VAL : v;
+    size_t n = 0;
+    for (size_t r = 0; r < res->n_rows; r++)
+        n += res->rows[r].kind == DCPROJ_ROW_COUNTRY;
+    struct rank *ranks = dcproj_malloc((n + 1) * sizeof *ranks);
+    if (ranks == NULL)
+        return -1;
+    size_t k = 0;
+    for (size_t r = 0; r < res->n_rows; r++)
+        if (res->rows[r].kind == DCPROJ_ROW_COUNTRY) {
+            double v = dcproj_result_at(res, r, res->n_periods - 1, (size_t)col);
+            ranks[k++] = (struct rank){r, isnan(v) ? -HUGE_VAL : v};
+        }
+    qsort(ranks, n, sizeof *ranks, rank_cmp);
+    for (size_t i = 0; i < n; i++)
+        rows[i] = ranks[i].row;
+    dcproj_free(ranks);
+    size_t drawn = n < top ? n : top;
+    if (n - drawn == 1)
+        drawn = n; /* a single remaining country is drawn as itself */
+    *n_countries = n;
+    *n_drawn = drawn;
+    return 0;
 }
 
 /* The series `opt->scopes` name, in that order.  Returns a status. */
@@ -139,30 +158,19 @@ int chart_build_series(struct chart *c, const struct dcproj_chart_options *opt,
     if (opt->n_scopes > 0)
         return scope_series(c, opt, err);
     const struct dcproj_result *res = c->res;
-    size_t top = (size_t)opt->top;
-    size_t n_countries = 0, total_row = SIZE_MAX;
-    for (size_t r = 0; r < res->n_rows; r++) {
-        if (res->rows[r].kind == DCPROJ_ROW_COUNTRY)
-            n_countries++;
-        else if (res->rows[r].kind == DCPROJ_ROW_TOTAL && total_row == SIZE_MAX)
+    size_t total_row = SIZE_MAX, n_countries = 0, n_drawn = 0;
+    for (size_t r = 0; r < res->n_rows; r++)
+        if (res->rows[r].kind == DCPROJ_ROW_TOTAL && total_row == SIZE_MAX)
             total_row = r;
-    }
-    struct rank *ranks = dcproj_malloc((n_countries + 1) * sizeof *ranks);
-    c->series = dcproj_calloc(n_countries + 2, sizeof *c->series);
-    if (ranks == NULL || c->series == NULL) {
+    size_t *ranks = dcproj_malloc((res->n_rows + 1) * sizeof *ranks);
+    c->series = dcproj_calloc(res->n_rows + 2, sizeof *c->series);
+    if (ranks == NULL || c->series == NULL ||
+        chart_rank_countries(res, c->col, (size_t)opt->top, ranks, &n_countries, &n_drawn) != 0) {
         dcproj_free(ranks);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     }
-    size_t k = 0;
-    for (size_t r = 0; r < res->n_rows; r++)
-        if (res->rows[r].kind == DCPROJ_ROW_COUNTRY)
-            ranks[k++] = (struct rank){r, rank_value(c, r)};
-    qsort(ranks, n_countries, sizeof *ranks, rank_cmp);
-    size_t n_drawn = n_countries < top ? n_countries : top;
-    if (n_countries - n_drawn == 1)
-        n_drawn = n_countries;
     for (size_t i = 0; i < n_drawn; i++) {
-        const struct dcproj_row *row = &res->rows[ranks[i].row];
+        const struct dcproj_row *row = &res->rows[ranks[i]];
         struct series *s = &c->series[c->n_series++];
         s->kind = SERIES_COUNTRY;
         s->code = row->code;
@@ -170,7 +178,7 @@ int chart_build_series(struct chart *c, const struct dcproj_chart_options *opt,
         s->color = PALETTE[i % N_PALETTE];
         s->dash = CYCLE_DASH[(i / N_PALETTE) % N_CYCLE_DASH];
         s->country = row->index;
-        if (fill_row_series(c, s, ranks[i].row, opt->bands) != 0)
+        if (fill_row_series(c, s, ranks[i], opt->bands) != 0)
             goto nomem;
     }
     if (n_drawn < n_countries) {
@@ -186,7 +194,7 @@ int chart_build_series(struct chart *c, const struct dcproj_chart_options *opt,
             goto nomem;
         for (size_t i = n_drawn; i < n_countries; i++)
             for (size_t p = 0; p < c->n_periods; p++)
-                s->values[p] += dcproj_result_at(res, ranks[i].row, p, (size_t)c->col);
+                s->values[p] += dcproj_result_at(res, ranks[i], p, (size_t)c->col);
         s->n_other = n_countries - n_drawn;
         /* its band: the quantiles of the per-draw sum, from the extra group
          * row of dcproj_chart_project(), when the result has one */

@@ -13,26 +13,12 @@
 #include <string.h>
 
 #include "alloc_int.h"
-
-/* Largest value first; ties keep file order (as the chart ranks). */
-struct ranked {
-    size_t country;
-    double value;
-};
-
-static int ranked_cmp(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    if (x->value > y->value)
-        return -1;
-    if (x->value < y->value)
-        return 1;
-    return x->country < y->country ? -1 : (x->country > y->country);
-}
+#include "chart_int.h"
 
 /* Which countries the chart sums as "other" (as chart_svg.c decides: all
  * but the `top` largest at the last period, when at least two remain),
- * from a deterministic projection; *n_other = 0 when there is no "other".
+ * from a deterministic projection and the chart's own ranking
+ * (chart_rank_countries); *n_other = 0 when there is no "other".
  * `other` has room for every country.  A status. */
 static int other_countries(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
                            const char *metric, int top, size_t *other, size_t *n_other,
@@ -46,21 +32,18 @@ static int other_countries(const struct dcproj_scenario *sc, const struct dcproj
     if (rc != DCPROJ_OK)
         return rc;
     long col = dcproj_result_find_col(res, metric);
-    struct ranked *r = dcproj_malloc((sc->n_countries + 1) * sizeof *r);
-    if (r == NULL) {
+    size_t *rows = dcproj_malloc((res->n_rows + 1) * sizeof *rows), n = 0, drawn = 0;
+    if (col < 0 || rows == NULL ||
+        chart_rank_countries(res, col, (size_t)top, rows, &n, &drawn) != 0) {
+        dcproj_free(rows);
         dcproj_result_free(res);
+        if (col < 0)
+            return DCPROJ_OK; /* no such column: the chart itself will say so */
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
     }
-    for (size_t i = 0; i < sc->n_countries; i++) {
-        double v = col >= 0 ? dcproj_result_at(res, i, res->n_periods - 1, (size_t)col) : 0.0;
-        r[i] = (struct ranked){i, isnan(v) ? -HUGE_VAL : v};
-    }
-    qsort(r, sc->n_countries, sizeof *r, ranked_cmp);
-    size_t drawn = sc->n_countries < (size_t)top ? sc->n_countries : (size_t)top;
-    if (sc->n_countries - drawn >= 2)
-        for (size_t i = drawn; i < sc->n_countries; i++)
-            other[(*n_other)++] = r[i].country;
-    dcproj_free(r);
+    for (size_t i = drawn; i < n; i++)
+        other[(*n_other)++] = res->rows[rows[i]].index;
+    dcproj_free(rows);
     dcproj_result_free(res);
     return DCPROJ_OK;
 }
