@@ -62,6 +62,7 @@
 
 #define COMMON_TAIL_HELP \
     "  -q, --quiet           no warnings, no progress\n" \
+    "      --strict          every warning is an error (exit 65)\n" \
     "  -h, --help            show this help\n"
 
 static const struct cli_command commands[] = {
@@ -305,7 +306,9 @@ int main(int argc, char **argv)
         if (words == NULL)
             return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
         memcpy(words, argv + 1, (size_t)(argc - 1) * sizeof *words);
+        struct dcproj_warnings shown = {0, NULL};
         int rc = cli_parse(&commands[i], argc - 1, argv + 1, &o);
+        o.shown = &shown;
         o.words = words;
         o.n_words = argc - 1;
         if (rc == 0)
@@ -314,6 +317,7 @@ int main(int argc, char **argv)
             rc = 0; /* --help */
         cli_opts_free(&o);
         free(words);
+        dcproj_warnings_clear(&shown);
         return close_stdout(rc);
     }
     fprintf(stderr, "dcproj: unknown command '%s'\ndcproj: try 'dcproj --help'\n", word);

@@ -311,14 +311,23 @@ static void put_calibration(struct html *h)
         }
         fputs("</tbody>\n</table>\n", h->out);
     }
-    if (h->res->n_warnings > 0) {
+    /* every warning: the scenario's (load time) then the run's (floors,
+     * calibration diagnostics) */
+    const struct dcproj_warnings *lists[2] = {&sc->warnings, &h->res->warnings};
+    if (lists[0]->n + lists[1]->n > 0)
         fputs("<h3>Warnings</h3>\n", h->out);
-        for (size_t i = 0; i < h->res->n_warnings; i++) {
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; i < lists[l]->n; i++) {
+            const struct dcproj_warning *w = &lists[l]->items[i];
             fputs("<p class=\"warning\">", h->out);
-            text(h, h->res->warnings[i]);
+            if (w->path[0] != '\0') {
+                fputs("<code>", h->out);
+                text(h, w->path);
+                fputs("</code>: ", h->out);
+            }
+            text(h, w->message);
             fputs("</p>\n", h->out);
         }
-    }
     fputs("</section>\n", h->out);
 }
 
