@@ -315,6 +315,15 @@ try:
                 kinds = [k for _, k in got.get(t, [])]
                 expect(kinds == ["fact"], f"{rel}: {t} kinds {kinds}, want fact")
 
+    # SPEC §4's example: targets 2027/2023 = 2.0 and 2026/2024 = 1.4 solve
+    # exactly but make TOTAL fall 28% in 2026; the report shows that warning.
+    ms = os.path.join(ROOT, "scenarios/microsoft-europe-2025.json")
+    h = report(ms, os.path.join(tmp, "implausible.html"), "--set", "targets[1].base_year=2024",
+               "--set", "targets[1].year=2026")
+    validate(h, "microsoft with the implausible targets")
+    expect(re.search(rb'<p class="warning">[^<]*(<code>[^<]*</code>: )?[^<]*TOTAL fall 28% in 2026', h)
+           is not None, "implausible targets: the report does not show the warning")
+
     # report --history of a fit scenario: every observed value of the file is
     # a dot on IE's line and on TOTAL's, titled with its year and value.
     irl = os.path.join(ROOT, "scenarios/ireland-datacentres.json")
