@@ -77,6 +77,11 @@ int dcproj_chart_project(const struct dcproj_scenario *sc, const struct dcproj_r
     double q[2] = {band_quantiles[0], band_quantiles[1]};
     copy.quantiles = q;
     copy.n_quantiles = 2;
+    if (sc->has_power) { /* statistics of every metric, so each chart metric has its band */
+        for (size_t k = 0; k < DCPROJ_N_METRICS; k++)
+            copy.metrics[k] = (enum dcproj_metric)k;
+        copy.n_metrics = DCPROJ_N_METRICS;
+    }
     size_t *other = NULL, n_other = 0;
     struct dcproj_country *countries = NULL;
     char (*groups)[DCPROJ_ID_LEN] = NULL;
