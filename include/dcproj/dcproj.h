@@ -56,6 +56,7 @@
 #include "dcproj/check.h"
 #include "dcproj/chart.h"
 #include "dcproj/provenance.h"
+#include "dcproj/html.h"
 #include "dcproj/backtest.h"
 
 #ifdef __cplusplus

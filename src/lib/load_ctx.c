@@ -473,6 +473,8 @@ int source_ref(struct ctx *c, const struct frame *up, char **out)
         *out = NULL;
     if (f.node == NULL)
         return 0;
+    if (c->nomem)
+        return -1; /* `sources` may be incomplete: no id can be judged */
     const cJSON *first = f.node;
     if (cJSON_IsArray(f.node)) {
         if (f.node->child == NULL) {
