@@ -393,6 +393,18 @@ START_TEST(test_growth_merge)
 }
 END_TEST
 
+/* Loading `json` fails with exactly one problem, at `path`, whose message
+ * contains `needle`. */
+static void one_error(const char *json, const char *path, const char *needle)
+{
+    struct dcproj_error e;
+    struct dcproj_scenario *sc;
+    ck_assert_int_eq(load_text(json, NULL, &sc, &e), DCPROJ_ERR_DATA);
+    ck_assert_int_eq(e.count, 1);
+    ck_assert_str_eq(e.items[0].path, path);
+    ck_assert_ptr_nonnull(strstr(e.items[0].message, needle));
+}
+
 /* The growth refinements through the one RFC 7396 merge (load_merge.c
  * with load_growth.c's hooks): key order, where each merged value is
  * named, a parameter of another kind replacing the inherited one (also
@@ -417,27 +429,19 @@ START_TEST(test_growth_merge_refinements)
 
     /* same kind merges field by field: the inherited bad sd is named at the
      * defaults; another kind (B) replaces it, so B has no problem */
-    st = load_text(HEAD "'defaults': {'growth': {'model': 'compound', 'rate': {'dist': 'normal',"
-                        " 'mean': 0.1, 'sd': -1}}},"
-                        " 'countries': {'A': {'baseline': 1, 'growth': {'rate': {'mean': 0.2}}},"
-                        " 'B': {'baseline': 1, 'growth': {'rate': {'dist': 'uniform', 'min': 0,"
-                        " 'max': 0.2}}}}}",
-                   NULL, &sc, &e);
-    ck_assert_int_eq(st, DCPROJ_ERR_DATA);
-    ck_assert_int_eq(e.count, 1);
-    ck_assert_str_eq(e.items[0].path, "defaults.growth.rate.sd");
-    ck_assert_ptr_nonnull(strstr(e.items[0].message, "(used by country A)"));
+    one_error(HEAD "'defaults': {'growth': {'model': 'compound', 'rate': {'dist': 'normal',"
+                   " 'mean': 0.1, 'sd': -1}}},"
+                   " 'countries': {'A': {'baseline': 1, 'growth': {'rate': {'mean': 0.2}}},"
+                   " 'B': {'baseline': 1, 'growth': {'rate': {'dist': 'uniform', 'min': 0,"
+                   " 'max': 0.2}}}}}",
+              "defaults.growth.rate.sd", "(used by country A)");
 
     /* a null deletes an inherited field of the merged parameter: the
      * object is the country's, so the missing key is named there */
-    st = load_text(HEAD "'defaults': {'growth': {'model': 'compound', 'rate': {'dist': 'normal',"
-                        " 'mean': 0.1, 'sd': 0.01}}},"
-                        " 'countries': {'A': {'baseline': 1, 'growth': {'rate': {'sd': null}}}}}",
-                   NULL, &sc, &e);
-    ck_assert_int_eq(st, DCPROJ_ERR_DATA);
-    ck_assert_int_eq(e.count, 1);
-    ck_assert_str_eq(e.items[0].path, "countries.A.growth.rate");
-    ck_assert_ptr_nonnull(strstr(e.items[0].message, "missing key \"sd\""));
+    one_error(HEAD "'defaults': {'growth': {'model': 'compound', 'rate': {'dist': 'normal',"
+                   " 'mean': 0.1, 'sd': 0.01}}},"
+                   " 'countries': {'A': {'baseline': 1, 'growth': {'rate': {'sd': null}}}}}",
+              "countries.A.growth.rate", "missing key \"sd\"");
 
     /* the form the country writes drops the inherited one, even a bad one;
      * "var" onto a distribution replaces it (no mean/sd left over) */
