@@ -43,15 +43,6 @@ int ignored_key(const char *key)
     return key != NULL && (key[0] == '$' || key[0] == '_');
 }
 
-static const struct merge_entry *map_find(const struct merge_map *m, const cJSON *node)
-{
-    if (m == NULL)
-        return NULL;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->e[i].merged == node)
-            return &m->e[i];
-    return NULL;
-}
 
 
 /* Render a JSON value for a message: compact JSON, cut to about 40
@@ -128,7 +119,7 @@ const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f
     if (f == NULL)
         return NULL;
     if (f->node != NULL) {
-        const struct merge_entry *e = map_find(c->map, f->node);
+        const struct merge_entry *e = merge_map_find(c->map, f->node);
         if (e != NULL)
             return e->org;
     }
@@ -236,7 +227,7 @@ static int message_path(struct ctx *c, const struct frame *f, char *path, size_t
     if (from_defaults && nf != NULL) {
         src = nf->node;
     } else if (nf != NULL) {
-        const struct merge_entry *e = map_find(c->map, nf->node);
+        const struct merge_entry *e = merge_map_find(c->map, nf->node);
         if (e != NULL && e->from_defaults) {
             from_defaults = 1;
             src = e->src;

@@ -41,6 +41,9 @@ struct merge_map {
     size_t n, cap;
 };
 
+/* load_growth.c: the entry of merged node `node` in `m` (may be NULL), or NULL. */
+struct merge_entry *merge_map_find(const struct merge_map *m, const cJSON *node);
+
 
 
 /* A rendering buffer that lives for one message. */
