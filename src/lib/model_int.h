@@ -105,13 +105,6 @@ static inline double param_value(const struct model *m, const struct dcproj_para
     return param_mean(p, vars);
 }
 
-/* The u-quantile (0 < u < 1) of parameter `p`'s distribution (its value
- * when it has none), by the inverse CDF of SPEC §5.3: normal m + s·Φ⁻¹(u);
- * lognormal exp(μ + σ·Φ⁻¹(u)) with σ² = ln(1 + s²/m²), μ = ln m − σ²/2;
- * uniform and triangular in closed form; PERT a + (b − a)·Beta⁻¹(u; α, β),
- * α = 1 + 4(c − a)/(b − a), β = 1 + 4(b − c)/(b − a).  Not clamped. */
-double param_quantile(const struct dcproj_param *p, const double *vars, double u);
-
 /* Variable values to evaluate at when nothing is solved: fixed values, and
  * guesses for unknowns.  `vars` has sc->n_variables entries. */
 void model_default_vars(const struct dcproj_scenario *sc, double *vars);
