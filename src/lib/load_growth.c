@@ -290,18 +290,6 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
     return bad ? -1 : 0;
 }
 
-/* A point of a `points` curve, for sorting. */
-struct point {
-    int year;
-    double value;
-};
-
-static int cmp_point(const void *a, const void *b)
-{
-    const struct point *x = a, *y = b;
-    return (x->year > y->year) - (x->year < y->year);
-}
-
 /* Points growth (SPEC §3.4). */
 static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_growth *g)
 {
@@ -331,39 +319,14 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
     if (want_object(c, &pf, "an object of year-end values {\"2023\": v, ...}") != 0)
         return -1;
     bad += source_ref(c, &pf, NULL) != 0;
-    size_t n = 0;
-    for (const cJSON *p = pf.node->child; p != NULL; p = p->next)
-        n += !ignored_key(p->string) && strcmp(p->string, "source") != 0;
-    struct point *pts = dcproj_calloc(n ? n : 1, sizeof *pts);
-    if (pts == NULL) {
-        oom(c);
-        return -1;
-    }
+    struct year_value *pts = NULL;
     size_t k = 0;
-    for (const cJSON *p = pf.node->child; p != NULL; p = p->next) {
-        if (ignored_key(p->string) || strcmp(p->string, "source") == 0)
-            continue;
-        struct frame vf = fchild(&pf, p, -1);
-        int y;
-        if (strlen(p->string) != 4 || digits(p->string, 4, &y) != 0) {
-            report(c, &pf, "expected a year \"YYYY\" as key, got \"%s\"", p->string);
-            bad++;
-            continue;
-        }
-        if (!cJSON_IsNumber(p)) {
-            report(c, &vf, "expected a number, got %s", R(p).s);
-            bad++;
-            continue;
-        }
-        pts[k].year = y;
-        pts[k].value = p->valuedouble;
-        k++;
-    }
+    if (year_values(c, &pf, "source", &pts, &k) != 0)
+        return -1;
     if (bad) {
         dcproj_free(pts);
         return -1;
     }
-    qsort(pts, k, sizeof *pts, cmp_point);
     static const size_t min_points[] = {2, 3, 3, 5, 2};
     if (k < min_points[g->interp]) {
         report(c, &pf, "interpolation \"%s\" needs at least %zu points, got %zu",

@@ -158,6 +158,19 @@ void param_number(struct dcproj_param *p, double x);
 int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
                 struct dcproj_param *p, struct pinfo *pi);
 
+/* An object of year-end values {"2019": v, ...} at frame `f` (points
+ * curves, history): keys "YYYY" (`$`/`_` keys and the key `skip`, if not
+ * NULL, left out) with number values, sorted by year into a dcproj_malloc'ed
+ * array (*n_out entries; `node` is the value, for messages).  Reports every
+ * bad key and value and returns -1 then.  Implemented in load_param.c. */
+struct year_value {
+    int year;
+    double value;
+    const cJSON *node;
+};
+int year_values(struct ctx *c, const struct frame *f, const char *skip, struct year_value **out,
+                size_t *n_out);
+
 /* load_growth.c */
 int enum_value(struct ctx *c, const struct frame *f, const char *const *names,
                const char *what);
@@ -171,5 +184,10 @@ int parse_fit(struct ctx *c, const struct frame *gf, struct dcproj_growth *g);
 /* load_convert.c */
 int convert_doc(const struct doc *d, struct dcproj_error *err,
                 struct dcproj_scenario **out);
+/* The time axis of `d` alone (SPEC §1: baseline_year, horizon, step), with
+ * the converter's own rules; DCPROJ_ERR_DATA (nothing reported) when one of
+ * them is invalid. */
+int convert_time_axis(const struct doc *d, int *baseline_year, int *horizon,
+                      enum dcproj_step *step);
 
 #endif /* DCPROJ_LOAD_INT_H */

@@ -41,6 +41,55 @@ int digits(const char *s, int n, int *out)
     return 0;
 }
 
+static int cmp_year_value(const void *a, const void *b)
+{
+    const struct year_value *x = a, *y = b;
+    return (x->year > y->year) - (x->year < y->year);
+}
+
+int year_values(struct ctx *c, const struct frame *f, const char *skip, struct year_value **out,
+                size_t *n_out)
+{
+    size_t n = 0;
+    for (const cJSON *p = f->node->child; p != NULL; p = p->next)
+        n += !ignored_key(p->string) && (skip == NULL || strcmp(p->string, skip) != 0);
+    struct year_value *v = dcproj_calloc(n ? n : 1, sizeof *v);
+    if (v == NULL) {
+        oom(c);
+        return -1;
+    }
+    size_t k = 0;
+    int bad = 0;
+    for (const cJSON *p = f->node->child; p != NULL; p = p->next) {
+        if (ignored_key(p->string) || (skip != NULL && strcmp(p->string, skip) == 0))
+            continue;
+        int y;
+        if (strlen(p->string) != 4 || digits(p->string, 4, &y) != 0) {
+            report(c, f, "expected a year \"YYYY\" as key, got \"%s\"", p->string);
+            bad++;
+            continue;
+        }
+        if (!cJSON_IsNumber(p)) {
+            struct frame vf = fchild(f, p, -1);
+            report(c, &vf, "expected a number, got %s", R(p).s);
+            bad++;
+            continue;
+        }
+        v[k].year = y;
+        v[k].value = p->valuedouble;
+        v[k].node = p;
+        k++;
+    }
+    if (bad) {
+        dcproj_free(v);
+        return -1;
+    }
+    qsort(v, k, sizeof *v, cmp_year_value);
+    *out = v;
+    *n_out = k;
+    return 0;
+}
+
 /*
  * Parse a date `YYYY`, `YYYY-Qn`, `YYYY-MM` or `YYYY-MM-DD` (a real
  * Gregorian day) into its year and its start in months since the end of
