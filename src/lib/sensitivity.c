@@ -670,7 +670,10 @@ static int cmp_sobol(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
-/* V, S_i and ST_i over rows idx[0..N) (identity when idx is NULL). */
+/* V, S_i and ST_i over rows idx[0..N) (identity when idx is NULL).  f(B)
+ * enters S_i centred on the mean of the A and B rows, as SALib centres its
+ * outputs: the expectation is Saltelli's, the variance far smaller when the
+ * output's mean is large against its spread (a TOTAL in MW). */
 static void sobol_indices(const struct dcproj_sens_plan *p, const double *values,
                           const size_t *idx, double *s1, double *st, double *var)
 {
@@ -694,7 +697,7 @@ static void sobol_indices(const struct dcproj_sens_plan *p, const double *values
         double a1 = 0, a2 = 0;
         for (size_t j = 0; j < N; j++) {
             size_t r = idx ? idx[j] : j;
-            a1 += fb[r] * (fab[r] - fa[r]);
+            a1 += (fb[r] - mean) * (fab[r] - fa[r]);
             a2 += (fa[r] - fab[r]) * (fa[r] - fab[r]);
         }
         s1[i] = a1 / (double)N / V;
