@@ -21,8 +21,10 @@
  * - Sobol matrices: rows are cut into blocks of 256; block b's generator
  *   (mt19937) is seeded with the §5.2 stream seed (seed, b, 0) and gives,
  *   row by row, A's d uniforms then B's d uniforms.  Bootstrap replicate r
- *   resamples rows with the generator seeded from (seed, r, 2) ("hash(seed,
- *   2, r)": the tag 2 as the stream).
+ *   resamples rows (gsl_rng_uniform_int) with the generator seeded from
+ *   SPEC's hash(seed, 2, r), i.e. mc_stream_seed(seed, 2, r), the way the
+ *   copula's hash(seed, block, 1) is mc_stream_seed(seed, block, 1).
+ * - S1 centres f(B) on the mean of the A and B rows (see sobol_indices).
  */
 #include "dcproj/sensitivity.h"
 
@@ -247,7 +249,9 @@ static int plan_output(struct dcproj_sens_plan *p, struct dcproj_error *err)
                                 "--metric %s needs \"power\" in the scenario", metric);
     if (p->metric == METRIC_ENERGY)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
-                                "--metric energy_twh is not available in sensitivity yet");
+                                "--metric energy_twh: sensitivity of energy needs the energy of "
+                                "a calendar year (SPEC §3.7), which this build does not compute "
+                                "yet; use capacity, it_load_mw or facility_mw");
     int B = sc->baseline_year, H = sc->horizon;
     p->year = p->opt.at_year ? p->opt.at_year : H;
     if (p->year < B || p->year > H)
@@ -724,7 +728,7 @@ static int finish_sobol(const struct dcproj_sens_plan *p, const double *values,
     sobol_indices(p, values, NULL, s1, st, &V);
     res->zero_variance = !(V > 0);
     for (size_t r = 0; r < R && !res->zero_variance; r++) {
-        gsl_rng_set(rng, mc_stream_seed(p->seed, r, 2));
+        gsl_rng_set(rng, mc_stream_seed(p->seed, 2, r));
         for (size_t j = 0; j < N; j++)
             idx[j] = (size_t)gsl_rng_uniform_int(rng, N);
         double v;
