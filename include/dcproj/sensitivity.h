@@ -22,6 +22,8 @@
 #ifndef DCPROJ_SENSITIVITY_H
 #define DCPROJ_SENSITIVITY_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -85,27 +87,27 @@ struct dcproj_sens_plan;
  * `power` without it, Sobol with `correlation`, an unsolvable calibration.
  * DCPROJ_ERR_USAGE for an option out of range (range, samples).
  */
-int dcproj_sens_plan(const struct dcproj_scenario *sc, const struct dcproj_sens_options *opt,
+DCPROJ_API int dcproj_sens_plan(const struct dcproj_scenario *sc, const struct dcproj_sens_options *opt,
                      struct dcproj_sens_plan **out, struct dcproj_error *err);
-void dcproj_sens_plan_free(struct dcproj_sens_plan *p);
+DCPROJ_API void dcproj_sens_plan_free(struct dcproj_sens_plan *p);
 
 /* The number of runs: OAT 2k + 3 (base, low and high per factor, all low,
  * all high); Sobol N·(k + 2). */
-size_t dcproj_sens_runs(const struct dcproj_sens_plan *p);
+DCPROJ_API size_t dcproj_sens_runs(const struct dcproj_sens_plan *p);
 
 /* Evaluate runs [from, to) into values[from .. to).  A run that fails is a
  * data error naming the factor and the run. */
-int dcproj_sens_eval(const struct dcproj_sens_plan *p, size_t from, size_t to, double *values,
+DCPROJ_API int dcproj_sens_eval(const struct dcproj_sens_plan *p, size_t from, size_t to, double *values,
                      struct dcproj_error *err);
 
 /* The table from the values of every run.  Free with dcproj_sens_result_free(). */
-int dcproj_sens_finish(const struct dcproj_sens_plan *p, const double *values,
+DCPROJ_API int dcproj_sens_finish(const struct dcproj_sens_plan *p, const double *values,
                        struct dcproj_sens_result **out, struct dcproj_error *err);
-void dcproj_sens_result_free(struct dcproj_sens_result *r);
+DCPROJ_API void dcproj_sens_result_free(struct dcproj_sens_result *r);
 
 /* Write the table as CSV/TSV (`fmt`): OAT `factor,low,high,output_low,
  * output_base,output_high,swing`; Sobol `factor,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi`. */
-int dcproj_sens_write(const struct dcproj_sens_result *r, const struct dcproj_format *fmt,
+DCPROJ_API int dcproj_sens_write(const struct dcproj_sens_result *r, const struct dcproj_format *fmt,
                       FILE *out, struct dcproj_error *err);
 
 /*
@@ -115,10 +117,10 @@ int dcproj_sens_write(const struct dcproj_sens_result *r, const struct dcproj_fo
  * with '.' and ','.  The key is the SHA-256 of the scenario hash and every
  * option that changes a value.
  */
-void dcproj_sens_shard_range(const struct dcproj_sens_plan *p, long k, long n, size_t *from,
+DCPROJ_API void dcproj_sens_shard_range(const struct dcproj_sens_plan *p, long k, long n, size_t *from,
                              size_t *to);
-const char *dcproj_sens_key(const struct dcproj_sens_plan *p);
-int dcproj_sens_shard_write(const struct dcproj_sens_plan *p, long k, long n,
+DCPROJ_API const char *dcproj_sens_key(const struct dcproj_sens_plan *p);
+DCPROJ_API int dcproj_sens_shard_write(const struct dcproj_sens_plan *p, long k, long n,
                             const double *values, FILE *out, struct dcproj_error *err);
 /*
  * Read one shard file (`name` for messages, its text in data/len) into
@@ -126,12 +128,12 @@ int dcproj_sens_shard_write(const struct dcproj_sens_plan *p, long k, long n,
  * malformed line, another key, a run outside the plan or given twice.
  * *k and *n receive the file's K/N.
  */
-int dcproj_sens_shard_read(const struct dcproj_sens_plan *p, const char *name, const char *data,
+DCPROJ_API int dcproj_sens_shard_read(const struct dcproj_sens_plan *p, const char *name, const char *data,
                            size_t len, double *values, unsigned char *filled, long *k, long *n,
                            struct dcproj_error *err);
 
 /* Draw a tornado (OAT) or S1/ST bars (Sobol) as a standalone SVG. */
-int dcproj_sens_chart(const struct dcproj_sens_result *r, const struct dcproj_scenario *sc,
+DCPROJ_API int dcproj_sens_chart(const struct dcproj_sens_result *r, const struct dcproj_scenario *sc,
                       const struct dcproj_sens_options *opt, FILE *out,
                       struct dcproj_error *err);
 

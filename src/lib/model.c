@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_interp.h>
 
 #include "model_int.h"
@@ -87,6 +88,56 @@ double param_mean(const struct dcproj_param *p, const double *vars)
         return (value_at(&p->f[0], vars) + value_at(&p->f[1], vars) + value_at(&p->f[2], vars)) / 3.0;
     case DCPROJ_DIST_PERT:
         return (value_at(&p->f[0], vars) + 4.0 * value_at(&p->f[1], vars) + value_at(&p->f[2], vars)) / 6.0;
+    }
+    return NAN;
+}
+
+/* The inverse of the normal CDF etc.: see model_int.h. */
+double param_quantile_z(const struct dcproj_param *p, const double *vars, double z)
+{
+    switch (p->dist) {
+    case DCPROJ_DIST_NORMAL:
+        return value_at(&p->f[0], vars) + value_at(&p->f[1], vars) * z;
+    case DCPROJ_DIST_LOGNORMAL: {
+        double m = value_at(&p->f[0], vars), s = value_at(&p->f[1], vars);
+        double s2 = log1p((s * s) / (m * m));
+        return exp(log(m) - s2 / 2.0 + sqrt(s2) * z);
+    }
+    default: {
+        double u = gsl_cdf_ugaussian_P(z);
+        const double lo = 0x1p-53, hi = 1.0 - 0x1p-53;
+        return param_quantile(p, vars, u < lo ? lo : u > hi ? hi : u);
+    }
+    }
+}
+
+double param_quantile(const struct dcproj_param *p, const double *vars, double u)
+{
+    double a, b, c;
+    switch (p->dist) {
+    case DCPROJ_DIST_NONE:
+        return value_at(&p->v, vars);
+    case DCPROJ_DIST_NORMAL:
+    case DCPROJ_DIST_LOGNORMAL:
+        return param_quantile_z(p, vars, gsl_cdf_ugaussian_Pinv(u));
+    case DCPROJ_DIST_UNIFORM:
+        a = value_at(&p->f[0], vars);
+        b = value_at(&p->f[1], vars);
+        return a + (b - a) * u;
+    case DCPROJ_DIST_TRIANGULAR: {
+        a = value_at(&p->f[0], vars);
+        c = value_at(&p->f[1], vars);
+        b = value_at(&p->f[2], vars);
+        double fc = (c - a) / (b - a);
+        return u < fc ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1.0 - u) * (b - a) * (b - c));
+    }
+    case DCPROJ_DIST_PERT: {
+        a = value_at(&p->f[0], vars);
+        c = value_at(&p->f[1], vars);
+        b = value_at(&p->f[2], vars);
+        double alpha = 1.0 + 4.0 * (c - a) / (b - a), beta = 1.0 + 4.0 * (b - c) / (b - a);
+        return a + (b - a) * gsl_cdf_beta_Pinv(u, alpha, beta);
+    }
     }
     return NAN;
 }

@@ -198,8 +198,8 @@ static int plan_columns(struct dcproj_sens_plan *p, struct dcproj_error *err)
         c->site = (long)s;
         c->event = -1;
         site_clamp(sc, site, &c->min, &c->max);
-        c->lo_value = clampd(param_quantile_u(site->param, p->vars, lo_q), c->min, c->max);
-        c->hi_value = clampd(param_quantile_u(site->param, p->vars, hi_q), c->min, c->max);
+        c->lo_value = clampd(param_quantile(site->param, p->vars, lo_q), c->min, c->max);
+        c->hi_value = clampd(param_quantile(site->param, p->vars, hi_q), c->min, c->max);
     }
     size_t k = p->sl.n;
     for (size_t e = 0; e < sc->n_events; e++) {
@@ -486,7 +486,7 @@ static double column_value(const struct dcproj_sens_plan *p, size_t c, double u)
     const struct column *col = &p->cols[c];
     if (col->event >= 0)
         return u < col->prob ? 1.0 : 0.0;
-    return clampd(param_quantile_u(p->sl.s[col->site].param, p->vars, u), col->min, col->max);
+    return clampd(param_quantile(p->sl.s[col->site].param, p->vars, u), col->min, col->max);
 }
 
 /* Fill the inputs of run r into w; *what names the run for messages. */
