@@ -17,7 +17,7 @@
 #define WIDTH 820.0
 #define LEFT 250.0          /* room for the factor labels */
 #define RIGHT 40.0
-#define TOP 78.0
+#define TOP 92.0
 #define ROW_H 26.0
 #define AXIS_H 58.0
 
@@ -237,7 +237,7 @@ int dcproj_sens_chart(const struct dcproj_sens_result *r, const struct dcproj_sc
     const char *name = sc->title != NULL && sc->title[0] != '\0' ? sc->title : sc->name;
     snprintf(title, sizeof title, "%s: %s", sobol ? "Sobol indices" : "One factor at a time",
              name);
-    text(&c, WIDTH / 2, 24, "middle", " font-size=\"16\" font-weight=\"bold\"", title, 90);
+    text(&c, WIDTH / 2, 24, "middle", " font-size=\"16\" font-weight=\"bold\"", title, 75);
     char sub[1400];
     char lo[DCPROJ_NUMBER_LEN], hi[DCPROJ_NUMBER_LEN];
     dcproj_format_number(opt != NULL && opt->range_lo > 0 ? opt->range_lo * 100 : 10, -1, 0, lo);
@@ -254,17 +254,17 @@ int dcproj_sens_chart(const struct dcproj_sens_result *r, const struct dcproj_sc
                  scope, metric, year, unit, lo, hi);
     text(&c, WIDTH / 2, 44, "middle", " font-size=\"11\" fill=\"#444\"", sub, 140);
     if (sobol) {
-        legend_item(&c, LEFT, 64, "#4477aa", "", "S1 (first order)");
-        legend_item(&c, LEFT + 150, 64, "#ccbb44", "", "ST (total)");
-        text(&c, LEFT + 270, 64, "start", " font-size=\"11\"",
+        legend_item(&c, LEFT, 62, "#4477aa", "", "S1 (first order)");
+        legend_item(&c, LEFT + 150, 62, "#ccbb44", "", "ST (total)");
+        text(&c, LEFT + 270, 62, "start", " font-size=\"11\"",
              "lines: 95% bootstrap interval", 0);
         sobol_bars(&c, r, TOP);
     } else {
         char l1[DCPROJ_NUMBER_LEN + 16], l2[DCPROJ_NUMBER_LEN + 16];
         snprintf(l1, sizeof l1, "inputs at P%s", lo);
         snprintf(l2, sizeof l2, "inputs at P%s", hi);
-        legend_item(&c, LEFT, 64, "#4477aa", "", l1);
-        legend_item(&c, LEFT + 150, 64, "#ee6677", "", l2);
+        legend_item(&c, LEFT, 62, "#4477aa", "", l1);
+        legend_item(&c, LEFT + 150, 62, "#ee6677", "", l2);
         tornado(&c, r, TOP);
     }
     char caption[256];
