@@ -79,7 +79,7 @@ struct dcproj_sens_plan {
     int year;                 /* --at */
     enum { METRIC_CAPACITY, METRIC_IT, METRIC_FACILITY, METRIC_ENERGY } metric;
     /* Sobol */
-    double *a, *b;            /* N x n_cols uniforms */
+    double *a, *b;            /* N x n_cols input values (from uniforms) */
     char key[DCPROJ_SHA256_HEX_LEN];
 };
 
@@ -280,7 +280,11 @@ static int plan_output(struct dcproj_sens_plan *p, struct dcproj_error *err)
     return DCPROJ_OK;
 }
 
-/* Sobol: A and B, N x n_cols uniforms each (see the file comment). */
+static double column_value(const struct dcproj_sens_plan *p, size_t c, double u);
+
+/* Sobol: A and B, N x n_cols uniforms each (see the file comment), then
+ * mapped once through each column's inverse CDF (so a run only copies
+ * values: the inverse CDFs, PERT's above all, cost more than a run). */
 static int plan_matrices(struct dcproj_sens_plan *p, struct dcproj_error *err)
 {
     size_t N = (size_t)p->opt.samples, d = p->n_cols;
@@ -301,6 +305,11 @@ static int plan_matrices(struct dcproj_sens_plan *p, struct dcproj_error *err)
             p->b[r * d + c] = gsl_rng_uniform_pos(rng);
     }
     gsl_rng_free(rng);
+    for (size_t r = 0; r < N; r++)
+        for (size_t c = 0; c < d; c++) {
+            p->a[r * d + c] = column_value(p, c, p->a[r * d + c]);
+            p->b[r * d + c] = column_value(p, c, p->b[r * d + c]);
+        }
     return DCPROJ_OK;
 }
 
@@ -521,11 +530,11 @@ static void run_inputs(const struct dcproj_sens_plan *p, size_t r, struct work *
     size_t row = r % N, mat = r / N; /* 0 = A, 1 = B, 2 + i = A_B(i) */
     const double *src = mat == 1 ? &p->b[row * d] : &p->a[row * d];
     for (size_t c = 0; c < d; c++)
-        set_column(p, w, c, column_value(p, c, src[c]));
+        set_column(p, w, c, src[c]);
     if (mat >= 2) {
         const struct factor *f = &p->factors[mat - 2];
         for (size_t j = 0; j < f->n_cols; j++)
-            set_column(p, w, f->cols[j], column_value(p, f->cols[j], p->b[row * d + f->cols[j]]));
+            set_column(p, w, f->cols[j], p->b[row * d + f->cols[j]]);
         snprintf(what, size, "row %zu of A_B for factor %s", row, f->name);
     } else {
         snprintf(what, size, "row %zu of %s", row, mat == 0 ? "A" : "B");
