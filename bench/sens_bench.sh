@@ -33,17 +33,31 @@ PYEOF
 
 k=$(($(wc -l < "$work/dc.csv") - 1))
 total=$((N * (k + 2)))
-time_of() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N); echo "$t1 - $t0" | bc -l; }
-declare -a t2 t1 tr
+# wall and CPU (user + sys) seconds of one command, "WALL CPU"
+time_of() {
+    "$PY" -c '
+import resource, subprocess, sys, time
+t0 = time.perf_counter()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+t = time.perf_counter() - t0
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.4f %.4f" % (t, r.ru_utime + r.ru_stime))' "$@"
+}
+declare -a w2 w1 wr c2 c1 cr
 for ((i = 0; i < runs; i++)); do
-    t2+=("$(time_of "$dcproj" sensitivity "$s" --method sobol --samples $N --seed 1 --threads 2)")
-    t1+=("$(time_of "$dcproj" sensitivity "$s" --method sobol --samples $N --seed 1 --threads 1)")
-    tr+=("$(time_of "$PY" "$here/reference/sobol_ref.py" "$s" --samples $N --seed 1)")
+    read -r w c < <(time_of "$dcproj" sensitivity "$s" --method sobol --samples $N --seed 1 --threads 2); w2+=("$w"); c2+=("$c")
+    read -r w c < <(time_of "$dcproj" sensitivity "$s" --method sobol --samples $N --seed 1 --threads 1); w1+=("$w"); c1+=("$c")
+    read -r w c < <(time_of "$PY" "$here/reference/sobol_ref.py" "$s" --samples $N --seed 1); wr+=("$w"); cr+=("$c")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-m2=$(median "${t2[@]}") m1=$(median "${t1[@]}") mr=$(median "${tr[@]}")
-printf 'Sobol N=%d, %d factors, %d runs (median of %d interleaved wall times, whole process)\n' $N "$k" $total "$runs"
-printf '  %-28s %8.3f s  %10.0f runs/s  %6.1fx the reference\n' \
-    "dcproj --threads 2" "$m2" "$(echo "$total / $m2" | bc -l)" "$(echo "$mr / $m2" | bc -l)" \
-    "dcproj --threads 1" "$m1" "$(echo "$total / $m1" | bc -l)" "$(echo "$mr / $m1" | bc -l)" \
-    "numpy reference" "$mr" "$(echo "$total / $mr" | bc -l)" 1
+printf 'Sobol N=%d, %d factors, %d runs (medians of %d interleaved runs, whole process)\n' $N "$k" $total "$runs"
+printf '  %-20s %8s %12s %8s %8s %12s %8s\n' "" "wall s" "runs/s" "ratio" "CPU s" "runs/CPU s" "ratio"
+mr=$(median "${wr[@]}") cmr=$(median "${cr[@]}")
+row() {
+    local name=$1 w=$2 c=$3
+    printf '  %-20s %8.3f %12.0f %7.1fx %8.3f %12.0f %7.1fx\n' "$name" "$w" "$(echo "$total / $w" | bc -l)" \
+        "$(echo "$mr / $w" | bc -l)" "$c" "$(echo "$total / $c" | bc -l)" "$(echo "$cmr / $c" | bc -l)"
+}
+row "dcproj --threads 2" "$(median "${w2[@]}")" "$(median "${c2[@]}")"
+row "dcproj --threads 1" "$(median "${w1[@]}")" "$(median "${c1[@]}")"
+row "numpy reference" "$mr" "$cmr"
