@@ -311,6 +311,8 @@ static int convert_power(struct ctx *c, const struct frame *top, int *present)
         bad++;
     } else if (plain_number(c, &pf, &R_PUE, &sc->pue) != 0) {
         bad++;
+    } else {
+        warn_pue(c, &pf, sc->pue);
     }
     if (uf.node == NULL) {
         report(c, &pw, "missing key \"utilization\" (power needs \"pue\" and \"utilization\")");
@@ -380,8 +382,10 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     } else if (!cJSON_IsString(df.node) ||
                parse_date(df.node->valuestring, c->B, &year, &e->start_months) != 0) {
-        report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s",
-               shown_json(df.node).s);
+        char hint[96];
+        date_hint(df.node, hint, sizeof hint);
+        report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s%s",
+               shown_json(df.node).s, hint);
         bad++;
     } else if (e->start_months < 0) {
         report(c, &df,

@@ -10,9 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_interp.h>
+
 
 #include "model_int.h"
 #include "alloc_int.h"
