@@ -172,9 +172,16 @@ int cmd_sensitivity(struct cli_opts *o)
         rc = cli_print_errors(&err);
         goto done;
     }
-    if (res->zero_variance && !o->quiet)
-        fprintf(stderr, "dcproj: warning: the output does not vary over the samples "
-                        "(variance 0): the Sobol indices are left empty\n");
+    if (res->zero_variance) {
+        /* SPEC §7: a warning (an error with --strict) */
+        struct dcproj_warnings w = {0};
+        (void)dcproj_warnings_add(&w, sc->file, "", "the output does not vary over the samples "
+                                  "(variance 0): the Sobol indices are left empty");
+        rc = cli_warnings(o, &w);
+        dcproj_warnings_clear(&w);
+        if (rc != 0)
+            goto done;
+    }
     c.res = res;
     rc = cli_write(o->output, ids, n_ids, write_table, &c);
     if (rc == 0 && o->sens_chart != NULL)

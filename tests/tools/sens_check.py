@@ -239,6 +239,15 @@ expect(p.stderr.decode() == "dcproj: %s: --at 2040: expected a year from 2024 to
 dc("sensitivity", add, "extra.csv", rc=2)
 dc("sensitivity", add, "--merge", rc=2)
 
+# V = 0 (the scope does not depend on any factor): empty index cells and a warning; --strict: 65
+zv = dict(ADDITIVE, countries=dict(ADDITIVE["countries"], FF={"baseline": 5, "growth": {
+    "model": "linear", "per_year": 1}}))
+zpath = write("zero-variance.json", zv)
+p = dc("sensitivity", zpath, "--method", "sobol", "--scope", "FF", "--samples", "64")
+expect(all(r["S1"] == "" and r["ST_hi"] == "" for r in table(p.stdout)), "V = 0 leaves cells empty")
+expect(b"warning: the output does not vary" in p.stderr, "V = 0 warns: %r" % p.stderr)
+dc("sensitivity", zpath, "--method", "sobol", "--scope", "FF", "--samples", "64", "--strict", rc=65)
+
 # an event's occurrence: absent, then present at full add
 ev = dict(ADDITIVE, events={"late": {"country": "BB", "date": "2027-01", "add": 120,
                                      "probability": 0.25}})
