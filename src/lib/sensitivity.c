@@ -247,16 +247,16 @@ static int plan_output(struct dcproj_sens_plan *p, struct dcproj_error *err)
     if (p->metric != METRIC_CAPACITY && !sc->has_power)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, "power", 0, 0,
                                 "--metric %s needs \"power\" in the scenario", metric);
-    if (p->metric == METRIC_ENERGY)
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
-                                "--metric energy_twh: sensitivity of energy needs the energy of "
-                                "a calendar year (SPEC §3.7), which this build does not compute "
-                                "yet; use capacity, it_load_mw or facility_mw");
     int B = sc->baseline_year, H = sc->horizon;
     p->year = p->opt.at_year ? p->opt.at_year : H;
     if (p->year < B || p->year > H)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
                                 "--at %d: expected a year from %d to %d", p->year, B, H);
+    if (p->metric == METRIC_ENERGY && p->year == B)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
+                                "--at %d: energy_twh is the energy of a calendar year after the "
+                                "baseline year %d (SPEC §3.7): expected a year from %d to %d",
+                                p->year, B, B + 1, H);
     p->e_month = 12 * (p->year - B);
     const char *scope = p->opt.scope ? p->opt.scope : "TOTAL";
     p->members = dcproj_calloc(sc->n_countries, sizeof *p->members);
@@ -450,6 +450,7 @@ struct work {
     double *seg;
     struct event_values *ev;
     size_t max_ev;
+    struct energy_scratch scratch;
 };
 
 static int work_init(const struct dcproj_sens_plan *p, struct work *w)
@@ -472,6 +473,7 @@ static void work_clear(struct work *w)
     dcproj_free(w->vars);
     dcproj_free(w->seg);
     dcproj_free(w->ev);
+    dcproj_free(w->scratch.t);
 }
 
 /* Set column `c` to value `x` (a site's value, or 0/1 for an occurrence). */
@@ -560,12 +562,25 @@ static int run_output(const struct dcproj_sens_plan *p, struct work *w, double *
             rc = model_country_series(&m, i, &cv, w->ev, &p->e_month, NULL, 1, &cap, &fl, err);
         if (rc != DCPROJ_OK)
             return rc;
-        const struct dcproj_country *c = &p->sc->countries[i];
         double v = cap;
-        if (p->metric == METRIC_IT || p->metric == METRIC_FACILITY)
-            v *= c->utilization;
-        if (p->metric == METRIC_FACILITY)
-            v *= c->pue;
+        if (p->metric != METRIC_CAPACITY) {
+            struct power_values pv;
+            int B = p->sc->baseline_year;
+            double t = (double)p->e_month / 12.0;
+            rc = model_power_values(&m, i, w->vars, &pv, err);
+            if (rc == DCPROJ_OK && p->metric == METRIC_ENERGY) {
+                /* calendar year `at`: the period (t - 1, t] */
+                rc = model_energy(&m, i, &cv, w->ev, &pv, t - 1.0, t, &w->scratch, &v);
+                if (rc != DCPROJ_OK)
+                    return dcproj_error_set(err, rc, p->sc->file, NULL, 0, 0, "out of memory");
+            } else if (rc == DCPROJ_OK) {
+                v = cap * power_curve_at(&pv.util, B, t);
+                if (p->metric == METRIC_FACILITY)
+                    v *= power_curve_at(&pv.pue, B, t);
+            }
+            if (rc != DCPROJ_OK)
+                return rc;
+        }
         total += v;
     }
     *out = total;

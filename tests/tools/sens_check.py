@@ -172,6 +172,20 @@ expect(close(float(dd["output_base"]), 400 + 3 * 10), "DD base in 2027")
 other = [r for r in rows if r["factor"] == "countries.AA.growth.per_year"][0]
 expect(float(other["swing"]) == 0, "AA does not move DD")
 
+# energy_twh of calendar year 2027 (SPEC §3.7): for linear growth the year's energy is
+# 8.76e-3 * u * pue * (C0 + a (t - 1/2)), t = 2027 - B
+pw = dict(ADDITIVE, power={"pue": 1.2, "utilization": 0.5})
+ppath = write("power.json", pw)
+rows = table(dc("sensitivity", ppath, "--metric", "energy_twh", "--scope", "DD", "--at", "2027").stdout)
+dd = [r for r in rows if r["factor"] == "countries.DD.growth.per_year"][0]
+for col, a in (("output_base", 10.0), ("output_high", stats.uniform(-5, 30).ppf(0.9))):
+    want = 8.76e-3 * 0.5 * 1.2 * (400 + a * 2.5)
+    expect(close(float(dd[col]), want, 1e-10), "energy %s %s vs %r" % (col, dd[col], want))
+rows = table(dc("sensitivity", ppath, "--metric", "facility_mw", "--scope", "DD", "--at", "2027").stdout)
+dd = [r for r in rows if r["factor"] == "countries.DD.growth.per_year"][0]
+expect(close(float(dd["output_low"]), 0.6 * (400 + 3 * stats.uniform(-5, 30).ppf(0.1))),
+       "facility_mw %s" % dd["output_low"])
+
 # ---- 3. shards, threads
 for method, extra in (("oat", []), ("sobol", ["--samples", "300", "--bootstrap", "50"])):
     whole = dc("sensitivity", add, "--method", method, "--threads", "1", *extra).stdout
