@@ -95,6 +95,13 @@ class Model:
                 start = mc.months_of_date(ev["date"], self.base)
                 evs.append((add, delay, prob, start, float(ev.get("ramp_months", 0)), en))
             self.parts.append((code, base, segs, evs))
+            # power inputs drawn per country (SPEC §5.2) are factors too; capacity ignores them
+            for key in ("pue", "utilization"):
+                own = c.get("power", {}).get(key)
+                p = own if own is not None else doc.get("power", {}).get(key)
+                if isinstance(p, dict) and "dist" in p:
+                    where = "countries.%s.power" % code if own is not None else "power"
+                    self.site("%s.%s" % (where, key), p, -math.inf, math.inf)
         # occurrences after every site (SPEC: explain --sites order, then occurrences)
         parts = []
         for code, base, segs, evs in self.parts:
