@@ -20,10 +20,15 @@ extern "C" {
 /* Longest text dcproj_format_number() writes, NUL included. */
 #define DCPROJ_NUMBER_LEN 400
 
+/* `precision` for at most 15 significant digits (`%.15g`; SPEC §8 v2,
+ * --excel and --excel-eu). */
+#define DCPROJ_PRECISION_EXCEL (-2)
+
 /*
  * Format `v` into `buf` (at least DCPROJ_NUMBER_LEN bytes): `%.15g` if that
  * reads back to the same double, else `%.17g`; with `precision` 0–17,
- * `%.<precision>f`.  `precision` < 0 selects the shortest rule.  -0 prints
+ * `%.<precision>f`.  `precision` -1 selects the shortest rule,
+ * DCPROJ_PRECISION_EXCEL `%.15g` (Excel's 15 significant digits).  -0 prints
  * as "0" (also "-0.00" becomes "0.00").  With `decimal_comma` the decimal
  * point is ','.  Never locale-dependent.  Returns the length written.
  * A non-finite `v` prints "nan"/"inf"/"-inf" (callers refuse those first).
@@ -47,6 +52,8 @@ struct dcproj_format {
     enum dcproj_layout layout;
     const char *metric;  /* column for wide layout; default "capacity" */
     int precision;       /* -1: shortest rule; 0–17: %.Nf */
+    int excel;           /* --excel/--excel-eu: CSV and TSV numbers without a precision
+                            have at most 15 significant digits (SPEC §8); never JSON */
     char delimiter;      /* 0: ',' (';' with decimal_comma; tab for TSV) */
     int decimal_comma;
     int bom;
@@ -57,6 +64,11 @@ void dcproj_format_init(struct dcproj_format *fmt);
 
 /* Resolve the delimiter the format will use. */
 char dcproj_format_delimiter(const struct dcproj_format *fmt);
+
+/* The `precision` (for dcproj_format_number) of the numbers of a CSV or
+ * TSV written in `fmt`: fmt->precision when given, else
+ * DCPROJ_PRECISION_EXCEL with fmt->excel, else -1 (the shortest rule). */
+int dcproj_format_csv_precision(const struct dcproj_format *fmt);
 
 /*
  * Write the result table to `out` in `fmt`.  Returns DCPROJ_OK, or

@@ -58,6 +58,7 @@ enum dcproj_dist {
  * dist == DCPROJ_DIST_NONE, else a distribution whose fields are numbers or
  * references to fixed variables.  Its deterministic value is its mean. */
 struct dcproj_param {
+    size_t input;             /* 1 + its index in the scenario's `inputs`; 0 = none */
     enum dcproj_dist dist;
     struct dcproj_value v;    /* when dist == DCPROJ_DIST_NONE */
     struct dcproj_value f[3]; /* distribution fields, order as above */
@@ -124,6 +125,8 @@ struct dcproj_country {
 };
 
 struct dcproj_event {
+    char id[DCPROJ_ID_LEN];   /* the event id when `events` is an object keyed by id
+                                 (SPEC §3.5), else "" (events by position) */
     size_t country;           /* index into countries */
     char date[16];            /* as written, e.g. "2026-07" */
     double start_months;      /* s of SPEC §1 for the date, before delay */
@@ -164,6 +167,22 @@ struct dcproj_source {
     char *url, *date, *note;  /* or NULL */
 };
 
+/*
+ * One parameter of the scenario (SPEC §2.1) as the final document writes it,
+ * and the field it was converted into: the input registry.  A value a
+ * country inherits from `defaults.growth` has one entry per country that
+ * uses it, each with path `defaults.growth....`.  Draw sites (SPEC §5.2)
+ * are the entries whose parameter is a distribution.  The valid range is
+ * that of SPEC §2.1/§5.1 for the field ([min, max], ends open when flagged).
+ */
+struct dcproj_input {
+    char *path;                 /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add" */
+    long country;               /* the country it feeds (an event's country), or -1 */
+    struct dcproj_param *param; /* points into the scenario that owns the registry */
+    double min, max;
+    int min_open, max_open;
+};
+
 struct dcproj_scenario {
     char *file;               /* display name: the path as given, or "<stdin>" */
     int version;              /* `dcproj`, 1 */
@@ -180,8 +199,9 @@ struct dcproj_scenario {
     size_t n_groups;
     struct dcproj_country *countries; /* in file order */
     size_t n_countries;
-    struct dcproj_event *events;      /* in file order */
+    struct dcproj_event *events;      /* in file order (object form: merged key order) */
     size_t n_events;
+    int events_by_id;         /* `events` is an object keyed by event id */
     struct dcproj_variable *variables;/* in file order */
     size_t n_variables;
     struct dcproj_target *targets;
@@ -211,6 +231,11 @@ struct dcproj_scenario {
      * path naming one of them is refused (SPEC §9). */
     struct dcproj_file_id *files;
     size_t n_files;
+
+    /* Every parameter, in the order converted (countries in file order, then
+     * events): the input registry (struct dcproj_input). */
+    struct dcproj_input *inputs;
+    size_t n_inputs;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */
@@ -270,6 +295,20 @@ long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *
 long dcproj_scenario_find_group(const struct dcproj_scenario *sc, const char *name);
 /* Index of the variable with id `id`, or -1. */
 long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char *id);
+
+/* Index of the event with id `id` (object-form `events`, SPEC §3.5), or -1
+ * (always -1 for events by position). */
+long dcproj_scenario_find_event(const struct dcproj_scenario *sc, const char *id);
+
+/*
+ * The JSON path of event `i` as messages, draw sites and sensitivity
+ * factors name it: "events.narvik" when `events` is keyed by id, else
+ * "events[3]" (0-based); `field` (e.g. "date"; NULL or "" for none) is
+ * appended after a dot.  Writes at most `size` bytes with a NUL (truncated
+ * like snprintf) and returns `buf`.  Thread-safe; allocates nothing.
+ */
+char *dcproj_event_path(const struct dcproj_scenario *sc, size_t i, const char *field,
+                        char *buf, size_t size);
 
 /* Names of enum values as written in scenario files ("compound", "cspline",
  * "quarter", "normal", ...). */

@@ -24,8 +24,8 @@
     "      --decimal-comma   write 1,5 instead of 1.5 (implies ';' as delimiter)\n" \
     "      --bom             start with a UTF-8 byte-order mark\n" \
     "      --crlf            end records with CRLF\n" \
-    "      --excel           --bom --crlf\n" \
-    "      --excel-eu        ';', decimal comma, BOM and CRLF (European Excel)\n"
+    "      --excel           --bom --crlf, at most 15 significant digits (Excel's)\n" \
+    "      --excel-eu        ';', decimal comma, BOM, CRLF, 15 digits (European Excel)\n"
 
 #define COMMON_OUTPUT_HELP \
     OUTPUT_FILE_HELP \
@@ -63,7 +63,8 @@ static const struct cli_command commands[] = {
      "Usage: dcproj run SCENARIO [options]\n"
      "Project SCENARIO (a JSON file, or - for stdin) and write the table.\n\n"
      "Options:\n" COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP
-     "      --solution FILE   write the calibration solution CSV to FILE\n"
+     "      --solution FILE   write the calibration solution CSV to FILE (- for stdout,\n"
+     "                        then the table needs -o FILE)\n"
      COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj run scenarios/microsoft-europe-2025.json\n"

@@ -125,6 +125,13 @@ static int usage(const struct cli_command *cmd, const char *fmt, ...)
     return DCPROJ_ERR_USAGE;
 }
 
+/* Does an output path name standard output? */
+static int names_stdout(const char *path)
+{
+    return path == NULL || strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0
+        || strcmp(path, "/dev/fd/1") == 0 || strcmp(path, "/proc/self/fd/1") == 0;
+}
+
 /* Parse a --delimiter value: one ASCII character, or "\t" for tab. */
 static int parse_delimiter(const char *s, char *out)
 {
@@ -236,8 +243,10 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         case O_DECIMAL_COMMA: o->fmt.decimal_comma = 1; break;
         case O_BOM: o->fmt.bom = 1; break;
         case O_CRLF: o->fmt.crlf = 1; break;
-        case O_EXCEL: o->fmt.bom = 1; o->fmt.crlf = 1; break;
-        case O_EXCEL_EU: excel_eu = 1; o->fmt.bom = 1; o->fmt.crlf = 1; o->fmt.decimal_comma = 1; break;
+        case O_EXCEL: o->fmt.excel = 1; o->fmt.bom = 1; o->fmt.crlf = 1; break;
+        case O_EXCEL_EU:
+            excel_eu = 1; o->fmt.excel = 1; o->fmt.bom = 1; o->fmt.crlf = 1; o->fmt.decimal_comma = 1;
+            break;
         case O_SET:
             if (strchr(arg, '=') == NULL || arg[0] == '=' || arg[0] == '.'
                 || (strstr(arg, "..") != NULL && strstr(arg, "..") < strchr(arg, '='))
@@ -351,5 +360,11 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         return usage(cmd, "missing SCENARIO argument");
     if (cmd->max_args >= 0 && o->n_args > cmd->max_args)
         return usage(cmd, "unexpected argument '%s'", o->args[cmd->max_args]);
+    /* SPEC §9: a second output on stdout next to the table would mix two
+     * CSVs on one stream */
+    if (o->solution != NULL && names_stdout(o->solution) && names_stdout(o->output))
+        return usage(cmd, "--solution %s: the table goes to standard output too, and two CSVs "
+                     "would be mixed on one stream: write the table with -o FILE or the "
+                     "solution to a file", o->solution);
     return 0;
 }

@@ -315,6 +315,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
             bad++;
         } else {
             e->country = (size_t)idx;
+            c->input_country = idx;
         }
     }
     int year;
@@ -351,20 +352,48 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     if (opt_string(c, f, "note", &e->note) != 0)
         bad++;
+    c->input_country = -1;
     return bad ? -1 : 0;
 }
 
+/* An event id of object-form `events` (SPEC §2, §3.5): an identifier, not
+ * one of the reserved row names TOTAL and ALL. */
+static int event_id_ok(struct ctx *c, const struct frame *f, const char *id)
+{
+    if (!is_identifier(id)) {
+        report(c, f, "expected an event id (a letter or digit, then letters, digits, '_' or '-', "
+                     "at most 32 characters), got \"%s\"", id);
+        return 0;
+    }
+    if (strcmp(id, "TOTAL") == 0 || strcmp(id, "ALL") == 0) {
+        report(c, f, "\"%s\" is reserved and cannot be an event id", id);
+        return 0;
+    }
+    return 1;
+}
+
+/*
+ * `events`: an array (events by position, named events[i]) or, SPEC v2
+ * §3.5, an object keyed by event id (named events.ID).  In the object form
+ * `$`/`_` keys are comments and a null member is simply absent (a null in a
+ * document with nothing to remove, e.g. a file without `extends`).
+ */
 static int convert_events(struct ctx *c, const struct frame *top)
 {
     struct dcproj_scenario *sc = c->sc;
     struct frame es = fkey(top, "events");
     if (es.node == NULL)
         return 0;
-    if (!cJSON_IsArray(es.node)) {
-        report(c, &es, "expected an array of events, got %s", R(es.node).s);
+    int by_id = cJSON_IsObject(es.node);
+    if (!by_id && !cJSON_IsArray(es.node)) {
+        report(c, &es, "expected an array of events or an object of events keyed by id, got %s",
+               R(es.node).s);
         return -1;
     }
-    int n = cJSON_GetArraySize(es.node);
+    int n = 0;
+    for (const cJSON *ev = es.node->child; ev != NULL; ev = ev->next)
+        if (!by_id || !(ignored_key(ev->string) || cJSON_IsNull(ev)))
+            n++;
     if (n > DCPROJ_MAX_EVENTS) {
         report(c, &es, "too many events: %d (at most %u)", n, (unsigned)DCPROJ_MAX_EVENTS);
         return -1;
@@ -375,12 +404,22 @@ static int convert_events(struct ctx *c, const struct frame *top)
         return -1;
     }
     sc->n_events = (size_t)n;
+    sc->events_by_id = by_id;
     int bad = 0;
-    long i = 0;
+    long i = 0, k = 0;
     for (const cJSON *ev = es.node->child; ev != NULL && !c->nomem; ev = ev->next, i++) {
         struct frame f = fchild(&es, ev, i);
-        if (convert_event(c, &f, &sc->events[i]) != 0)
+        if (by_id) {
+            if (ignored_key(ev->string) || cJSON_IsNull(ev))
+                continue;
+            if (!event_id_ok(c, &f, ev->string))
+                bad++;
+            else
+                snprintf(sc->events[k].id, sizeof sc->events[k].id, "%s", ev->string);
+        }
+        if (convert_event(c, &f, &sc->events[k]) != 0)
             bad++;
+        k++;
     }
     return bad || c->nomem ? -1 : 0;
 }
@@ -779,6 +818,7 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     c.d = d;
     c.file = doc_file(d);
     c.err = err;
+    c.input_country = -1;
     struct dcproj_scenario *sc = dcproj_calloc(1, sizeof *sc);
     if (sc == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");
@@ -862,6 +902,8 @@ done:
     dcproj_free(c.var_ok);
     dcproj_free(c.var_used);
     dcproj_free(c.seen);
+    sc->inputs = c.inputs;
+    sc->n_inputs = c.n_inputs;
     if (c.nomem) {
         dcproj_scenario_free(sc);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");

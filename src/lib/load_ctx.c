@@ -339,6 +339,45 @@ int want_detail(const struct ctx *c)
 }
 
 /*
+ * The path of the value at frame `f` as the document writes it: the frame's
+ * own path, except that a value a country inherits from `defaults.growth`
+ * is named by its path there (`defaults.growth.rates[1].rate`).  Sets *org
+ * to where the value came from and returns 1 when it was inherited.
+ */
+int written_path(const struct ctx *c, const struct frame *f, char *path, size_t size,
+                 const struct doc_origin **org)
+{
+    const struct frame *nf = f;
+    while (nf != NULL && nf->node == NULL)
+        nf = nf->up;
+    const cJSON *src = NULL;
+    int from_defaults = 0;
+    for (const struct frame *g = f; g != NULL; g = g->up)
+        if (g->from_defaults)
+            from_defaults = 1;
+    if (from_defaults && nf != NULL) {
+        src = nf->node;
+    } else if (nf != NULL) {
+        const struct merge_entry *e = map_find(c->map, nf->node);
+        if (e != NULL && e->from_defaults) {
+            from_defaults = 1;
+            src = e->src;
+        }
+    }
+    path[0] = '\0';
+    *org = NULL;
+    if (from_defaults && src != NULL && c->dgrowth != NULL) {
+        snprintf(path, size, "defaults.growth");
+        if (locate(c->d, c->dgrowth, frame_origin(c, c->dgrowth_frame), src, path, size, org))
+            return 1;
+        path[0] = '\0';
+    }
+    frame_path(f, path, size);
+    *org = frame_origin(c, nf);
+    return 0;
+}
+
+/*
  * Report a data problem about the node of frame `f` (or, for a missing key,
  * the object that lacks it).  The path is the frame's; a value inherited
  * from `defaults.growth` is named by its path there, with the country that
@@ -358,44 +397,13 @@ void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
 
-    const struct frame *nf = f;
-    while (nf != NULL && nf->node == NULL)
-        nf = nf->up;
-    const cJSON *src = NULL;
-    int from_defaults = 0;
-    for (const struct frame *g = f; g != NULL; g = g->up)
-        if (g->from_defaults)
-            from_defaults = 1;
-    if (from_defaults && nf != NULL) {
-        src = nf->node;
-    } else if (nf != NULL) {
-        const struct merge_entry *e = map_find(c->map, nf->node);
-        if (e != NULL && e->from_defaults) {
-            from_defaults = 1;
-            src = e->src;
-        }
-    }
-
-    char path[DCPROJ_ERROR_PATH_LEN] = "";
+    char path[DCPROJ_ERROR_PATH_LEN];
     const struct doc_origin *org = NULL;
     char used[DCPROJ_ID_LEN + 32] = "";
-    if (from_defaults && src != NULL && c->dgrowth != NULL) {
-        snprintf(path, sizeof path, "defaults.growth");
-        if (locate(c->d, c->dgrowth, frame_origin(c, c->dgrowth_frame), src, path, sizeof path,
-                   &org)) {
-            if (seen_before(c, hash_str(msg, hash_str(path, 1469598103934665603ULL))))
-                return;
-            snprintf(used, sizeof used, " (used by country %s)", c->country ? c->country : "?");
-        } else {
-            from_defaults = 0;
-            path[0] = '\0';
-        }
-    } else {
-        from_defaults = 0;
-    }
-    if (!from_defaults) {
-        frame_path(f, path, sizeof path);
-        org = frame_origin(c, nf);
+    if (written_path(c, f, path, sizeof path, &org)) {
+        if (seen_before(c, hash_str(msg, hash_str(path, 1469598103934665603ULL))))
+            return;
+        snprintf(used, sizeof used, " (used by country %s)", c->country ? c->country : "?");
     }
     char osuf[DCPROJ_ERROR_MSG_LEN];
     origin_suffix(org, osuf, sizeof osuf);

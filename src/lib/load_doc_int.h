@@ -27,6 +27,13 @@ struct doc {
 int nomem(struct dcproj_error *err, const char *file);
 struct doc_origin *origin_new(struct doc *d, enum doc_origin_kind kind, const char *label);
 int has_key(const cJSON *obj, const char *key);
+/* SPEC §3.5/§6: the form of `events` (array by position, object by id) holds
+ * through every merge layer.  A data error at `events` of `file` when the
+ * `patch` written by `layer` (a file name, "--set PATH=VALUE", "--patch FILE")
+ * has events of the other form than `base`'s; DCPROJ_OK otherwise (either
+ * side absent, null or of another type: the converter reports those). */
+int events_form_check(const cJSON *base, const cJSON *patch, const char *file,
+                      const char *layer, struct dcproj_error *err);
 
 /* load_patch.c, for load_extends.c */
 int apply_set(struct doc *d, const char *text, struct dcproj_error *err);

@@ -215,6 +215,26 @@ static int adopt_origins(struct doc *dst, const cJSON *dst_root, const struct do
 
 /* -------------------------------------------------------------- resolving */
 
+/* "an array" / "an object" for the two forms of `events`, else NULL. */
+static const char *events_form(const cJSON *v)
+{
+    return cJSON_IsArray(v) ? "an array (events by position)"
+           : cJSON_IsObject(v) ? "an object (events by id)" : NULL;
+}
+
+int events_form_check(const cJSON *base, const cJSON *patch, const char *file,
+                      const char *layer, struct dcproj_error *err)
+{
+    const char *was = events_form(cJSON_GetObjectItemCaseSensitive(base, "events"));
+    const char *now = events_form(cJSON_GetObjectItemCaseSensitive(patch, "events"));
+    if (was == NULL || now == NULL || strcmp(was, now) == 0)
+        return DCPROJ_OK;
+    return dcproj_error_set(err, DCPROJ_ERR_DATA, file, "events", 0, 0,
+                            "%s writes %s, but the events it applies to are %s: a what-if "
+                            "cannot change the form of \"events\"; write them the same way",
+                            layer, now, was);
+}
+
 /* 1 if `root` has "calibration": "frozen". */
 static int is_frozen(const cJSON *root)
 {
@@ -418,7 +438,11 @@ static int resolve(const struct source *src, struct chain *ch, int top, int keep
         if (!keep)
             p->root = NULL;
         if (rc == DCPROJ_OK)
+            rc = events_form_check(d->root, tree, ch->links[0].name, src->name, err);
+        if (rc == DCPROJ_OK)
             rc = merge_patch_tracked(&d->root, tree, &d->map, NULL);
+        else if (rc != DCPROJ_ERR_NOMEM)
+            goto fail;
         if (rc != DCPROJ_OK) {
             rc = nomem(err, src->name);
             goto fail;

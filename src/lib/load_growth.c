@@ -649,6 +649,7 @@ static int convert_country(struct ctx *c, const struct frame *cf, struct dcproj_
     if (want_object(c, cf, "an object (a country)") != 0)
         return -1;
     c->country = cf->key;
+    c->input_country = co - c->sc->countries;
     int bad = check_keys(c, cf, COUNTRY_KEYS, " in a country");
     if (opt_string(c, cf, "name", &co->name) != 0)
         bad++;
@@ -665,6 +666,7 @@ static int convert_country(struct ctx *c, const struct frame *cf, struct dcproj_
     if (country_growth(c, cf, co) != 0)
         bad++;
     c->country = NULL;
+    c->input_country = -1;
     return bad ? -1 : 0;
 }
 

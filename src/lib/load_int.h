@@ -82,6 +82,9 @@ struct ctx {
                                 parent's solution before the model runs */
     uint64_t *seen;          /* hashes of problems already reported via defaults */
     size_t n_seen, cap_seen;
+    long input_country;      /* the country a parameter parsed now feeds, or -1 */
+    struct dcproj_input *inputs; /* the input registry being built (moved into sc) */
+    size_t n_inputs, cap_inputs;
 };
 
 /* The valid range of a parameter or plain number, for checks and messages. */
@@ -130,6 +133,8 @@ int is_identifier(const char *s);
 int is_scenario_name(const char *s);
 const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f);
 int want_detail(const struct ctx *c);
+int written_path(const struct ctx *c, const struct frame *f, char *path, size_t size,
+                 const struct doc_origin **org);
 void report(struct ctx *c, const struct frame *f, const char *fmt, ...);
 void *oom(struct ctx *c);
 char *xstrdup(struct ctx *c, const char *s);

@@ -18,6 +18,13 @@
 static int apply(struct doc *d, const cJSON *patch, enum doc_origin_kind kind, const char *label,
                  struct dcproj_error *err)
 {
+    if (kind != DOC_ORIGIN_OPTION) {
+        char layer[DCPROJ_ERROR_MSG_LEN / 2];
+        snprintf(layer, sizeof layer, "%s %s", kind == DOC_ORIGIN_SET ? "--set" : "--patch", label);
+        int rc = events_form_check(d->root, patch, d->file, layer, err);
+        if (rc != DCPROJ_OK)
+            return rc;
+    }
     const struct doc_origin *o = origin_new(d, kind, label);
     if (o == NULL || merge_patch_tracked(&d->root, patch, &d->map, o) != DCPROJ_OK)
         return nomem(err, d->file);

@@ -87,6 +87,11 @@ static void free_growth(struct dcproj_growth *g)
 
 void dcproj_scenario_free(struct dcproj_scenario *sc)
 {
+    if (sc != NULL) {
+        for (size_t i = 0; i < sc->n_inputs; i++)
+            dcproj_free(sc->inputs[i].path);
+        dcproj_free(sc->inputs);
+    }
     if (sc == NULL)
         return;
     for (size_t i = 0; i < sc->n_sources; i++) {
@@ -147,6 +152,14 @@ long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char 
 {
     for (size_t i = 0; sc != NULL && id != NULL && i < sc->n_variables; i++)
         if (strcmp(sc->variables[i].id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+long dcproj_scenario_find_event(const struct dcproj_scenario *sc, const char *id)
+{
+    for (size_t i = 0; sc != NULL && id != NULL && sc->events_by_id && i < sc->n_events; i++)
+        if (strcmp(sc->events[i].id, id) == 0)
             return (long)i;
     return -1;
 }

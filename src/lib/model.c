@@ -13,6 +13,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_interp.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "model_int.h"
 #include "alloc_int.h"
 
@@ -80,6 +82,42 @@ double param_mean(const struct dcproj_param *p, const double *vars)
     return NAN;
 }
 
+/* The inverse of the normal CDF etc.: see model_int.h. */
+double param_quantile(const struct dcproj_param *p, const double *vars, double u)
+{
+    double a, b, c;
+    switch (p->dist) {
+    case DCPROJ_DIST_NONE:
+        return value_at(&p->v, vars);
+    case DCPROJ_DIST_NORMAL:
+        return value_at(&p->f[0], vars) + value_at(&p->f[1], vars) * gsl_cdf_ugaussian_Pinv(u);
+    case DCPROJ_DIST_LOGNORMAL: {
+        double m = value_at(&p->f[0], vars), s = value_at(&p->f[1], vars);
+        double s2 = log1p((s * s) / (m * m));
+        return exp(log(m) - s2 / 2.0 + sqrt(s2) * gsl_cdf_ugaussian_Pinv(u));
+    }
+    case DCPROJ_DIST_UNIFORM:
+        a = value_at(&p->f[0], vars);
+        b = value_at(&p->f[1], vars);
+        return a + (b - a) * u;
+    case DCPROJ_DIST_TRIANGULAR: {
+        a = value_at(&p->f[0], vars);
+        c = value_at(&p->f[1], vars);
+        b = value_at(&p->f[2], vars);
+        double fc = (c - a) / (b - a);
+        return u < fc ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1.0 - u) * (b - a) * (b - c));
+    }
+    case DCPROJ_DIST_PERT: {
+        a = value_at(&p->f[0], vars);
+        c = value_at(&p->f[1], vars);
+        b = value_at(&p->f[2], vars);
+        double alpha = 1.0 + 4.0 * (c - a) / (b - a), beta = 1.0 + 4.0 * (b - c) / (b - a);
+        return a + (b - a) * gsl_cdf_beta_Pinv(u, alpha, beta);
+    }
+    }
+    return NAN;
+}
+
 void model_default_vars(const struct dcproj_scenario *sc, double *vars)
 {
     for (size_t k = 0; k < sc->n_variables; k++) {
@@ -118,7 +156,7 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
     char path[DCPROJ_ERROR_PATH_LEN];
 
     if (c->has_baseline) {
-        cv->c0 = param_mean(&c->baseline, vars);
+        cv->c0 = param_value(m, &c->baseline, vars);
         if (!(cv->c0 >= 0) || !isfinite(cv->c0)) {
             snprintf(path, sizeof path, "countries.%s.baseline", c->code);
             return bad_param(m, &c->baseline, vars, path, cv->c0, "must be >= 0", err);
@@ -130,14 +168,14 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
     switch (g->model) {
     case DCPROJ_MODEL_COMPOUND:
         if (g->n_segments == 0) {
-            cv->rate = param_mean(&g->rate, vars);
+            cv->rate = param_value(m, &g->rate, vars);
             if (!(cv->rate > -1.0) || !isfinite(cv->rate)) {
                 snprintf(path, sizeof path, "countries.%s.growth.rate", c->code);
                 return bad_param(m, &g->rate, vars, path, cv->rate, "a compound rate must be > -1", err);
             }
         }
         for (size_t k = 0; k < g->n_segments; k++) {
-            double r = param_mean(&g->segments[k].rate, vars);
+            double r = param_value(m, &g->segments[k].rate, vars);
             if (!(r > -1.0) || !isfinite(r)) {
                 snprintf(path, sizeof path, "countries.%s.growth.rates[%zu].rate", c->code, k);
                 return bad_param(m, &g->segments[k].rate, vars, path, r, "a compound rate must be > -1", err);
@@ -146,15 +184,15 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
         }
         break;
     case DCPROJ_MODEL_LINEAR:
-        cv->per_year = param_mean(&g->per_year, vars);
+        cv->per_year = param_value(m, &g->per_year, vars);
         if (!isfinite(cv->per_year)) {
             snprintf(path, sizeof path, "countries.%s.growth.per_year", c->code);
             return bad_param(m, &g->per_year, vars, path, cv->per_year, "must be finite", err);
         }
         break;
     case DCPROJ_MODEL_LOGISTIC:
-        cv->cap = param_mean(&g->cap, vars);
-        cv->rate = param_mean(&g->rate, vars);
+        cv->cap = param_value(m, &g->cap, vars);
+        cv->rate = param_value(m, &g->rate, vars);
         if (!(cv->c0 > 0)) {
             snprintf(path, sizeof path, "countries.%s.baseline", c->code);
             return bad_param(m, &c->baseline, vars, path, cv->c0, "a logistic curve needs 0 < baseline < cap", err);
@@ -177,6 +215,21 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
     return DCPROJ_OK;
 }
 
+/* Here rather than beside the loader's lookups: the model names draw sites
+ * and the events of its messages with it (SPEC §5.2), and links alone. */
+char *dcproj_event_path(const struct dcproj_scenario *sc, size_t i, const char *field,
+                        char *buf, size_t size)
+{
+    const char *dot = field != NULL && field[0] != '\0' ? "." : "";
+    if (field == NULL)
+        field = "";
+    if (sc != NULL && sc->events_by_id && i < sc->n_events)
+        snprintf(buf, size, "events.%s%s%s", sc->events[i].id, dot, field);
+    else
+        snprintf(buf, size, "events[%zu]%s%s", i, dot, field);
+    return buf;
+}
+
 int model_event_values(const struct model *m, size_t i, const double *vars,
                        struct event_values *ev, struct dcproj_error *err)
 {
@@ -185,19 +238,19 @@ int model_event_values(const struct model *m, size_t i, const double *vars,
     for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
         size_t j = m->ev_index[k];
         const struct dcproj_event *e = &sc->events[j];
-        double add = param_mean(&e->add, vars);
-        double prob = param_mean(&e->probability, vars);
-        double delay = param_mean(&e->delay_months, vars);
+        double add = param_value(m, &e->add, vars);
+        double prob = param_value(m, &e->probability, vars);
+        double delay = param_value(m, &e->delay_months, vars);
         if (!isfinite(add)) {
-            snprintf(path, sizeof path, "events[%zu].add", j);
+            dcproj_event_path(sc, j, "add", path, sizeof path);
             return bad_param(m, &e->add, vars, path, add, "must be finite", err);
         }
         if (!(prob >= 0.0 && prob <= 1.0)) {
-            snprintf(path, sizeof path, "events[%zu].probability", j);
+            dcproj_event_path(sc, j, "probability", path, sizeof path);
             return bad_param(m, &e->probability, vars, path, prob, "a probability must be in [0, 1]", err);
         }
         if (!(delay >= 0.0) || !isfinite(delay)) {
-            snprintf(path, sizeof path, "events[%zu].delay_months", j);
+            dcproj_event_path(sc, j, "delay_months", path, sizeof path);
             return bad_param(m, &e->delay_months, vars, path, delay, "a delay must be >= 0", err);
         }
         struct event_values *v = &ev[k - m->ev_start[i]];

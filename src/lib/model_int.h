@@ -34,6 +34,11 @@ struct model {
     size_t *ev_index;       /* event indices, file order within a country */
     struct points_curve *curves; /* per country; .n == 0 unless model is points */
     size_t max_segments;    /* largest n_segments of any country */
+    /* Values that replace registered inputs (sc->inputs[k] <- input_values[k],
+     * NaN = keep the parameter's own deterministic value); NULL = none.
+     * Borrowed: a sensitivity run or a sweep point sets it on its own copy
+     * of the struct, so a prepared model is shared read-only. */
+    const double *input_values;
 };
 
 /* Growth parameters of one country with every parameter resolved. */
@@ -69,6 +74,27 @@ static inline double value_at(const struct dcproj_value *v, const double *vars)
 /* The deterministic value of a parameter: the value, or the distribution's
  * mean (SPEC §5.1: m, m, (a+b)/2, (a+b+c)/3, (a+4c+b)/6). */
 double param_mean(const struct dcproj_param *p, const double *vars);
+
+/* The deterministic value of parameter `p` in model `m`: its value in
+ * m->input_values when it is a registered input given one there, else
+ * param_mean(). */
+static inline double param_value(const struct model *m, const struct dcproj_param *p,
+                                 const double *vars)
+{
+    if (m->input_values != NULL && p->input > 0) {
+        double x = m->input_values[p->input - 1];
+        if (x == x)
+            return x;
+    }
+    return param_mean(p, vars);
+}
+
+/* The u-quantile (0 < u < 1) of parameter `p`'s distribution (its value
+ * when it has none), by the inverse CDF of SPEC §5.3: normal m + s·Φ⁻¹(u);
+ * lognormal exp(μ + σ·Φ⁻¹(u)) with σ² = ln(1 + s²/m²), μ = ln m − σ²/2;
+ * uniform and triangular in closed form; PERT a + (b − a)·Beta⁻¹(u; α, β),
+ * α = 1 + 4(c − a)/(b − a), β = 1 + 4(b − c)/(b − a).  Not clamped. */
+double param_quantile(const struct dcproj_param *p, const double *vars, double u);
 
 /* Variable values to evaluate at when nothing is solved: fixed values, and
  * guesses for unknowns.  `vars` has sc->n_variables entries. */

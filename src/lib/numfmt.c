@@ -2,7 +2,8 @@
  * numfmt.c — the one number formatter (and its parser) of SPEC §8.
  *
  * The shortest rule is `%.15g` when that reads back to the same double, else
- * `%.17g`; --precision N is `%.Nf`.  printf and strtod follow LC_NUMERIC,
+ * `%.17g`; --precision N is `%.Nf`; DCPROJ_PRECISION_EXCEL (CSV and TSV with
+ * --excel or --excel-eu) is `%.15g` always.  printf and strtod follow LC_NUMERIC,
  * which a host program may have set with setlocale(LC_ALL, ""), so both
  * work in whatever locale is current and the decimal point is swapped
  * afterwards (formatting) or beforehand (parsing): the bytes never depend
@@ -157,8 +158,9 @@ static int format_g(uint64_t n, int p, int x, char dec, char *buf)
     return len;
 }
 
-/* The shortest rule for a > 0 on the exact path; -1 to fall back. */
-static int shortest_fast(double a, char dec, char *buf)
+/* The shortest rule for a > 0 on the exact path (with `only15`, %.15g);
+ * -1 to fall back. */
+static int shortest_fast(double a, int only15, char dec, char *buf)
 {
     /* floor(log10(a)) or one less, from the binary exponent; the loop below
        corrects it */
@@ -189,6 +191,8 @@ static int shortest_fast(double a, char dec, char *buf)
         n15 = pow10_u64[14];
         x15++;
     }
+    if (only15)
+        return format_g((uint64_t)n15, 15, x15, dec, buf);
     /* Clinger: n15 < 2^53 and 10^|q| <= 10^22 are exact doubles, so one
      * correctly rounded operation gives what strtod would read. */
     int q = x15 - 14;
@@ -243,7 +247,7 @@ static int format_fast(double v, int precision, char dec, char *buf, int *len)
     if (neg)
         buf[0] = '-';
     int n = precision >= 0 ? fixed_fast(a, precision, dec, buf + neg)
-                           : shortest_fast(a, dec, buf + neg);
+                           : shortest_fast(a, precision == DCPROJ_PRECISION_EXCEL, dec, buf + neg);
     if (n < 0)
         return -1;
     *len = n + neg;
@@ -320,7 +324,7 @@ int dcproj_numfmt_format(double v, int precision, int decimal_comma, const char 
         /* snprintf and strtod share the current locale's decimal point, so
          * the read-back test needs no normalisation. */
         len = snprintf(buf, DCPROJ_NUMBER_LEN, "%.15g", v);
-        if (strtod(buf, NULL) != v)
+        if (precision != DCPROJ_PRECISION_EXCEL && strtod(buf, NULL) != v)
             len = snprintf(buf, DCPROJ_NUMBER_LEN, "%.17g", v);
     }
     if (len < 0 || len >= DCPROJ_NUMBER_LEN) { /* cannot happen: %.17f of DBL_MAX is 327 */

@@ -89,6 +89,7 @@ void dcproj_format_init(struct dcproj_format *fmt)
     fmt->layout = DCPROJ_LAYOUT_LONG;
     fmt->metric = "capacity";
     fmt->precision = -1;
+    fmt->excel = 0;
     fmt->delimiter = 0;
     fmt->decimal_comma = 0;
     fmt->bom = 0;
@@ -102,6 +103,13 @@ char dcproj_format_delimiter(const struct dcproj_format *fmt)
     if (fmt->format == DCPROJ_FMT_TSV)
         return '\t';
     return fmt->decimal_comma ? ';' : ',';
+}
+
+int dcproj_format_csv_precision(const struct dcproj_format *fmt)
+{
+    if (fmt->precision >= 0)
+        return fmt->precision;
+    return fmt->excel ? DCPROJ_PRECISION_EXCEL : -1;
 }
 
 /* ---- delimited writer ---- */
@@ -127,7 +135,7 @@ static int dsv_init(struct dsv *w, const struct dcproj_format *fmt, FILE *out,
     w->delim = dcproj_format_delimiter(fmt);
     w->tsv = fmt->format == DCPROJ_FMT_TSV;
     w->quote_numbers = !w->tsv && strchr("0123456789+-.,eEinfaINFA", w->delim) != NULL;
-    w->precision = fmt->precision;
+    w->precision = dcproj_format_csv_precision(fmt);
     w->decimal_comma = fmt->decimal_comma;
     w->crlf = fmt->crlf;
     w->radix = dcproj_numfmt_radix();

@@ -20,7 +20,7 @@ void dcproj_table_begin(struct dcproj_table_writer *w, FILE *out, const struct d
     w->tsv = fmt->format == DCPROJ_FMT_TSV;
     w->crlf = fmt->crlf;
     w->decimal_comma = fmt->decimal_comma;
-    w->precision = fmt->precision;
+    w->precision = dcproj_format_csv_precision(fmt);
     if (fmt->bom)
         fputs("\xEF\xBB\xBF", out);
 }

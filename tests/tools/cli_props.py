@@ -563,9 +563,11 @@ def test_diff():
     ref = read_csv_numbers(run_out("diff", s, s, "--set", "countries.IE.baseline=333.3"))
     for opts, kw in ((["--format", "tsv"], dict(sep="\t")),
                      (["--excel-eu"], dict(sep=";", decimal=",", encoding="utf-8-sig"))):
-        got = read_csv_numbers(run_out("diff", s, s, "--set", "countries.IE.baseline=333.3", *opts),
-                               **kw)
-        frames_equal(f"diff {opts}", ref, got)
+        data = run_out("diff", s, s, "--set", "countries.IE.baseline=333.3", *opts)
+        got = read_csv_numbers(data, **kw)
+        frames_equal(f"diff {opts}", ref, got, excel=is_excel(opts))
+        if is_excel(opts):
+            excel_digits(f"diff {opts}", data)
     # the diff of a scenario with itself is all zeros
     t = read_csv_numbers(run_out("diff", s, s))
     expect((t["delta"] == 0).all(), "diff s s: every delta should be 0")
@@ -661,8 +663,11 @@ def test_sweep_formats():
            list(ref["defaults.growth.rate"]) == frange(0, 0.2, 0.1) * 3,
            f"sweep grid values: {ref.iloc[:, :2].values.tolist()}")
     for label, opts, kw in VARIANTS:
-        got = read_csv_numbers(run_out("sweep", s, *vary, "--at", "2025", *opts), **kw)
-        frames_equal(f"sweep {label}", ref, got)
+        data = run_out("sweep", s, *vary, "--at", "2025", *opts)
+        got = read_csv_numbers(data, **kw)
+        frames_equal(f"sweep {label}", ref, got, excel=is_excel(opts))
+        if is_excel(opts):
+            excel_digits(f"sweep {label}", data)
     for n in (0, 2):
         got = read_csv_numbers(run_out("sweep", s, *vary, "--at", "2025", "--precision", str(n)))
         want = ref.copy()
@@ -824,7 +829,34 @@ VARIANTS = [
 ]
 
 
-def frames_equal(label, a, b):
+def is_excel(opts):
+    """--excel and --excel-eu print at most 15 significant digits (SPEC §8 v2)."""
+    return "--excel" in opts or "--excel-eu" in opts
+
+
+def sig15(v):
+    """v as printf's %.15g reads back: what an --excel CSV holds."""
+    return float("%.15g" % v)
+
+
+def excel_digits(label, data):
+    """Every number in an --excel/--excel-eu CSV has at most 15 significant
+    digits (SPEC §8 v2), counted on the bytes (fields split on ';' when the
+    header has one: --excel-eu, whose decimal mark is ',')."""
+    worst = ""
+    sep = rb"[;\r\n]" if b";" in data.split(b"\n", 1)[0] else rb"[,\r\n]"
+    for field in re.split(sep, data):
+        m = re.fullmatch(rb"-?(\d+)(?:[.,](\d+))?(?:e[-+]\d+)?", field)
+        if m:
+            digits = (m.group(1) + (m.group(2) or b"")).lstrip(b"0")
+            if len(digits) > 15 and len(digits) > len(worst):
+                worst = digits.decode()
+    expect(worst == "", f"{label}: a number with {len(worst)} significant digits: {worst}")
+
+
+def frames_equal(label, a, b, excel=False):
+    """a and b hold the same columns and values; with `excel`, a's numbers
+    first rounded to 15 significant digits as --excel prints them."""
     if not expect(list(a.columns) == list(b.columns), f"{label}: columns {list(b.columns)}"):
         return
     if not expect(len(a) == len(b), f"{label}: {len(b)} rows, wanted {len(a)}"):
@@ -832,7 +864,10 @@ def frames_equal(label, a, b):
     for c in a.columns:
         x, y = a[c], b[c]
         if x.dtype.kind == "f" or y.dtype.kind == "f" or x.dtype.kind == "i":
-            same = np.array_equal(x.to_numpy(dtype=float), y.to_numpy(dtype=float), equal_nan=True)
+            xs = x.to_numpy(dtype=float)
+            if excel:
+                xs = np.array([sig15(v) if np.isfinite(v) else v for v in xs])
+            same = np.array_equal(xs, y.to_numpy(dtype=float), equal_nan=True)
         else:
             same = x.astype(str).tolist() == y.astype(str).tolist()
         expect(same, f"{label}: column {c} differs")
@@ -858,8 +893,13 @@ def test_formats_csv_variants():
                 else:
                     expect(not data.startswith(b"\xef\xbb\xbf"), f"{name}: a BOM")
                 got = read_csv_numbers(data, keep_default_na=False, dtype=dtypes, **kw)
-                frames_equal(name, ref, got)
+                frames_equal(name, ref, got, excel=is_excel(opts))
                 got = pd.read_csv(io.BytesIO(data), keep_default_na=False, dtype=dtypes, **kw)
+                if is_excel(opts):
+                    excel_digits(name, data)
+                    # pandas' fast float parser is not correctly rounded:
+                    # compare the exact parse only
+                    continue
                 frames_equal(name + " (pandas default parser)", ref_fast, got)
             for n in (0, 3, 17):
                 data = run_out("run", s, *step, "--precision", str(n))
@@ -950,7 +990,8 @@ def test_formats_iamc():
                 data = run_out("run", s, "--step", step, "--layout", "iamc", *opts, *fast(s))
                 got = read_csv_numbers(data, keep_default_na=False,
                                        dtype={"subannual": str, "scenario": str}, **kw)
-                frames_equal(f"{os.path.basename(s)} --step {step} {label}", want, got)
+                frames_equal(f"{os.path.basename(s)} --step {step} {label}", want, got,
+                             excel=is_excel(opts))
     # with Monte Carlo columns (mean, p5, p50, p95)
     s = os.path.join(ROOT, "scenarios/what-if/uncertain.json")
     long_b = run_out("run", s, "--draws", "300", "--seed", "5")
@@ -972,6 +1013,11 @@ def test_formats_json():
             label = f"{os.path.basename(s)} {opts} --format json"
             data = run_out("run", s, "--format", "json", *opts)
             expect(not data.startswith(b"\xef\xbb\xbf"), f"{label}: a BOM")
+            # --excel's 15 digits are for CSV and TSV only (SPEC §8 v2):
+            # JSON keeps every digit (its line ends follow --crlf)
+            expect(run_out("run", s, "--format", "json", "--excel", *opts) ==
+                   run_out("run", s, "--format", "json", "--crlf", *opts),
+                   f"{label}: --excel changes the JSON beyond its line ends")
             try:
                 d = json.loads(data)
             except ValueError as e:

@@ -21,6 +21,7 @@
 
 #include "doc_int.h"
 #include "json_int.h"
+#include "german_locale.h"
 
 /* ------------------------------------------------------------- helpers */
 
@@ -251,7 +252,7 @@ END_TEST
 START_TEST(test_numbers_german_locale)
 {
     /* a decimal-comma locale changes neither what is accepted nor the value */
-    ck_assert_ptr_nonnull(setlocale(LC_NUMERIC, "de_DE.UTF-8"));
+    ck_assert_ptr_nonnull(setlocale(LC_ALL, "de_DE.UTF-8"));
     ck_assert_str_eq(localeconv()->decimal_point, ",");
     struct doc *d = ok_text("{\"a\":1.5, \"b\":-2.25e-1, \"c\":1.7976931348623157e308}");
     ck_assert(num_at(d, "a") == 1.5);
@@ -260,7 +261,7 @@ START_TEST(test_numbers_german_locale)
     doc_free(d);
     syntax_error_s("{\"a\":1,5}", 1, 8, "expected a string key after ',', got '5'");
     syntax_error_s("{\"a\":1.8e308}", 1, 6, "number out of range");
-    setlocale(LC_NUMERIC, "C");
+    setlocale(LC_ALL, "C");
 }
 END_TEST
 
@@ -1050,7 +1051,7 @@ START_TEST(test_frozen_option)
 }
 END_TEST
 
-int main(void)
+int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     const char *data = getenv("DCPROJ_TEST_DATA");
@@ -1058,35 +1059,42 @@ int main(void)
 
     Suite *s = suite_create("doc");
     TCase *tc = tcase_create("read");
-    tcase_add_test(tc, test_bom_accepted);
-    tcase_add_test(tc, test_syntax_positions);
-    tcase_add_test(tc, test_utf8_and_escapes);
-    tcase_add_test(tc, test_numbers);
-    tcase_add_test(tc, test_numbers_german_locale);
-    tcase_add_test(tc, test_depth);
-    tcase_add_test(tc, test_duplicate_keys);
-    tcase_add_test(tc, test_unreadable);
-    tcase_add_test(tc, test_too_large);
-    tcase_add_test(tc, test_stdin);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("merge");
-    tcase_add_test(tc, test_merge_rfc7396);
-    tcase_add_test(tc, test_merge_key_order);
-    tcase_add_test(tc, test_origin_map);
-    suite_add_tcase(s, tc);
-    tc = tcase_create("compose");
-    tcase_add_test(tc, test_extends_chain);
-    tcase_add_test(tc, test_extends_cycle);
-    tcase_add_test(tc, test_extends_limit);
-    tcase_add_test(tc, test_extends_errors);
-    tcase_add_test(tc, test_set);
-    tcase_add_test(tc, test_set_errors);
-    tcase_add_test(tc, test_patch_file);
-    tcase_add_test(tc, test_overrides);
-    tcase_add_test(tc, test_large_patch_origins);
-    tcase_add_test(tc, test_frozen_calibration);
-    tcase_add_test(tc, test_frozen_option);
-    suite_add_tcase(s, tc);
+    if (argc > 1 && strcmp(argv[1], "--locale") == 0) {
+        /* test "doc-locale": only the locale-dependent test; SKIP (77)
+         * without de_DE.UTF-8 */
+        german_locale_or_skip("doc-locale");
+        tcase_add_test(tc, test_numbers_german_locale);
+        suite_add_tcase(s, tc);
+    } else {
+        tcase_add_test(tc, test_bom_accepted);
+        tcase_add_test(tc, test_syntax_positions);
+        tcase_add_test(tc, test_utf8_and_escapes);
+        tcase_add_test(tc, test_numbers);
+        tcase_add_test(tc, test_depth);
+        tcase_add_test(tc, test_duplicate_keys);
+        tcase_add_test(tc, test_unreadable);
+        tcase_add_test(tc, test_too_large);
+        tcase_add_test(tc, test_stdin);
+        suite_add_tcase(s, tc);
+        tc = tcase_create("merge");
+        tcase_add_test(tc, test_merge_rfc7396);
+        tcase_add_test(tc, test_merge_key_order);
+        tcase_add_test(tc, test_origin_map);
+        suite_add_tcase(s, tc);
+        tc = tcase_create("compose");
+        tcase_add_test(tc, test_extends_chain);
+        tcase_add_test(tc, test_extends_cycle);
+        tcase_add_test(tc, test_extends_limit);
+        tcase_add_test(tc, test_extends_errors);
+        tcase_add_test(tc, test_set);
+        tcase_add_test(tc, test_set_errors);
+        tcase_add_test(tc, test_patch_file);
+        tcase_add_test(tc, test_overrides);
+        tcase_add_test(tc, test_large_patch_origins);
+        tcase_add_test(tc, test_frozen_calibration);
+        tcase_add_test(tc, test_frozen_option);
+        suite_add_tcase(s, tc);
+    }
 
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -393,6 +393,35 @@ START_TEST(test_growth_merge)
 }
 END_TEST
 
+/* SPEC §3.5: events keyed by id keep their key order; `_` keys are comments
+ * and a null event (nothing to remove here) is absent; paths name the id. */
+START_TEST(test_events_by_id)
+{
+    struct dcproj_scenario *sc = load_ok(
+        HEAD "'countries': {'IE': {'baseline': 1, 'growth': {'model': 'linear', 'per_year': 0}},"
+             " 'NO': {'baseline': 1, 'growth': {'model': 'linear', 'per_year': 0}}},"
+             "'events': {'narvik': {'country': 'NO', 'date': '2026-07', 'add': 100},"
+             " '_note': 'a comment', 'gone': null,"
+             " 'es-madrid': {'country': 'IE', 'date': '2024', 'add': 5, 'ramp_months': 12}}}");
+    ck_assert_int_eq(sc->events_by_id, 1);
+    ck_assert_uint_eq(sc->n_events, 2);
+    ck_assert_str_eq(sc->events[0].id, "narvik");
+    ck_assert_uint_eq(sc->events[0].country, 1);
+    ck_assert_str_eq(sc->events[1].id, "es-madrid");
+    ck_assert_double_eq(sc->events[1].ramp_months, 12);
+    ck_assert_int_eq(dcproj_scenario_find_event(sc, "es-madrid"), 1);
+    ck_assert_int_eq(dcproj_scenario_find_event(sc, "gone"), -1);
+    dcproj_scenario_free(sc);
+
+    sc = load_ok(HEAD "'countries': {'IE': {'baseline': 1, 'growth': {'model': 'linear',"
+                      " 'per_year': 0}}}, 'events': [{'country': 'IE', 'date': '2024', 'add': 5}]}");
+    ck_assert_int_eq(sc->events_by_id, 0);
+    ck_assert_str_eq(sc->events[0].id, "");
+    ck_assert_int_eq(dcproj_scenario_find_event(sc, ""), -1);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 /* --frozen: the parent is converted too and the scenario is frozen. */
 START_TEST(test_frozen)
 {
@@ -772,7 +801,10 @@ static const struct bad_case BAD[] = {
     {EVT("{'country': 'IE', 'date': '2025'}"), "events[0]", "missing key \"add\""},
     {EVT("{'date': '2025', 'add': 1}"), "events[0]", "missing key \"country\""},
     {EVT("{'country': 'IE', 'add': 1}"), "events[0]", "missing key \"date\""},
-    {HEAD ONE ", 'events': {}}", "events", "expected an array of events"},
+    {HEAD ONE ", 'events': 5}", "events", "expected an array of events or an object"},
+    {HEAD ONE ", 'events': {'ALL': {'country': 'IE', 'date': '2024', 'add': 1}}}", "events.ALL", "reserved"},
+    {HEAD ONE ", 'events': {'a.b': {'country': 'IE', 'date': '2024', 'add': 1}}}", "events.a.b", "event id"},
+    {HEAD ONE ", 'events': {'narvik': {'country': 'IE', 'date': 2026, 'add': 1}}}", "events.narvik.date", "date"},
     /* variables and targets */
     {C1("'variables': {'g': {'min': 1, 'max': 1}}"), "variables.g.max",
      "expected a max greater than min 1, got 1"},
@@ -1022,6 +1054,7 @@ int main(void)
     tcase_add_test(tc, test_full);
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_growth_merge);
+    tcase_add_test(tc, test_events_by_id);
     tcase_add_test(tc, test_frozen);
     tcase_add_test(tc, test_conformance);
     tcase_add_test(tc, test_names);

@@ -299,6 +299,22 @@ START_TEST(test_events)
     ck_assert_int_eq(fl, 1);
     ck_assert(out[2] == 0.0 && !signbit(out[2]));
     model_clear(&m);
+
+    /* messages name an event by position, or by id when events are keyed
+     * by id (SPEC §3.5): a NaN add is reported at its path */
+    char path[64];
+    ck_assert_str_eq(dcproj_event_path(sc, 2, "add", path, sizeof path), "events[2].add");
+    ck_assert_str_eq(dcproj_event_path(sc, 2, NULL, path, sizeof path), "events[2]");
+    sc->events_by_id = 1;
+    snprintf(sc->events[2].id, sizeof sc->events[2].id, "narvik");
+    ck_assert_str_eq(dcproj_event_path(sc, 2, "delay_months", path, sizeof path),
+                     "events.narvik.delay_months");
+    sc->events[2].add = num(NAN);
+    model_init(&m, sc, &err);
+    model_country_values(&m, 1, NULL, &cv, &err);
+    ck_assert_int_ne(model_event_values(&m, 1, NULL, ev, &err), DCPROJ_OK);
+    ck_assert_str_eq(err.items[0].path, "events.narvik.add");
+    model_clear(&m);
     scen_free(sc);
 }
 END_TEST
