@@ -5,6 +5,7 @@
 #include "dcproj/error.h"
 #include "dcproj/scenario.h"
 #include "dcproj/model.h"
+#include "dcproj/sites.h"
 #include "dcproj/report.h"
 #include "dcproj/output.h"
 #include "dcproj/check.h"

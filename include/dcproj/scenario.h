@@ -60,6 +60,10 @@ enum dcproj_dist {
 struct dcproj_param {
     size_t input;             /* 1 + its index in the scenario's `inputs`; 0 = none */
     enum dcproj_dist dist;
+    const char *path;         /* [v2] a distribution: the path where it is written
+                                 (SPEC §5.2: "defaults.growth.rate", "events[3].add",
+                                 "variables.X"), a string the scenario owns and shares
+                                 between every param written there; else NULL */
     struct dcproj_value v;    /* when dist == DCPROJ_DIST_NONE */
     struct dcproj_value f[3]; /* distribution fields, order as above */
 };
@@ -141,8 +145,23 @@ struct dcproj_event {
 struct dcproj_variable {
     char id[DCPROJ_ID_LEN];
     int fixed;                /* has `value` */
-    double value;             /* when fixed */
-    double min, max, guess;   /* when not fixed; guess defaults to the midpoint */
+    double value;             /* when fixed (a shared uncertain variable: its mean) */
+    double min, max, guess;   /* when not fixed; guess defaults to the midpoint.  A shared
+                                 uncertain variable: [min, max] is the support of its
+                                 bounded distribution, or [mean, mean] for a normal or
+                                 lognormal one (whose referencing parameters are clamped) */
+    struct dcproj_param dist; /* [v2] a shared uncertain variable (SPEC §5.2): `value` is a
+                                 distribution (dist.dist != DCPROJ_DIST_NONE), drawn once
+                                 per Monte Carlo draw; fixed is 1 */
+};
+
+/* [v2] One `uncertainty.correlation` entry (SPEC §5.3): every pair of distinct
+ * draw sites written at one of `params` gets the correlation `rho` of their
+ * normal scores. */
+struct dcproj_correlation {
+    char **params;            /* written paths, as given */
+    size_t n_params;
+    double rho;               /* in (-1, 1) */
 };
 
 enum dcproj_scope { DCPROJ_SCOPE_COUNTRY = 0, DCPROJ_SCOPE_GROUP, DCPROJ_SCOPE_TOTAL };
@@ -176,7 +195,8 @@ struct dcproj_source {
  * that of SPEC §2.1/§5.1 for the field ([min, max], ends open when flagged).
  */
 struct dcproj_input {
-    char *path;                 /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add" */
+    const char *path;           /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add"
+                                   (interned in sc->site_paths) */
     long country;               /* the country it feeds (an event's country), or -1 */
     struct dcproj_param *param; /* points into the scenario that owns the registry */
     double min, max;
@@ -215,6 +235,13 @@ struct dcproj_scenario {
     uint64_t seed;
     double *quantiles;
     size_t n_quantiles;
+    struct dcproj_correlation *correlations; /* [v2] in file order; later ones override */
+    size_t n_correlations;
+
+    /* [v2] the distinct written paths of parameters (dcproj_param.path and
+     * dcproj_input.path point here) */
+    char **site_paths;
+    size_t n_site_paths;
 
     /* "calibration": "frozen" or --frozen: `parent` is the fully resolved
      * scenario to solve first; its solution fixes the variables of this one

@@ -22,6 +22,7 @@ enum cli_opt_bit {
     OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
     OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard */
     OPT_CHART = 1u << 8,      /* --top */
+    OPT_SITES = 1u << 15,     /* --sites (explain) */
 };
 
 #define CLI_MAX_VARY 2
@@ -51,6 +52,8 @@ struct cli_opts {
     long shard_k, shard_n;    /* 0/0 = whole */
     /* chart */
     int top;                  /* countries drawn before "other"; default 8 */
+    /* explain */
+    int sites;                /* --sites: list the draw sites instead */
     /* positional arguments (scenario paths) */
     char **args;
     int n_args;

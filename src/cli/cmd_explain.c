@@ -238,8 +238,60 @@ static int write_explain(void *ctx, FILE *out, struct dcproj_error *err)
     return DCPROJ_OK;
 }
 
+struct sites_ctx {
+    const struct dcproj_scenario *sc;
+    const struct dcproj_site *s;
+    size_t n;
+};
+
+/* `explain --sites`: CSV site,path,country,dist in draw order (cli_write
+ * callback).  Paths and codes are keys and identifiers: no field needs
+ * quoting. */
+static int write_sites(void *ctx, FILE *out, struct dcproj_error *err)
+{
+    const struct sites_ctx *c = ctx;
+    fputs("site,path,country,dist\n", out);
+    for (size_t i = 0; i < c->n; i++) {
+        const struct dcproj_site *s = &c->s[i];
+        fprintf(out, "%zu,%s,%s,%s\n", i, s->path ? s->path : "",
+                s->country >= 0 ? c->sc->countries[s->country].code : "",
+                dcproj_dist_name(s->param->dist));
+    }
+    if (ferror(out))
+        return dcproj_error_set(err, DCPROJ_ERR_IO, NULL, NULL, 0, 0, "write error");
+    return DCPROJ_OK;
+}
+
+static int explain_sites(struct cli_opts *o)
+{
+    struct dcproj_scenario *sc = NULL;
+    int rc = cli_load(o, o->args[0], &sc);
+    if (rc != 0)
+        return rc;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct sites_ctx ctx = {sc, NULL, 0};
+    struct dcproj_site *s = NULL;
+    if (dcproj_sites(sc, &s, &ctx.n, &err) != DCPROJ_OK) {
+        rc = cli_print_errors(&err);
+        dcproj_scenario_free(sc);
+        return rc;
+    }
+    ctx.s = s;
+    size_t n_ids = 0;
+    struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
+    cli_add_scenario_ids(&ids, &n_ids, sc);
+    rc = cli_write(o->output, ids, n_ids, write_sites, &ctx);
+    free(ids);
+    dcproj_sites_free(s);
+    dcproj_scenario_free(sc);
+    return rc;
+}
+
 int cmd_explain(struct cli_opts *o)
 {
+    if (o->sites)
+        return explain_sites(o);
     /* The summary is deterministic: run no Monte Carlo draws. */
     o->load.draws = 0;
     struct dcproj_scenario *sc = NULL;

@@ -89,16 +89,22 @@ static const struct cli_command commands[] = {
      "the baseline and the horizon, growth factor and compound annual growth per\n"
      "country, group and TOTAL, shares of TOTAL, the solved variables and every\n"
      "target's value or ratio, residual and implied annual growth.\n"
-     "The summary is deterministic: no Monte Carlo draws are run.\n\n"
+     "The summary is deterministic: no Monte Carlo draws are run.\n"
+     "With --sites, write instead the Monte Carlo draw sites as CSV\n"
+     "site,path,country,dist: one row per independent draw, in the order they\n"
+     "are drawn (site counts from 0; path as written, the name\n"
+     "uncertainty.correlation uses; country empty for a shared variable).\n\n"
      "Options:\n"
      "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
+     "      --sites           list the draw sites (CSV) instead of the summary\n"
      COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj explain scenarios/microsoft-europe-2025.json\n"
      "  dcproj explain s.json --horizon 2035\n"
      "  dcproj explain whatif.json -o whatif.txt\n"
-     "  dcproj explain s.json --frozen --set countries.IE.baseline=500\n",
-     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS, 1, 1, cmd_explain},
+     "  dcproj explain s.json --frozen --set countries.IE.baseline=500\n"
+     "  dcproj explain s.json --sites\n",
+     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SITES, 1, 1, cmd_explain},
     {"check", "regression-test a projection against a golden CSV",
      "Usage: dcproj check SCENARIO --expect GOLDEN.csv [options]\n"
      "Project SCENARIO with the given output options and compare it cell by cell\n"

@@ -17,7 +17,7 @@ enum {
     O_FORMAT = 256, O_LAYOUT, O_METRIC, O_SET, O_PATCH, O_FROZEN, O_HORIZON, O_STEP,
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
-    O_SCOPE, O_AT, O_SHARD, O_TOP, O_HELP
+    O_SCOPE, O_AT, O_SHARD, O_TOP, O_SITES, O_HELP
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -57,6 +57,7 @@ static const struct opt_def opt_defs[] = {
     {{"at", required_argument, NULL, O_AT}, OPT_SWEEP},
     {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP},
     {{"top", required_argument, NULL, O_TOP}, OPT_CHART},
+    {{"sites", no_argument, NULL, O_SITES}, OPT_SITES},
     {{"quiet", no_argument, NULL, 'q'}, 0},
     {{"help", no_argument, NULL, O_HELP}, 0},
 };
@@ -332,6 +333,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             if (cli_parse_long(arg, 1, 1000, &ll) != 0)
                 return usage(cmd, "--top: expected a whole number from 1 to 1000, got '%s'", arg);
             o->top = (int)ll;
+            break;
+        case O_SITES:
+            o->sites = 1;
             break;
         case ':':
             /* a long option's optopt is its O_* value (>= 256), not a letter */

@@ -50,6 +50,7 @@
  *   with the path of the object holding it.
  */
 #include "load_int.h"
+#include "model_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -134,6 +135,37 @@ static int convert_sources(struct ctx *c, const struct frame *top)
     return bad || c->nomem ? -1 : 0;
 }
 
+/* A shared uncertain variable (SPEC §5.2): `value` is a distribution, one
+ * draw site named `variables.ID`.  Deterministic runs use its mean; [min,
+ * max] keeps what parameters referencing it are range-checked over: the
+ * support of a bounded distribution, else the mean (normal and lognormal
+ * values are clamped into each parameter's range after the draw). */
+static int shared_variable(struct ctx *c, const struct frame *f, const struct frame *vf,
+                           struct dcproj_variable *v)
+{
+    struct pinfo pi;
+    if (parse_param(c, vf, &R_ANY, &v->dist, &pi) != 0)
+        return -1;
+    if ((v->dist.path = written_path(c, f)) == NULL)
+        return -1;
+    /* its fields are numbers or earlier fixed variables (parse_ref checked) */
+    double *vals = dcproj_malloc((c->sc->n_variables ? c->sc->n_variables : 1) * sizeof *vals);
+    if (vals == NULL) {
+        oom(c);
+        return -1;
+    }
+    for (size_t k = 0; k < c->sc->n_variables; k++)
+        vals[k] = c->sc->variables[k].value;
+    v->value = param_mean(&v->dist, vals);
+    dcproj_free(vals);
+    v->min = v->max = v->value;
+    if (v->dist.dist != DCPROJ_DIST_NORMAL && v->dist.dist != DCPROJ_DIST_LOGNORMAL && pi.known) {
+        v->min = pi.lo;
+        v->max = pi.hi;
+    }
+    return 0;
+}
+
 /* One variable (SPEC §4): {"value": v} or {"min", "max", "guess"}. */
 static int convert_variable(struct ctx *c, const struct frame *f, struct dcproj_variable *v)
 {
@@ -154,6 +186,8 @@ static int convert_variable(struct ctx *c, const struct frame *f, struct dcproj_
             return -1;
         }
         v->fixed = 1;
+        if (cJSON_IsObject(vf.node) && cJSON_GetObjectItemCaseSensitive(vf.node, "dist") != NULL)
+            return shared_variable(c, f, &vf, v) != 0 || bad ? -1 : 0;
         return plain_number(c, &vf, &R_ANY, &v->value) != 0 || bad ? -1 : 0;
     }
     if (lo.node == NULL || hi.node == NULL) {
@@ -614,9 +648,83 @@ static void quantile_column(double q, char *buf, size_t size)
             *p = '.';
 }
 
+/* `uncertainty.correlation` (SPEC §5.3): [{"params": [path, ...], "rho": r}].
+ * Which draw sites the paths match, and whether the matrix is positive
+ * definite, is checked on the converted scenario (mc_sites.c). */
+static int convert_correlation(struct ctx *c, const struct frame *uf)
+{
+    static const char *const keys[] = {"params", "rho", NULL};
+    static const struct range R_RHO = {"a correlation in (-1, 1)", -1, 1, 1, 1};
+    struct dcproj_scenario *sc = c->sc;
+    struct frame cf = fkey(uf, "correlation");
+    if (cf.node == NULL)
+        return 0;
+    if (!cJSON_IsArray(cf.node)) {
+        report(c, &cf, "expected an array of {\"params\": [...], \"rho\": r}, got %s",
+               R(cf.node).s);
+        return -1;
+    }
+    size_t n = (size_t)cJSON_GetArraySize(cf.node);
+    sc->correlations = dcproj_calloc(n ? n : 1, sizeof *sc->correlations);
+    if (sc->correlations == NULL) {
+        oom(c);
+        return -1;
+    }
+    sc->n_correlations = n;
+    int bad = 0;
+    long i = 0;
+    for (const cJSON *e = cf.node->child; e != NULL; e = e->next, i++) {
+        struct dcproj_correlation *k = &sc->correlations[i];
+        struct frame ef = fchild(&cf, e, i);
+        if (want_object(c, &ef, "an object {\"params\": [...], \"rho\": r}") != 0) {
+            bad++;
+            continue;
+        }
+        bad += check_keys(c, &ef, keys, " in a correlation entry") != 0;
+        struct frame pf = fkey(&ef, "params"), rf = fkey(&ef, "rho");
+        if (rf.node == NULL) {
+            report(c, &ef, "missing key \"rho\" (a correlation in (-1, 1))");
+            bad++;
+        } else if (plain_number(c, &rf, &R_RHO, &k->rho) != 0) {
+            bad++;
+        }
+        if (pf.node == NULL || !cJSON_IsArray(pf.node) || cJSON_GetArraySize(pf.node) == 0) {
+            if (pf.node == NULL)
+                report(c, &ef, "missing key \"params\" (written paths of distributions, "
+                               "e.g. [\"defaults.growth.rate\"])");
+            else
+                report(c, &pf, "expected a non-empty array of written paths of distributions, "
+                               "got %s",
+                       R(pf.node).s);
+            bad++;
+            continue;
+        }
+        size_t np = (size_t)cJSON_GetArraySize(pf.node);
+        k->params = dcproj_calloc(np, sizeof *k->params);
+        if (k->params == NULL) {
+            oom(c);
+            return -1;
+        }
+        long j = 0;
+        for (const cJSON *q = pf.node->child; q != NULL; q = q->next, j++) {
+            struct frame qf = fchild(&pf, q, j);
+            if (!cJSON_IsString(q)) {
+                report(c, &qf, "expected a written path such as \"countries.IE.growth.rate\", "
+                               "got %s",
+                       R(q).s);
+                bad++;
+                continue;
+            }
+            if ((k->params[k->n_params++] = xstrdup(c, q->valuestring)) == NULL)
+                return -1;
+        }
+    }
+    return bad ? -1 : 0;
+}
+
 static int convert_uncertainty(struct ctx *c, const struct frame *top)
 {
-    static const char *const keys[] = {"draws", "seed", "quantiles", NULL};
+    static const char *const keys[] = {"draws", "seed", "quantiles", "correlation", NULL};
     struct dcproj_scenario *sc = c->sc;
     struct frame uf = fkey(top, "uncertainty");
     if (uf.node == NULL)
@@ -684,6 +792,8 @@ static int convert_uncertainty(struct ctx *c, const struct frame *top)
         }
         bad += qbad;
     }
+    if (convert_correlation(c, &uf) != 0)
+        bad++;
     if (bad)
         return -1;
     sc->has_uncertainty = 1;
@@ -879,6 +989,13 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     }
     if (c.nerr == 0)
         check_calibration(&c, &top);
+    if (c.nerr == 0) {
+        int st = corr_check(sc, err);
+        if (st == DCPROJ_ERR_NOMEM)
+            c.nomem = 1;
+        else if (st != DCPROJ_OK)
+            c.nerr++;
+    }
     if (c.nerr == 0 && parent != NULL) {
         int st = convert_doc(parent, err, &sc->parent);
         if (st != DCPROJ_OK) {
@@ -899,6 +1016,7 @@ done:
     idmap_free(&c.groups);
     idmap_free(&c.vars);
     idmap_free(&c.sources);
+    idmap_free(&c.paths);
     dcproj_free(c.var_ok);
     dcproj_free(c.var_used);
     dcproj_free(c.seen);

@@ -339,13 +339,13 @@ int want_detail(const struct ctx *c)
 }
 
 /*
- * The path of the value at frame `f` as the document writes it: the frame's
- * own path, except that a value a country inherits from `defaults.growth`
- * is named by its path there (`defaults.growth.rates[1].rate`).  Sets *org
- * to where the value came from and returns 1 when it was inherited.
+ * The path that names the node of frame `f` (or, for a missing key, the
+ * object that lacks it) as written: the frame's path, or for a value a
+ * country inherits from `defaults.growth` its path there.  Sets *org to the
+ * value's origin.  Returns 1 when the value came from `defaults.growth`.
  */
-int written_path(const struct ctx *c, const struct frame *f, char *path, size_t size,
-                 const struct doc_origin **org)
+static int message_path(struct ctx *c, const struct frame *f, char *path, size_t size,
+                        const struct doc_origin **org)
 {
     const struct frame *nf = f;
     while (nf != NULL && nf->node == NULL)
@@ -364,17 +364,51 @@ int written_path(const struct ctx *c, const struct frame *f, char *path, size_t 
             src = e->src;
         }
     }
-    path[0] = '\0';
-    *org = NULL;
+
     if (from_defaults && src != NULL && c->dgrowth != NULL) {
         snprintf(path, size, "defaults.growth");
-        if (locate(c->d, c->dgrowth, frame_origin(c, c->dgrowth_frame), src, path, size, org))
-            return 1;
-        path[0] = '\0';
+        if (!locate(c->d, c->dgrowth, frame_origin(c, c->dgrowth_frame), src, path, size, org))
+            from_defaults = 0;
+    } else {
+        from_defaults = 0;
     }
-    frame_path(f, path, size);
-    *org = frame_origin(c, nf);
-    return 0;
+    if (!from_defaults) {
+        path[0] = '\0';
+        frame_path(f, path, size);
+        *org = frame_origin(c, nf);
+    }
+    return from_defaults;
+}
+
+/* The written path of frame `f` (SPEC §5.2: where a distribution is
+ * written), interned in the scenario so every site at one path shares one
+ * string.  NULL when memory runs out. */
+const char *written_path(struct ctx *c, const struct frame *f)
+{
+    char path[DCPROJ_ERROR_PATH_LEN] = "";
+    const struct doc_origin *org = NULL;
+    message_path(c, f, path, sizeof path, &org);
+    long idx = idmap_get(&c->paths, path);
+    if (idx >= 0)
+        return c->sc->site_paths[idx];
+    struct dcproj_scenario *sc = c->sc;
+    if (sc->n_site_paths == c->cap_paths) {
+        size_t cap = c->cap_paths ? 2 * c->cap_paths : 16;
+        char **p = dcproj_realloc(sc->site_paths, cap * sizeof *p);
+        if (p == NULL)
+            return oom(c);
+        sc->site_paths = p;
+        c->cap_paths = cap;
+    }
+    char *s = xstrdup(c, path);
+    if (s == NULL)
+        return NULL;
+    sc->site_paths[sc->n_site_paths] = s;
+    if (idmap_put(&c->paths, s, sc->n_site_paths) < 0) {
+        dcproj_free(s);
+        return oom(c);
+    }
+    return sc->site_paths[sc->n_site_paths++];
 }
 
 /*
@@ -397,10 +431,10 @@ void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
 
-    char path[DCPROJ_ERROR_PATH_LEN];
+    char path[DCPROJ_ERROR_PATH_LEN] = "";
     const struct doc_origin *org = NULL;
     char used[DCPROJ_ID_LEN + 32] = "";
-    if (written_path(c, f, path, sizeof path, &org)) {
+    if (message_path(c, f, path, sizeof path, &org)) {
         if (seen_before(c, hash_str(msg, hash_str(path, 1469598103934665603ULL))))
             return;
         snprintf(used, sizeof used, " (used by country %s)", c->country ? c->country : "?");

@@ -80,6 +80,8 @@ struct ctx {
     int groups_incomplete;   /* some `groups` array could not be read */
     int frozen;              /* frozen calibration: every variable will be fixed at the
                                 parent's solution before the model runs */
+    struct idmap paths;      /* site_paths of the scenario, by text */
+    size_t cap_paths;
     uint64_t *seen;          /* hashes of problems already reported via defaults */
     size_t n_seen, cap_seen;
     long input_country;      /* the country a parameter parsed now feeds, or -1 */
@@ -133,8 +135,6 @@ int is_identifier(const char *s);
 int is_scenario_name(const char *s);
 const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f);
 int want_detail(const struct ctx *c);
-int written_path(const struct ctx *c, const struct frame *f, char *path, size_t size,
-                 const struct doc_origin **org);
 void report(struct ctx *c, const struct frame *f, const char *fmt, ...);
 void *oom(struct ctx *c);
 char *xstrdup(struct ctx *c, const char *s);
@@ -145,6 +145,7 @@ int opt_string(struct ctx *c, const struct frame *up, const char *key, char **ou
 int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const char *what,
             long long *out);
 int source_ref(struct ctx *c, const struct frame *up, char **out);
+const char *written_path(struct ctx *c, const struct frame *f);
 
 /* load_param.c */
 int digits(const char *s, int n, int *out);

@@ -166,6 +166,33 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
                var->id);
         return -1;
     }
+    if (var->dist.dist != DCPROJ_DIST_NONE) {
+        if (fixed_only) {
+            report(c, &vf,
+                   "a distribution's fields may not use the shared uncertain variable \"%s\" "
+                   "(its value is a distribution)",
+                   var->id);
+            return -1;
+        }
+        /* checked over a·[support] + b (bounded) or at the mean (normal,
+         * lognormal: clamped after the draw) */
+        double lo = v->times * var->min + v->plus, hi = v->times * var->max + v->plus;
+        if (lo > hi) {
+            double t = lo;
+            lo = hi;
+            hi = t;
+        }
+        if (r != NULL && (!in_range(r, lo) || !in_range(r, hi))) {
+            report(c, f, "expected %s, got %s = [%s, %s] (the shared uncertain variable \"%s\" "
+                         "ranges over [%s, %s])",
+                   r->text, R(f->node).s, N(lo).s, N(hi).s, var->id, N(var->min).s,
+                   N(var->max).s);
+            return -1;
+        }
+        *known = 1;
+        *value = v->times * var->value + v->plus;
+        return 0;
+    }
     if (var->fixed) {
         double x = v->times * var->value + v->plus;
         if (r != NULL && !in_range(r, x)) {
@@ -261,6 +288,8 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
     if (bad)
         return -1;
     p->dist = def->dist;
+    if ((p->path = written_path(c, f)) == NULL)
+        return -1;
     size_t last = def->n - 1;
     if (def->dist == DCPROJ_DIST_NORMAL || def->dist == DCPROJ_DIST_LOGNORMAL) {
         if (known[1] && val[1] < 0) {
@@ -342,15 +371,9 @@ static int record_input(struct ctx *c, const struct frame *f, struct dcproj_para
         c->inputs = in;
         c->cap_inputs = cap;
     }
-    char path[DCPROJ_ERROR_PATH_LEN];
-    const struct doc_origin *org;
-    written_path(c, f, path, sizeof path, &org);
     struct dcproj_input *in = &c->inputs[c->n_inputs];
-    in->path = dcproj_strdup(path);
-    if (in->path == NULL) {
-        oom(c);
+    if ((in->path = written_path(c, f)) == NULL)
         return -1;
-    }
     in->country = c->input_country;
     in->param = p;
     p->input = c->n_inputs + 1;

@@ -87,11 +87,8 @@ static void free_growth(struct dcproj_growth *g)
 
 void dcproj_scenario_free(struct dcproj_scenario *sc)
 {
-    if (sc != NULL) {
-        for (size_t i = 0; i < sc->n_inputs; i++)
-            dcproj_free(sc->inputs[i].path);
+    if (sc != NULL)
         dcproj_free(sc->inputs);
-    }
     if (sc == NULL)
         return;
     for (size_t i = 0; i < sc->n_sources; i++) {
@@ -121,6 +118,15 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(sc->targets[i].source);
     dcproj_free(sc->targets);
     dcproj_free(sc->quantiles);
+    for (size_t i = 0; i < sc->n_correlations; i++) {
+        for (size_t k = 0; k < sc->correlations[i].n_params; k++)
+            dcproj_free(sc->correlations[i].params[k]);
+        dcproj_free(sc->correlations[i].params);
+    }
+    dcproj_free(sc->correlations);
+    for (size_t i = 0; i < sc->n_site_paths; i++)
+        dcproj_free(sc->site_paths[i]);
+    dcproj_free(sc->site_paths);
     dcproj_scenario_free(sc->parent);
     cJSON_free(sc->resolved_json);
     dcproj_free(sc->files);

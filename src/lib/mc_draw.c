@@ -38,6 +38,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_rstat.h>
 
+#include "dcproj/report.h"
 #include "model_int.h"
 #include "mc_int.h"
 #include "alloc_int.h"
@@ -76,9 +77,11 @@ static uint64_t splitmix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-static unsigned long block_seed(uint64_t seed, uint64_t block)
+unsigned long mc_stream_seed(uint64_t seed, uint64_t block, uint64_t stream)
 {
     uint64_t s = splitmix64(splitmix64(seed) ^ splitmix64(block + 0x632BE59BD9B4E019ULL));
+    if (stream != 0) /* stream 0 is v1's block generator, unchanged */
+        s = splitmix64(s ^ splitmix64(stream + 0xD1B54A32D192ED03ULL));
     /* mt19937 takes an unsigned long seed; 0 is mapped to its default by GSL,
      * so avoid it */
     return (unsigned long)(s ? s : 0x5851F42D4C957F2DULL);
@@ -86,14 +89,18 @@ static unsigned long block_seed(uint64_t seed, uint64_t block)
 
 /* Draw one value of `p` (SPEC §5.1).  Normal and lognormal draws are
  * clamped into [lo, hi]; bounded distributions were checked to lie inside
- * by the loader. */
+ * by the loader.  A reference to a shared uncertain variable (uncertain[var])
+ * is clamped too (SPEC §5.2). */
 static double draw_param(const struct dcproj_param *p, const double *vars, gsl_rng *r, double lo,
-                         double hi)
+                         double hi, const unsigned char *uncertain)
 {
     double a, b, c, x;
     switch (p->dist) {
     case DCPROJ_DIST_NONE:
-        return value_at(&p->v, vars);
+        x = value_at(&p->v, vars);
+        if (p->v.var < 0 || !uncertain[p->v.var])
+            return x;
+        break;
     case DCPROJ_DIST_NORMAL:
         x = value_at(&p->f[0], vars) + gsl_ran_gaussian_ziggurat(r, value_at(&p->f[1], vars));
         break;
@@ -142,6 +149,9 @@ enum mc_kind {
 struct mc {
     const struct model *m;
     const double *vars;
+    struct site_list sites; /* draw sites, in draw order (mc_sites.c) */
+    struct mc_corr corr;    /* the Gaussian copula; corr.k == 0 without correlation */
+    unsigned char *uncertain; /* [n_variables]: a shared uncertain variable */
     const struct dcproj_result *res;
     size_t np, nrows, ncells;
     int *e_months;
@@ -178,6 +188,9 @@ struct worker {
     double *seg, *series, *agg;
     struct event_values *ev;
     gsl_rng *rng;
+    gsl_rng *rng2;          /* the copula's ε (corr.k > 0) */
+    double *vars;           /* this draw's variable values (shared variables drawn) */
+    double *eps, *z;        /* corr.k normal scores: independent, correlated */
     unsigned char *floored;
     double *bsum;           /* exact mode: this block's sums per cell, in draw order */
     void *scratch_base, *exact_base; /* the allocations holding the buffers */
@@ -190,35 +203,74 @@ struct worker {
     struct dcproj_error err;
 };
 
+/* Draw the parameter of the next site (*site counts the distributions
+ * drawn): its v1 variates are always taken from the block's generator; a
+ * correlated site then replaces the value by its inverse CDF at its
+ * correlated normal score (SPEC §5.3), clamped into [lo, hi] (§5.1). */
+static double site_draw(struct worker *w, size_t *site, const struct dcproj_param *p, double lo,
+                        double hi)
+{
+    const struct mc *mc = w->mc;
+    double x = draw_param(p, w->vars, w->rng, lo, hi, mc->uncertain);
+    if (p->dist == DCPROJ_DIST_NONE)
+        return x;
+    long ci = mc->corr.k > 0 ? mc->corr.index[*site] : -1;
+    (*site)++;
+    if (ci < 0)
+        return x;
+    x = param_quantile_z(p, w->vars, w->z[ci]);
+    return x < lo ? lo : x > hi ? hi : x;
+}
+
+/* Draw the shared uncertain variables of this draw into w->vars (SPEC §5.2:
+ * before every country, in site order).  Their values are not clamped; the
+ * parameters referencing them are. */
+static void shared_draw(struct worker *w)
+{
+    const struct mc *mc = w->mc;
+    const struct site_list *sl = &mc->sites;
+    if (mc->corr.k > 0) {
+        for (size_t j = 0; j < mc->corr.k; j++)
+            w->eps[j] = gsl_ran_ugaussian(w->rng2);
+        corr_scores(&mc->corr, w->eps, w->z);
+    }
+    for (size_t s = 0; s < sl->n_shared;) {
+        const struct dcproj_site *site = &sl->s[s];
+        w->vars[site->variable] = site_draw(w, &s, site->param, -INFINITY, INFINITY);
+    }
+}
+
 /* Draw country i's parameters into *cv and its events into w->ev, in the
- * order SPEC §5.2 fixes for the generator stream. */
+ * order SPEC §5.2 fixes for the generator stream: the order of
+ * sites_build() (mc_sites.c), which lists these draw sites. */
 static int country_draw(struct worker *w, size_t i, struct country_values *cv)
 {
     struct mc *mc = w->mc;
     const struct model *m = mc->m;
     const struct dcproj_country *c = &m->sc->countries[i];
     const struct dcproj_growth *g = &c->growth;
+    size_t site = mc->sites.country_start[i];
     *cv = (struct country_values){.seg_rates = w->seg};
     if (c->has_baseline) {
-        cv->c0 = draw_param(&c->baseline, mc->vars, w->rng, 0.0, INFINITY);
+        cv->c0 = site_draw(w, &site, &c->baseline, 0.0, INFINITY);
     } else {
-        int rc = model_country_values(m, i, mc->vars, cv, &w->err);
+        int rc = model_country_values(m, i, w->vars, cv, &w->err);
         if (rc != DCPROJ_OK)
             return rc;
     }
     switch (g->model) {
     case DCPROJ_MODEL_COMPOUND:
         if (g->n_segments == 0)
-            cv->rate = draw_param(&g->rate, mc->vars, w->rng, -0.999999, INFINITY);
+            cv->rate = site_draw(w, &site, &g->rate, -0.999999, INFINITY);
         for (size_t k = 0; k < g->n_segments; k++)
-            cv->seg_rates[k] = draw_param(&g->segments[k].rate, mc->vars, w->rng, -0.999999, INFINITY);
+            cv->seg_rates[k] = site_draw(w, &site, &g->segments[k].rate, -0.999999, INFINITY);
         break;
     case DCPROJ_MODEL_LINEAR:
-        cv->per_year = draw_param(&g->per_year, mc->vars, w->rng, -INFINITY, INFINITY);
+        cv->per_year = site_draw(w, &site, &g->per_year, -INFINITY, INFINITY);
         break;
     case DCPROJ_MODEL_LOGISTIC:
-        cv->cap = draw_param(&g->cap, mc->vars, w->rng, cv->c0 * (1.0 + 1e-9), INFINITY);
-        cv->rate = draw_param(&g->rate, mc->vars, w->rng, 1e-9, INFINITY);
+        cv->cap = site_draw(w, &site, &g->cap, cv->c0 * (1.0 + 1e-9), INFINITY);
+        cv->rate = site_draw(w, &site, &g->rate, 1e-9, INFINITY);
         break;
     case DCPROJ_MODEL_POINTS:
         break;
@@ -226,9 +278,9 @@ static int country_draw(struct worker *w, size_t i, struct country_values *cv)
     for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
         const struct dcproj_event *e = &m->sc->events[m->ev_index[k]];
         struct event_values *x = &w->ev[k - m->ev_start[i]];
-        double add = draw_param(&e->add, mc->vars, w->rng, -INFINITY, INFINITY);
-        double prob = draw_param(&e->probability, mc->vars, w->rng, 0.0, 1.0);
-        double delay = draw_param(&e->delay_months, mc->vars, w->rng, 0.0, INFINITY);
+        double add = site_draw(w, &site, &e->add, -INFINITY, INFINITY);
+        double prob = site_draw(w, &site, &e->probability, 0.0, 1.0);
+        double delay = site_draw(w, &site, &e->delay_months, 0.0, INFINITY);
         int occurs = prob >= 1.0 || gsl_rng_uniform(w->rng) < prob;
         x->add = occurs ? add : 0.0;
         x->start_months = e->start_months + delay;
@@ -253,6 +305,7 @@ static int one_draw(struct worker *w, double *out, size_t stride)
     size_t np = mc->np, nc = sc->n_countries, ng = sc->n_groups;
     double *bsum = w->bsum;
     memset(w->agg, 0, (ng + 1) * np * sizeof *w->agg);
+    shared_draw(w);
     for (size_t i = 0; i < nc; i++) {
         const struct dcproj_country *c = &sc->countries[i];
         struct country_values cv;
@@ -304,7 +357,9 @@ static int one_draw(struct worker *w, double *out, size_t stride)
 static int run_block(struct worker *w, uint64_t b)
 {
     struct mc *mc = w->mc;
-    gsl_rng_set(w->rng, block_seed(mc->m->sc->seed, b));
+    gsl_rng_set(w->rng, mc_stream_seed(mc->m->sc->seed, b, 0));
+    if (mc->corr.k > 0)
+        gsl_rng_set(w->rng2, mc_stream_seed(mc->m->sc->seed, b, 1));
     uint64_t first = b * MC_BLOCK;
     uint64_t n = mc->draws - first < MC_BLOCK ? mc->draws - first : MC_BLOCK;
     int buffered = w->block != NULL && mc->store != NULL;
@@ -415,6 +470,13 @@ static int country_series_at(struct worker *w, size_t i, int kind, double key, d
                                 &fl, &w->err);
 }
 
+/* Does `p` vary between draws: a distribution, or a reference to a shared
+ * uncertain variable? */
+static int is_random(const struct mc *mc, const struct dcproj_param *p)
+{
+    return p->dist != DCPROJ_DIST_NONE || (p->v.var >= 0 && mc->uncertain[p->v.var]);
+}
+
 /* How country i's draws can be kept (enum mc_kind).  A KEY kind needs every
  * period value to be a non-decreasing function of the one drawn parameter:
  * C0·(1+r)^t (C0 >= 0), C0 + a·t and C0·g(t) are, for t >= 0, and so are
@@ -430,37 +492,37 @@ static int classify(struct worker *w, size_t i)
             return MC_FULL;
     for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
         const struct dcproj_event *e = &m->sc->events[m->ev_index[k]];
-        if (e->add.dist != DCPROJ_DIST_NONE || e->probability.dist != DCPROJ_DIST_NONE ||
-            e->delay_months.dist != DCPROJ_DIST_NONE || !(value_at(&e->probability.v, mc->vars) >= 1.0))
+        if (is_random(mc, &e->add) || is_random(mc, &e->probability) ||
+            is_random(mc, &e->delay_months) || !(value_at(&e->probability.v, w->vars) >= 1.0))
             return MC_FULL;   /* a random add, delay or occurrence */
     }
     /* count the random inputs; kind: what the last one allows on its own */
     int n_random = 0, kind = MC_FULL;
-    if (c->has_baseline && c->baseline.dist != DCPROJ_DIST_NONE) {
+    if (c->has_baseline && is_random(mc, &c->baseline)) {
         n_random++;
         kind = g->model == DCPROJ_MODEL_COMPOUND || g->model == DCPROJ_MODEL_LINEAR ? MC_KEY_BASELINE
                                                                                       : MC_FULL;
     }
     switch (g->model) {
     case DCPROJ_MODEL_COMPOUND:
-        if (g->n_segments == 0 && g->rate.dist != DCPROJ_DIST_NONE) {
+        if (g->n_segments == 0 && is_random(mc, &g->rate)) {
             n_random++;
             kind = MC_KEY_RATE;
         }
         for (size_t k = 0; k < g->n_segments; k++)
-            if (g->segments[k].rate.dist != DCPROJ_DIST_NONE) {
+            if (is_random(mc, &g->segments[k].rate)) {
                 n_random++;
                 kind = MC_FULL;
             }
         break;
     case DCPROJ_MODEL_LINEAR:
-        if (g->per_year.dist != DCPROJ_DIST_NONE) {
+        if (is_random(mc, &g->per_year)) {
             n_random++;
             kind = MC_KEY_PER_YEAR;
         }
         break;
     case DCPROJ_MODEL_LOGISTIC:
-        if (g->cap.dist != DCPROJ_DIST_NONE || g->rate.dist != DCPROJ_DIST_NONE) {
+        if (is_random(mc, &g->cap) || is_random(mc, &g->rate)) {
             n_random++;
             kind = MC_FULL;
         }
@@ -611,9 +673,17 @@ int montecarlo_fill(const struct model *m, const double *vars,
     mc.slot = dcproj_malloc(mc.ncells * sizeof *mc.slot);
     mc.kind = dcproj_calloc(sc->n_countries + 1, 1);
     mc.key_slot = dcproj_malloc((sc->n_countries + 1) * sizeof *mc.key_slot);
+    mc.uncertain = dcproj_calloc(sc->n_variables + 1, 1);
     if (ws == NULL || sums == NULL || qout == NULL || mc.e_months == NULL || mc.slot == NULL ||
-        mc.kind == NULL || mc.key_slot == NULL)
+        mc.kind == NULL || mc.key_slot == NULL || mc.uncertain == NULL)
         goto nomem;
+    for (size_t v = 0; v < sc->n_variables; v++)
+        mc.uncertain[v] = sc->variables[v].dist.dist != DCPROJ_DIST_NONE;
+    if (sites_build(sc, &mc.sites) != DCPROJ_OK)
+        goto nomem;
+    rc = corr_build(sc, &mc.sites, &mc.corr, err);
+    if (rc != DCPROJ_OK)
+        goto done;
     for (size_t cell = 0; cell < mc.ncells; cell++)
         mc.slot[cell] = cell;     /* streaming mode keeps every cell */
     for (size_t p = 0; p < mc.np; p++)
@@ -627,9 +697,18 @@ int montecarlo_fill(const struct model *m, const double *vars,
         size_t b_agg = whole_lines((sc->n_groups + 1) * mc.np * sizeof *w->agg);
         size_t b_ev = whole_lines((mc.max_ev ? mc.max_ev : 1) * sizeof *w->ev);
         size_t b_floored = whole_lines(sc->n_countries + 1);
-        char *p = lines_alloc(b_seg + b_series + b_agg + b_ev + b_floored, &w->scratch_base);
+        size_t b_vars = whole_lines((sc->n_variables + 1) * sizeof *w->vars);
+        size_t b_corr = whole_lines((2 * mc.corr.k + 1) * sizeof *w->eps);
+        char *p = lines_alloc(b_seg + b_series + b_agg + b_ev + b_floored + b_vars + b_corr,
+                              &w->scratch_base);
         if (p == NULL)
             goto nomem;
+        w->vars = (double *)(p + b_seg + b_series + b_agg + b_ev + b_floored);
+        w->eps = (double *)(p + b_seg + b_series + b_agg + b_ev + b_floored + b_vars);
+        w->z = w->eps + mc.corr.k;
+        memset(w->eps, 0, b_corr);
+        if (sc->n_variables > 0)
+            memcpy(w->vars, vars, sc->n_variables * sizeof *w->vars);
         w->seg = (double *)p;
         w->series = (double *)(p += b_seg);
         w->agg = (double *)(p += b_series);
@@ -638,6 +717,8 @@ int montecarlo_fill(const struct model *m, const double *vars,
         memset(w->floored, 0, b_floored);
         w->rng = gsl_rng_alloc(gsl_rng_mt19937);
         if (w->rng == NULL)
+            goto nomem;
+        if (mc.corr.k > 0 && (w->rng2 = gsl_rng_alloc(gsl_rng_mt19937)) == NULL)
             goto nomem;
     }
 
@@ -780,6 +861,8 @@ done:
             dcproj_free(ws[t].scratch_base);
             dcproj_free(ws[t].exact_base);
             gsl_rng_free(ws[t].rng);
+            if (ws[t].rng2 != NULL)
+                gsl_rng_free(ws[t].rng2);
         }
     }
     if (p2 != NULL) {
@@ -794,6 +877,9 @@ done:
     dcproj_free(mc.e_months);
     dcproj_free(mc.slot);
     dcproj_free(mc.kind);
+    dcproj_free(mc.uncertain);
+    sites_clear(&mc.sites);
+    corr_clear(&mc.corr);
     dcproj_free(mc.key_slot);
     dcproj_free(mc.slot_cell);
     dcproj_free(mc.slot_country);

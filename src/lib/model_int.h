@@ -13,12 +13,14 @@
 #define DCPROJ_MODEL_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <gsl/gsl_interp.h>
 
 #include "dcproj/error.h"
 #include "dcproj/model.h"
 #include "dcproj/scenario.h"
+#include "dcproj/sites.h"
 
 /* A `points` curve prepared for evaluation (SPEC §3 model 4). */
 struct points_curve {
@@ -169,6 +171,50 @@ int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct d
  * dcproj_project() does not build a second one).  Frozen scenarios still
  * solve their parent with its own model.  Implemented in calibrate.c. */
 int model_solve(const struct model *m, struct dcproj_solution *out, struct dcproj_error *err);
+
+/*
+ * Draw sites and correlation (SPEC §5.2, §5.3), implemented in mc_sites.c.
+ * sites_build() lists the sites in draw order (the order of mc_draw.c's
+ * shared and country draws): the shared variables' sites first
+ * (s[0 .. n_shared)), then country i's at s[country_start[i] ..
+ * country_start[i + 1]).
+ */
+struct site_list {
+    struct dcproj_site *s;
+    size_t n;
+    size_t n_shared;
+    size_t *country_start;  /* [n_countries + 1] */
+};
+int sites_build(const struct dcproj_scenario *sc, struct site_list *l);
+void sites_clear(struct site_list *l);
+
+/* The Gaussian copula: the k correlated sites (those some entry pairs with
+ * another site), index[s] = position of site s among them or -1, and the
+ * Cholesky factor L (k x k, row-major, lower) of their correlation matrix. */
+struct mc_corr {
+    size_t k;
+    long *index;
+    double *L;
+};
+/* Build from sc->correlations: a path matching no site, or a matrix that is
+ * not positive definite, is a data error naming the entry. */
+int corr_build(const struct dcproj_scenario *sc, const struct site_list *sl, struct mc_corr *out,
+               struct dcproj_error *err);
+void corr_clear(struct mc_corr *c);
+/* z = L·eps (k values). */
+void corr_scores(const struct mc_corr *c, const double *eps, double *z);
+/* The loader's check of `correlation` on a converted scenario. */
+int corr_check(const struct dcproj_scenario *sc, struct dcproj_error *err);
+
+/* Inverse CDF of a distribution at normal score z (normal: m + s·z;
+ * lognormal: exp(μ + σ·z); bounded: F⁻¹(Φ(z)) with Φ(z) clamped into
+ * [2^-53, 1 - 2^-53]) or at probability u; no §5.1 clamp. */
+double param_quantile_z(const struct dcproj_param *p, const double *vars, double z);
+double param_quantile_u(const struct dcproj_param *p, const double *vars, double u);
+
+/* The seed of stream `stream` of block `block` (SplitMix64 of seed, block
+ * and stream; stream 0 is the v1 draw generator, 1 the copula's ε). */
+unsigned long mc_stream_seed(uint64_t seed, uint64_t block, uint64_t stream);
 
 /*
  * Monte Carlo (SPEC §5), implemented in mc_draw.c: fill the `mean` and

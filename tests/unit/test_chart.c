@@ -295,7 +295,7 @@ static struct fixture *sample_quarterly(void)
     snprintf(f->names[9], sizeof f->names[9], "%s", ODD_NAME);
     /* Events: a variable-sized one (2·x + 10, x = 20 → +50) with
      * probability 0.5, a negative one, and one after the horizon. */
-    f->vars[0] = (struct dcproj_variable){"x", 0, 0, 0, 100, 50};
+    f->vars[0] = (struct dcproj_variable){.id = "x", .min = 0, .max = 100, .guess = 50};
     f->sc.variables = f->vars;
     f->sc.n_variables = 1;
     f->solution_vars[0] = 20.0;
