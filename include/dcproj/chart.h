@@ -3,22 +3,27 @@
  * §8 last paragraph).
  *
  * The chart reads without the CSV: the scenario title (or name), a time
- * axis in years, a capacity axis in the scenario unit, one line per country
- * for the largest countries at the horizon, the rest summed as a dashed
- * "other" line, TOTAL as a thicker black line, the P5–P95 band of TOTAL when
- * the result has columns `p5` and `p95`, a legend with each line's value at
- * the horizon, and a marker per event (with a tooltip).
+ * axis whose ticks are year boundaries (each calendar year labelled in the
+ * middle of its span), a value axis in the metric's unit saying what the
+ * values are (year-end values, or energy used during each period), one line
+ * per country for the largest countries at the horizon, the rest summed as
+ * a dashed "other" line (or the lines `scopes` names), TOTAL as a thicker
+ * black line, P5–P95 bands (`bands`) from the result's columns `p5`/`p95`
+ * (capacity) or `M_p5`/`M_p95` (another metric M) when it has them — see
+ * dcproj_chart_project() for a result that has them whatever the
+ * scenario's quantiles — a legend with each line's value at the horizon,
+ * and a marker per event at its effective start (date + mean delay), each
+ * event with its own shape and its country's colour.
  *
  * Geometry: the plot area is DCPROJ_CHART_PLOT_WIDTH x
  * DCPROJ_CHART_PLOT_HEIGHT pixels and its top edge lies
  * DCPROJ_CHART_PLOT_TOP pixels below the top of the image; the left margin
  * depends on the width of the capacity labels.  A period is drawn at
  * x = B + e/12 (e: the months from the end of B to the end of the period,
- * SPEC §1), so the tick labelled Y marks the end of year Y — the time a
- * value "at year Y" refers to — and 2024-Q1 lies a quarter past the tick
- * 2023.  An event is drawn at its date (before any delay) on the same scale
- * when that date lies before the end of the last period (else it is listed
- * as "after the horizon").
+ * SPEC §1), so a value "at year Y" sits on the boundary that ends the span
+ * labelled Y, and 2024-Q1 lies a quarter into the span 2024.  An event is
+ * drawn at its effective start on the same scale when that lies before the
+ * end of the last period (else it is listed as "after the horizon").
  * The capacity axis starts at 0 (lower if a value is negative) and ends at
  * the first multiple of its step at or above the largest value drawn; the
  * step is the smallest 1-2-5 step (times a power of ten) that needs at most
@@ -41,11 +46,32 @@ extern "C" {
 #define DCPROJ_CHART_PLOT_TOP 72
 #define DCPROJ_CHART_DEFAULT_TOP 8
 
-/* Chart options.  Initialise with dcproj_chart_options_init(). */
+/* Which lines get a P5–P95 band (SPEC §7 `chart --bands`). */
+enum dcproj_chart_bands {
+    DCPROJ_CHART_BANDS_TOTAL = 0, /* TOTAL only (the default) */
+    DCPROJ_CHART_BANDS_ALL,       /* every line drawn that has its own row ("other" has none) */
+    DCPROJ_CHART_BANDS_NONE
+};
+
+/* Chart options.  Initialise with dcproj_chart_options_init(); a
+ * zero-initialised struct with `top` set means the defaults too. */
 struct dcproj_chart_options {
     int top; /* countries drawn as their own line (>= 1; default 8); when
                 two or more countries remain they are summed as "other",
                 a single remaining country is drawn as itself */
+    const char *metric;         /* column drawn; NULL = "capacity".  "energy_twh"
+                                   (energy used during each period) is drawn as
+                                   steps over each period, labelled "TWh per
+                                   year/quarter/month" */
+    const char *const *scopes;  /* codes drawn (countries, groups, TOTAL), in this
+                                   order; overrides `top` (no "other") */
+    size_t n_scopes;            /* 0: top countries, other, TOTAL */
+    enum dcproj_chart_bands bands;
+    int stack;                  /* stacked areas of the countries (and other)
+                                   under the TOTAL line; only TOTAL's band */
+    int inline_svg;             /* omit the XML declaration (SVG inside HTML5) */
+    const char *id_prefix;      /* prefix of the element ids (default "chart"),
+                                   so several charts fit in one page */
 };
 
 /* Set `opt` to the defaults (top = DCPROJ_CHART_DEFAULT_TOP). */
@@ -61,13 +87,23 @@ void dcproj_chart_options_init(struct dcproj_chart_options *opt);
  * events (when NULL: title "dcproj", unit "MW", no events).  `opt` may be
  * NULL (defaults).
  *
- * Returns DCPROJ_OK; DCPROJ_ERR_USAGE if the result has no `capacity`
- * column or `opt->top` < 1; DCPROJ_ERR_DATA if it has no period or a drawn
+ * Returns DCPROJ_OK; DCPROJ_ERR_USAGE if the result has no column
+ * `opt->metric`, a scope is not a row of it, or `opt->top` < 1; DCPROJ_ERR_DATA if it has no period or a drawn
  * value is not finite; DCPROJ_ERR_NOMEM; DCPROJ_ERR_IO if writing fails
  * (ferror).  Does not close `out`.  Thread-safe.
  */
 int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_chart_options *opt,
                        FILE *out, struct dcproj_error *err);
+
+/*
+ * Project `sc` for a chart: as dcproj_project(), but with Monte Carlo
+ * quantiles 0.05 and 0.95 whatever the scenario's `quantiles` say, so the
+ * result has the columns `p5` and `p95` whenever draws > 0 (the chart
+ * computes its own bands).  The result refers to `sc`, which must outlive
+ * it.  Same errors as dcproj_project().  Thread-safe.
+ */
+int dcproj_chart_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
+                         struct dcproj_result **out, struct dcproj_error *err);
 
 #ifdef __cplusplus
 }

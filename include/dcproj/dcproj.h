@@ -10,6 +10,7 @@
 #include "dcproj/output.h"
 #include "dcproj/check.h"
 #include "dcproj/chart.h"
+#include "dcproj/provenance.h"
 
 #ifdef __cplusplus
 extern "C" {

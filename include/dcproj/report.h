@@ -43,6 +43,15 @@ int dcproj_format_number(double v, int precision, int decimal_comma, char *buf);
  */
 int dcproj_parse_number(const char *s, int decimal_comma, double *out);
 
+/*
+ * Write `s` to `out` as XML or HTML text (character data or a quoted
+ * attribute value): & < > " ' become entities; C0 controls other than tab,
+ * CR and LF, DEL, C1 controls and invalid UTF-8 become U+FFFD.  The one
+ * escaper of SVG charts, the HTML report and JUnit files.  NULL writes
+ * nothing.
+ */
+void dcproj_markup_escape(FILE *out, const char *s);
+
 enum dcproj_out_format { DCPROJ_FMT_CSV = 0, DCPROJ_FMT_TSV, DCPROJ_FMT_JSON, DCPROJ_FMT_TABLE };
 enum dcproj_layout { DCPROJ_LAYOUT_LONG = 0, DCPROJ_LAYOUT_WIDE, DCPROJ_LAYOUT_IAMC };
 

@@ -58,7 +58,7 @@ enum dcproj_dist {
  * dist == DCPROJ_DIST_NONE, else a distribution whose fields are numbers or
  * references to fixed variables.  Its deterministic value is its mean. */
 struct dcproj_param {
-    size_t input;             /* 1 + its index in the scenario's `inputs`; 0 = none */
+    size_t slot;              /* 1 + its index in the scenario's `slots`; 0 = none */
     enum dcproj_dist dist;
     const char *path;         /* [v2] a distribution: the path where it is written
                                  (SPEC §5.2: "defaults.growth.rate", "events[3].add",
@@ -124,7 +124,8 @@ struct dcproj_country {
     struct dcproj_growth growth;
     double pue;               /* effective power settings (top level merged */
     double utilization;       /*  with the country's); valid if has_power */
-    char *source;             /* source id or NULL */
+    char *source;             /* (first) source id or NULL; every input's sources:
+                                 dcproj_provenance_build() */
     char *note;               /* or NULL */
 };
 
@@ -180,21 +181,29 @@ struct dcproj_target {
     char *source;
 };
 
+/* What a source is (SPEC §2 `sources[].kind`). */
+enum dcproj_source_kind {
+    DCPROJ_SOURCE_FACT = 0,   /* default: a published figure */
+    DCPROJ_SOURCE_ESTIMATE,   /* someone's estimate */
+    DCPROJ_SOURCE_ASSUMPTION  /* the scenario author's assumption */
+};
+
 struct dcproj_source {
     char id[DCPROJ_ID_LEN];
     char *title;
     char *url, *date, *note;  /* or NULL */
+    enum dcproj_source_kind kind;
 };
 
 /*
  * One parameter of the scenario (SPEC §2.1) as the final document writes it,
- * and the field it was converted into: the input registry.  A value a
+ * and the field it was converted into: the slot registry.  A value a
  * country inherits from `defaults.growth` has one entry per country that
  * uses it, each with path `defaults.growth....`.  Draw sites (SPEC §5.2)
  * are the entries whose parameter is a distribution.  The valid range is
  * that of SPEC §2.1/§5.1 for the field ([min, max], ends open when flagged).
  */
-struct dcproj_input {
+struct dcproj_slot {
     const char *path;           /* "countries.IE.baseline", "defaults.growth.rate", "events[2].add"
                                    (interned in sc->site_paths) */
     long country;               /* the country it feeds (an event's country), or -1 */
@@ -239,7 +248,7 @@ struct dcproj_scenario {
     size_t n_correlations;
 
     /* [v2] the distinct written paths of parameters (dcproj_param.path and
-     * dcproj_input.path point here) */
+     * dcproj_slot.path point here) */
     char **site_paths;
     size_t n_site_paths;
 
@@ -260,9 +269,9 @@ struct dcproj_scenario {
     size_t n_files;
 
     /* Every parameter, in the order converted (countries in file order, then
-     * events): the input registry (struct dcproj_input). */
-    struct dcproj_input *inputs;
-    size_t n_inputs;
+     * events): the slot registry (struct dcproj_slot). */
+    struct dcproj_slot *slots;
+    size_t n_slots;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */
@@ -343,6 +352,7 @@ const char *dcproj_step_name(enum dcproj_step step);
 const char *dcproj_model_name(enum dcproj_model model);
 const char *dcproj_interp_name(enum dcproj_interp interp);
 const char *dcproj_dist_name(enum dcproj_dist dist);
+const char *dcproj_source_kind_name(enum dcproj_source_kind kind); /* "fact", ... */
 
 #ifdef __cplusplus
 }

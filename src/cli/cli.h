@@ -21,8 +21,8 @@ enum cli_opt_bit {
     OPT_SOLUTION = 1u << 5,   /* --solution FILE */
     OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
     OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard */
-    OPT_CHART = 1u << 8,      /* --top */
     OPT_SITES = 1u << 15,     /* --sites (explain) */
+    OPT_CHART = 1u << 8,      /* --top, --metric, --scope (repeatable), --bands, --stack */
 };
 
 #define CLI_MAX_VARY 2
@@ -54,6 +54,11 @@ struct cli_opts {
     int top;                  /* countries drawn before "other"; default 8 */
     /* explain */
     int sites;                /* --sites: list the draw sites instead */
+    char **scopes;            /* chart --scope codes (owned), command-line order */
+    size_t n_scopes;
+    enum dcproj_chart_bands bands;
+    int stack;
+    int chart_bands;          /* cli_project(): project with quantiles 0.05, 0.95 */
     /* positional arguments (scenario paths) */
     char **args;
     int n_args;
@@ -148,5 +153,6 @@ int cmd_check(struct cli_opts *o);
 int cmd_diff(struct cli_opts *o);
 int cmd_sweep(struct cli_opts *o);
 int cmd_chart(struct cli_opts *o);
+int cmd_report(struct cli_opts *o);
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * cmd_chart.c — `dcproj chart SCENARIO -o FILE.svg`: project and draw the
- * capacity per country and TOTAL as a standalone SVG (SPEC §7, §8).
+ * cmd_chart.c — `dcproj chart SCENARIO -o FILE.svg`: project and draw a
+ * metric (capacity by default) per country and TOTAL as a standalone SVG,
+ * with P5-P95 bands computed for the chart (SPEC §7, §8).
  */
 #include <stdlib.h>
 
@@ -22,12 +23,18 @@ int cmd_chart(struct cli_opts *o)
 {
     struct dcproj_scenario *sc = NULL;
     struct dcproj_result *res = NULL;
+    o->chart_bands = o->bands != DCPROJ_CHART_BANDS_NONE;
     int rc = cli_project(o, o->args[0], &sc, &res);
     if (rc != 0)
         return rc;
     struct dcproj_chart_options copt;
     dcproj_chart_options_init(&copt);
     copt.top = o->top;
+    copt.metric = o->metric_given ? o->fmt.metric : NULL;
+    copt.scopes = (const char *const *)o->scopes;
+    copt.n_scopes = o->n_scopes;
+    copt.bands = o->bands;
+    copt.stack = o->stack;
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
     cli_add_scenario_ids(&ids, &n_ids, sc);

@@ -25,25 +25,6 @@ static int write_blob(void *ctx, FILE *out, struct dcproj_error *err)
     return DCPROJ_OK;
 }
 
-static void xml_escape(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&apos;", f); break;
-        default:
-            /* XML 1.0 forbids most control characters */
-            if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' && *s != '\r')
-                fputc('?', f);
-            else
-                fputc(*s, f);
-        }
-    }
-}
-
 /* The human-readable difference report (also the JUnit failure text). */
 static void print_report(FILE *f, const struct cli_opts *o, const struct dcproj_check_report *r)
 {
@@ -84,9 +65,9 @@ static int write_junit(void *ctx, FILE *f, struct dcproj_error *err)
     fprintf(f, "  <testsuite name=\"dcproj check\" tests=\"1\" failures=\"%d\" errors=\"%d\">\n",
             failed, errored);
     fputs("    <testcase classname=\"dcproj.check\" name=\"", f);
-    xml_escape(f, j->o->args[0]);
+    dcproj_markup_escape(f, j->o->args[0]);
     fputs(" vs ", f);
-    xml_escape(f, j->o->expect);
+    dcproj_markup_escape(f, j->o->expect);
     fputs("\"", f);
     if (!failed && !errored) {
         fputs("/>\n", f);
@@ -109,9 +90,9 @@ static int write_junit(void *ctx, FILE *f, struct dcproj_error *err)
         char *nl = strchr(first, '\n');
         if (nl)
             *nl = '\0';
-        xml_escape(f, first);
+        dcproj_markup_escape(f, first);
         fputs("\">", f);
-        xml_escape(f, text ? text : "");
+        dcproj_markup_escape(f, text ? text : "");
         fprintf(f, "</%s>\n", failed ? "failure" : "error");
         free(text);
         fputs("    </testcase>\n", f);

@@ -53,7 +53,9 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     struct dcproj_error err;
     dcproj_error_init(&err);
     struct dcproj_result *res = NULL;
-    rc = dcproj_project(sc, &ro, &res, &err);
+    /* a chart computes its own P5-P95 bands, whatever the quantiles */
+    rc = o->chart_bands ? dcproj_chart_project(sc, &ro, &res, &err)
+                        : dcproj_project(sc, &ro, &res, &err);
     cli_progress_end(bar);
     if (rc != DCPROJ_OK) {
         dcproj_scenario_free(sc);

@@ -158,20 +158,31 @@ static const struct cli_command commands[] = {
      "      --vary countries.DE.baseline=100:160:30 --scope EU\n"
      "  parallel dcproj sweep s.json --vary horizon=2030:2040:1 --shard {}/4 -o part{}.csv ::: 1 2 3 4\n",
      OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SWEEP, 1, 1, cmd_sweep},
-    {"chart", "draw capacity over time per country as an SVG chart",
+    {"chart", "draw a metric over time per country as an SVG chart",
      "Usage: dcproj chart SCENARIO -o FILE.svg [options]\n"
      "Project SCENARIO (a JSON file, or - for stdin) and draw a standalone SVG chart:\n"
      "a line per country for the largest countries at the horizon, the rest summed\n"
-     "as a dashed \"other\" line, TOTAL, the P5-P95 band of TOTAL when there are\n"
-     "Monte Carlo draws, a legend and a marker per event.\n\n"
+     "as a dashed \"other\" line, TOTAL, P5-P95 bands when there are Monte Carlo\n"
+     "draws (computed for the chart, whatever the scenario's quantiles), a legend and\n"
+     "a marker per event at its effective start (date + delay), one shape per event.\n"
+     "The time axis ticks are year boundaries; capacity values are year-end values;\n"
+     "energy_twh (energy used during each period) is drawn as a step per period.\n\n"
      "Options:\n"
      "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
+     "      --metric NAME     column drawn: capacity (default), it_load_mw, facility_mw,\n"
+     "                        energy_twh, or any other numeric column\n"
+     "      --scope CODES     draw these countries, groups or TOTAL (repeatable, or a\n"
+     "                        comma list); overrides --top\n"
      "      --top N           countries drawn as their own line (1-1000, default 8)\n"
+     "      --bands B         P5-P95 bands: total (default), all (every line drawn\n"
+     "                        except \"other\") or none\n"
+     "      --stack           stacked areas of the countries under TOTAL (TOTAL's band only)\n"
      COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj chart scenarios/microsoft-europe-2025.json -o europe.svg\n"
      "  dcproj chart s.json --step quarter --top 5 -o s.svg\n"
-     "  dcproj chart s.json --draws 10000 --seed 7 -o s-band.svg\n",
+     "  dcproj chart s.json --draws 10000 --seed 7 --bands all --scope IE,NL -o s-band.svg\n"
+     "  dcproj chart s.json --metric energy_twh --stack -o s-energy.svg\n",
      OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_CHART, 1, 1, cmd_chart},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

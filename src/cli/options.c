@@ -17,7 +17,7 @@ enum {
     O_FORMAT = 256, O_LAYOUT, O_METRIC, O_SET, O_PATCH, O_FROZEN, O_HORIZON, O_STEP,
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
-    O_SCOPE, O_AT, O_SHARD, O_TOP, O_SITES, O_HELP
+    O_SCOPE, O_AT, O_SHARD, O_TOP, O_SITES, O_BANDS, O_STACK, O_HELP
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -30,7 +30,7 @@ static const struct opt_def opt_defs[] = {
     {{"output", required_argument, NULL, 'o'}, OPT_OUTPUT},
     {{"format", required_argument, NULL, O_FORMAT}, OPT_FORMAT},
     {{"layout", required_argument, NULL, O_LAYOUT}, OPT_FORMAT},
-    {{"metric", required_argument, NULL, O_METRIC}, OPT_FORMAT},
+    {{"metric", required_argument, NULL, O_METRIC}, OPT_FORMAT | OPT_CHART},
     {{"precision", required_argument, NULL, O_PRECISION}, OPT_FORMAT},
     {{"delimiter", required_argument, NULL, O_DELIMITER}, OPT_FORMAT},
     {{"decimal-comma", no_argument, NULL, O_DECIMAL_COMMA}, OPT_FORMAT},
@@ -53,11 +53,13 @@ static const struct opt_def opt_defs[] = {
     {{"update", no_argument, NULL, O_UPDATE}, OPT_CHECK},
     {{"junit", required_argument, NULL, O_JUNIT}, OPT_CHECK},
     {{"vary", required_argument, NULL, O_VARY}, OPT_SWEEP},
-    {{"scope", required_argument, NULL, O_SCOPE}, OPT_SWEEP},
+    {{"scope", required_argument, NULL, O_SCOPE}, OPT_SWEEP | OPT_CHART},
     {{"at", required_argument, NULL, O_AT}, OPT_SWEEP},
     {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP},
     {{"top", required_argument, NULL, O_TOP}, OPT_CHART},
     {{"sites", no_argument, NULL, O_SITES}, OPT_SITES},
+    {{"bands", required_argument, NULL, O_BANDS}, OPT_CHART},
+    {{"stack", no_argument, NULL, O_STACK}, OPT_CHART},
     {{"quiet", no_argument, NULL, 'q'}, 0},
     {{"help", no_argument, NULL, O_HELP}, 0},
 };
@@ -179,6 +181,33 @@ void cli_opts_free(struct cli_opts *o)
     free(o->patches);
     o->patches = NULL;
     o->n_patches = 0;
+    for (size_t i = 0; i < o->n_scopes; i++)
+        free(o->scopes[i]);
+    free(o->scopes);
+    o->scopes = NULL;
+    o->n_scopes = 0;
+}
+
+/* chart --scope: append each code of a comma list (empty items refused).
+ * 0, or -1 for an empty item, 71 when out of memory. */
+static int add_scopes(struct cli_opts *o, const char *arg)
+{
+    const char *p = arg;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        if (n == 0)
+            return -1;
+        char **grown = realloc(o->scopes, (o->n_scopes + 1) * sizeof *grown);
+        char *code = grown != NULL ? strndup(p, n) : NULL;
+        if (grown != NULL)
+            o->scopes = grown;
+        if (code == NULL)
+            return DCPROJ_ERR_NOMEM;
+        o->scopes[o->n_scopes++] = code;
+        if (p[n] == '\0')
+            return 0;
+        p += n + 1;
+    }
 }
 
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_opts *o)
@@ -308,7 +337,25 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
                 return usage(cmd, "--vary: expected PATH=A:B:STEP or PATH=v1,v2,..., got '%s'", arg);
             o->vary[o->n_vary++] = arg;
             break;
-        case O_SCOPE: o->scope = arg; break;
+        case O_SCOPE:
+            if (cmd->options & OPT_CHART) {
+                int st = add_scopes(o, arg);
+                if (st == DCPROJ_ERR_NOMEM)
+                    return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
+                if (st != 0)
+                    return usage(cmd, "--scope: expected CODE or a comma list CODE,CODE,..., got '%s'",
+                                 arg);
+            } else {
+                o->scope = arg;
+            }
+            break;
+        case O_BANDS:
+            if (strcmp(arg, "total") == 0) o->bands = DCPROJ_CHART_BANDS_TOTAL;
+            else if (strcmp(arg, "all") == 0) o->bands = DCPROJ_CHART_BANDS_ALL;
+            else if (strcmp(arg, "none") == 0) o->bands = DCPROJ_CHART_BANDS_NONE;
+            else return usage(cmd, "--bands: expected all, total or none, got '%s'", arg);
+            break;
+        case O_STACK: o->stack = 1; break;
         case O_AT:
             if (cli_parse_long(arg, 1000, 9999, &ll) != 0)
                 return usage(cmd, "--at: expected a year, got '%s'", arg);

@@ -15,6 +15,7 @@
 #include "dcproj/chart.h"
 #include "dcproj/report.h"
 #include "alloc_int.h"
+#include "markup_int.h"
 
 /* Okabe-Ito-like safety is not enough for nine lines: Paul Tol's "muted"
  * qualitative scheme is distinguishable for the common colour-vision
@@ -52,6 +53,8 @@ struct series {
     size_t country;     /* scenario country index (SERIES_COUNTRY) */
     size_t n_other;     /* countries summed (SERIES_OTHER) */
     double *values;     /* n_periods values, owned by the chart */
+    double *lo, *hi;    /* its P5–P95 band, or NULL */
+    double *base;       /* --stack: the cumulative value under this area, or NULL */
 };
 
 /* Everything one chart needs; lives on the heap for the number buffers. */
@@ -62,11 +65,19 @@ struct chart {
     double *x;              /* data x of each period, in years */
     struct series *series;  /* countries by rank, then other, then TOTAL */
     size_t n_series;
-    double *p5, *p95;       /* TOTAL band, or NULL */
+    double *p5, *p95;       /* TOTAL's band (borrowed from its series), or NULL */
+    long col;               /* the metric's column */
+    long lo_col, hi_col;    /* its P5 and P95 columns, or -1 */
+    int stack;
     double origin;          /* B: x of the end of the baseline year */
     double x_min, x_max, y_min, y_max, y_step;
     int y_decimals;
     double left;            /* left edge of the plot area */
+    const char *quantity;   /* "Capacity", "Energy", ... (axis and subtitle) */
+    char munit[64];         /* the metric's unit: the scenario unit, "MW", "TWh per year" */
+    int steps;              /* per-period values (energy): drawn as steps */
+    const char *id_prefix;  /* of the title and desc ids */
+    int inline_svg;         /* no XML declaration (inside HTML) */
     char numbuf[N_NUMBUF][DCPROJ_NUMBER_LEN];
     int next_buf;
 };
@@ -153,85 +164,6 @@ static const char *value_label(struct chart *c, double v)
     dcproj_format_number(r, -1, 0, b);
     group_thousands(b);
     return b;
-}
-
-/* Length in bytes of the valid UTF-8 sequence at `s`, or 0 if it is not a
- * valid, shortest-form sequence of a non-surrogate code point. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-        return 0;
-    return n;
-}
-
-/* Number of characters (code points; an invalid byte counts as one). */
-static size_t text_chars(const char *s)
-{
-    size_t n = 0;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p != '\0') {
-        size_t k = utf8_seq(p);
-        p += k == 0 ? 1 : k;
-        n++;
-    }
-    return n;
-}
-
-/* Write `s` as XML character data or attribute text: &<>"' escaped, C0
- * controls other than tab and line breaks and invalid UTF-8 replaced by
- * U+FFFD (XML 1.0 cannot hold them).  At most `max_chars` characters are
- * written; a longer text is cut and ends with an ellipsis.  0 = no limit. */
-static void put_text(FILE *out, const char *s, size_t max_chars)
-{
-    size_t total = text_chars(s);
-    size_t limit = (max_chars > 0 && total > max_chars) ? max_chars - 1 : total;
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < limit && *p != '\0'; i++) {
-        size_t k = utf8_seq(p);
-        if (k == 0) {
-            fputs("\xEF\xBF\xBD", out);
-            p++;
-            continue;
-        }
-        switch (*p) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&apos;", out); break;
-        default:
-            if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-                fputs("\xEF\xBF\xBD", out);
-            else
-                fwrite(p, 1, k, out);
-        }
-        p += k;
-    }
-    if (limit < total)
-        fputs("\xE2\x80\xA6", out);
 }
 
 /* The deterministic value of a parameter (its mean, SPEC §2.1) with variable
@@ -354,12 +286,14 @@ static void chart_free(struct chart *c)
 {
     if (c == NULL)
         return;
-    for (size_t i = 0; i < c->n_series; i++)
+    for (size_t i = 0; i < c->n_series; i++) {
         dcproj_free(c->series[i].values);
+        dcproj_free(c->series[i].lo);
+        dcproj_free(c->series[i].hi);
+        dcproj_free(c->series[i].base);
+    }
     dcproj_free(c->series);
     dcproj_free(c->x);
-    dcproj_free(c->p5);
-    dcproj_free(c->p95);
     dcproj_free(c);
 }
 
@@ -374,10 +308,90 @@ static double *row_values(const struct dcproj_result *res, size_t row, size_t co
     return v;
 }
 
-/* Pick and compute the series of the chart.  Returns a status. */
-static int build_series(struct chart *c, int top, long cap_col, struct dcproj_error *err)
+/* Whether series `kind` gets a band under `bands`. */
+static int wants_band(enum dcproj_chart_bands bands, int stack, enum series_kind kind)
+{
+    if (bands == DCPROJ_CHART_BANDS_NONE || kind == SERIES_OTHER)
+        return 0;
+    if (bands == DCPROJ_CHART_BANDS_ALL && !stack)
+        return 1;
+    return kind == SERIES_TOTAL;
+}
+
+/* Fill series `s` from result row `row`: values and, when wanted and the
+ * result has them, its band.  0 or -1 (out of memory). */
+static int fill_row_series(struct chart *c, struct series *s, size_t row,
+                           enum dcproj_chart_bands bands)
+{
+    s->values = row_values(c->res, row, (size_t)c->col);
+    if (s->values == NULL)
+        return -1;
+    if (c->lo_col >= 0 && c->hi_col >= 0 && wants_band(bands, c->stack, s->kind)) {
+        s->lo = row_values(c->res, row, (size_t)c->lo_col);
+        s->hi = row_values(c->res, row, (size_t)c->hi_col);
+        if (s->lo == NULL || s->hi == NULL)
+            return -1;
+    }
+    return 0;
+}
+
+/* The value a country is ranked by: the metric at the last period (NaN
+ * ranks last). */
+static double rank_value(const struct chart *c, size_t row)
+{
+    double v = dcproj_result_at(c->res, row, c->n_periods - 1, (size_t)c->col);
+    return isnan(v) ? -HUGE_VAL : v;
+}
+
+/* The series `opt->scopes` name, in that order.  Returns a status. */
+static int scope_series(struct chart *c, const struct dcproj_chart_options *opt,
+                        struct dcproj_error *err)
 {
     const struct dcproj_result *res = c->res;
+    c->series = dcproj_calloc(opt->n_scopes, sizeof *c->series);
+    if (c->series == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    size_t n_colored = 0;
+    for (size_t i = 0; i < opt->n_scopes; i++) {
+        size_t r = 0;
+        while (r < res->n_rows && strcmp(res->rows[r].code, opt->scopes[i]) != 0)
+            r++;
+        if (r == res->n_rows)
+            return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
+                                    "chart: --scope %s: no country, group or TOTAL of that name",
+                                    opt->scopes[i]);
+        for (size_t k = 0; k < c->n_series; k++)
+            if (strcmp(c->series[k].code, opt->scopes[i]) == 0)
+                return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
+                                        "chart: --scope %s is given twice", opt->scopes[i]);
+        const struct dcproj_row *row = &res->rows[r];
+        struct series *s = &c->series[c->n_series++];
+        s->kind = row->kind == DCPROJ_ROW_TOTAL ? SERIES_TOTAL : SERIES_COUNTRY;
+        s->code = row->code;
+        s->name = row->name != NULL ? row->name : "";
+        s->country = row->kind == DCPROJ_ROW_COUNTRY ? row->index : SIZE_MAX;
+        if (s->kind == SERIES_TOTAL) {
+            s->color = TOTAL_COLOR;
+        } else {
+            s->color = PALETTE[n_colored % N_PALETTE];
+            s->dash = CYCLE_DASH[(n_colored / N_PALETTE) % N_CYCLE_DASH];
+            n_colored++;
+        }
+        if (fill_row_series(c, s, r, opt->bands) != 0)
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    }
+    return DCPROJ_OK;
+}
+
+/* Pick and compute the series of the chart: `opt->scopes`, or the top
+ * countries, "other" and TOTAL.  Returns a status. */
+static int build_series(struct chart *c, const struct dcproj_chart_options *opt,
+                        struct dcproj_error *err)
+{
+    if (opt->n_scopes > 0)
+        return scope_series(c, opt, err);
+    const struct dcproj_result *res = c->res;
+    size_t top = (size_t)opt->top;
     size_t n_countries = 0, total_row = SIZE_MAX;
     for (size_t r = 0; r < res->n_rows; r++) {
         if (res->rows[r].kind == DCPROJ_ROW_COUNTRY)
@@ -391,66 +405,83 @@ static int build_series(struct chart *c, int top, long cap_col, struct dcproj_er
         dcproj_free(ranks);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     }
-    size_t k = 0, last = c->n_periods - 1;
+    size_t k = 0;
     for (size_t r = 0; r < res->n_rows; r++)
         if (res->rows[r].kind == DCPROJ_ROW_COUNTRY)
-            ranks[k++] = (struct rank){r, dcproj_result_at(res, r, last, (size_t)cap_col)};
+            ranks[k++] = (struct rank){r, rank_value(c, r)};
     qsort(ranks, n_countries, sizeof *ranks, rank_cmp);
-    size_t n_drawn = n_countries < (size_t)top ? n_countries : (size_t)top;
+    size_t n_drawn = n_countries < top ? n_countries : top;
     if (n_countries - n_drawn == 1)
         n_drawn = n_countries;
     for (size_t i = 0; i < n_drawn; i++) {
         const struct dcproj_row *row = &res->rows[ranks[i].row];
-        struct series *s = &c->series[c->n_series];
+        struct series *s = &c->series[c->n_series++];
         s->kind = SERIES_COUNTRY;
         s->code = row->code;
         s->name = row->name != NULL ? row->name : "";
         s->color = PALETTE[i % N_PALETTE];
         s->dash = CYCLE_DASH[(i / N_PALETTE) % N_CYCLE_DASH];
         s->country = row->index;
-        s->values = row_values(res, ranks[i].row, (size_t)cap_col);
-        if (s->values == NULL)
+        if (fill_row_series(c, s, ranks[i].row, opt->bands) != 0)
             goto nomem;
-        c->n_series++;
     }
     if (n_drawn < n_countries) {
-        struct series *s = &c->series[c->n_series];
+        struct series *s = &c->series[c->n_series++];
         s->kind = SERIES_OTHER;
         s->code = "other";
+        s->name = "";
         s->color = OTHER_COLOR;
         s->dash = OTHER_DASH;
+        s->country = SIZE_MAX;
         s->values = dcproj_calloc(c->n_periods, sizeof *s->values);
         if (s->values == NULL)
             goto nomem;
-        c->n_series++;
         for (size_t i = n_drawn; i < n_countries; i++)
             for (size_t p = 0; p < c->n_periods; p++)
-                s->values[p] += dcproj_result_at(res, ranks[i].row, p, (size_t)cap_col);
+                s->values[p] += dcproj_result_at(res, ranks[i].row, p, (size_t)c->col);
         s->n_other = n_countries - n_drawn;
     }
     if (total_row != SIZE_MAX) {
-        struct series *s = &c->series[c->n_series];
+        struct series *s = &c->series[c->n_series++];
         s->kind = SERIES_TOTAL;
         s->code = "TOTAL";
         s->name = "";
         s->color = TOTAL_COLOR;
-        s->values = row_values(res, total_row, (size_t)cap_col);
-        if (s->values == NULL)
+        s->country = SIZE_MAX;
+        if (fill_row_series(c, s, total_row, opt->bands) != 0)
             goto nomem;
-        c->n_series++;
-        long p5 = dcproj_result_find_col(res, "p5"), p95 = dcproj_result_find_col(res, "p95");
-        if (p5 >= 0 && p95 >= 0) {
-            c->p5 = row_values(res, total_row, (size_t)p5);
-            c->p95 = row_values(res, total_row, (size_t)p95);
-            if (c->p5 == NULL || c->p95 == NULL)
-                goto nomem;
-        }
     }
     dcproj_free(ranks);
     return DCPROJ_OK;
 nomem:
     dcproj_free(ranks);
     return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+}
+
+/* --stack: each country's (and other's) area sits on the sum of the ones
+ * drawn before it (largest first, at the bottom).  0 or -1. */
+static int stack_series(struct chart *c)
+{
+    double *acc = dcproj_calloc(c->n_periods, sizeof *acc);
+    if (acc == NULL)
+        return -1;
+    for (size_t i = 0; i < c->n_series; i++) {
+        struct series *s = &c->series[i];
+        if (s->kind == SERIES_TOTAL)
+            continue;
+        s->base = dcproj_malloc(c->n_periods * sizeof *s->base);
+        if (s->base == NULL) {
+            dcproj_free(acc);
+            return -1;
+        }
+        for (size_t p = 0; p < c->n_periods; p++) {
+            s->base[p] = acc[p];
+            if (!isnan(s->values[p]))
+                acc[p] += s->values[p];
+        }
+    }
+    dcproj_free(acc);
+    return 0;
 }
 
 /* A legend row's text columns. */
@@ -461,6 +492,60 @@ struct legend_row {
     char value[2 * DCPROJ_NUMBER_LEN + 8];
     int is_band;
 };
+
+/* The points of a series as SVG polyline points: a line through the period
+ * ends, or for per-period values (energy) a step per period from its start
+ * to its end.  A NaN value (an empty cell, e.g. the first row's energy)
+ * leaves it out. */
+static void put_points(struct chart *c, const double *v, const double *base, int backwards,
+                       int first)
+{
+    for (size_t k = 0; k < c->n_periods; k++) {
+        size_t p = backwards ? c->n_periods - 1 - k : k;
+        if (isnan(v[p]) || (c->steps && p == 0)) /* a step needs the period's start */
+            continue;
+        double y = px_y(c, v[p] + (base != NULL ? base[p] : 0.0));
+        const char *x_end = num(c, px_x(c, c->x[p]));
+        const char *x_start = c->steps ? num(c, px_x(c, c->x[p - 1])) : NULL;
+        const char *ys = num(c, y);
+        if (x_start != NULL && !backwards)
+            fprintf(c->out, "%s%s,%s %s,%s", first ? "" : " ", x_start, ys, x_end, ys);
+        else if (x_start != NULL)
+            fprintf(c->out, "%s%s,%s %s,%s", first ? "" : " ", x_end, ys, x_start, ys);
+        else
+            fprintf(c->out, "%s%s,%s", first ? "" : " ", x_end, ys);
+        first = 0;
+    }
+}
+
+/* A P5–P95 band as a filled polygon in `color`. */
+static void put_band(struct chart *c, const struct series *s)
+{
+    fprintf(c->out, "<polygon class=\"band\" fill=\"%s\" fill-opacity=\"" BAND_OPACITY
+                    "\" stroke=\"none\" points=\"", s->color);
+    put_points(c, s->hi, NULL, 0, 1);
+    put_points(c, s->lo, NULL, 1, 0);
+    fputs("\"><title>", c->out);
+    markup_text(c->out, s->code, 0);
+    fputs(" P5\xE2\x80\x93P95</title></polygon>\n", c->out);
+}
+
+/* --stack: the area of series `s` between its base and its top. */
+static void put_area(struct chart *c, const struct series *s)
+{
+    fprintf(c->out, "<polygon class=\"area\" fill=\"%s\" fill-opacity=\"0.55\" stroke=\"%s\" "
+                    "stroke-width=\"1\" points=\"", s->color, s->color);
+    put_points(c, s->values, s->base, 0, 1);
+    double *zero = s->base;
+    put_points(c, zero, NULL, 1, 0);
+    fputs("\"><title>", c->out);
+    markup_text(c->out, s->code, 0);
+    if (s->name[0] != '\0') {
+        fputc(' ', c->out);
+        markup_text(c->out, s->name, 0);
+    }
+    fputs("</title></polygon>\n", c->out);
+}
 
 /* Stroke attributes of a series' line (also its legend swatch). */
 static void put_stroke(struct chart *c, const struct series *s)
@@ -481,13 +566,23 @@ static const struct series *series_of_country(const struct chart *c, size_t coun
     return NULL;
 }
 
-/* Whether event `e` gets a marker on the time axis: its date lies within
+/* The x of event `e`'s effective start: its date plus its (mean) delay
+ * (SPEC §3.5); an unresolvable delay counts as 0. */
+static double event_x(const struct chart *c, const struct dcproj_event *e)
+{
+    double delay = param_mean(&e->delay_months, c->res);
+    if (!isfinite(delay) || delay < 0.0)
+        delay = 0.0;
+    return c->origin + (e->start_months + delay) / 12.0;
+}
+
+/* Whether event `e` gets a marker on the time axis: its effective start lies within
  * the plotted periods.  An event that starts at the end of the last period
  * (dated the year after the horizon) changes no plotted value (SPEC §1: an
  * event dated 2027 is not in the 2026 row), so it is "after the horizon". */
 static int event_drawn(const struct chart *c, const struct dcproj_event *e)
 {
-    double x = c->origin + e->start_months / 12.0;
+    double x = event_x(c, e);
     return x >= c->x_min - 1e-9 && x < c->x_max - 1e-9;
 }
 
@@ -496,28 +591,66 @@ static int event_drawn(const struct chart *c, const struct dcproj_event *e)
 static void put_event_text(struct chart *c, const struct dcproj_event *e, const char *unit)
 {
     const struct dcproj_scenario *sc = c->res->scenario;
-    put_text(c->out, e->country < sc->n_countries ? sc->countries[e->country].code : "?", 0);
+    markup_text(c->out, e->country < sc->n_countries ? sc->countries[e->country].code : "?", 0);
     double add = param_mean(&e->add, c->res);
     if (isfinite(add)) {
         const char *v = value_label(c, add);
         fprintf(c->out, " %s%s ", v[0] == '-' ? "" : "+", v);
-        put_text(c->out, unit, 0);
+        markup_text(c->out, unit, 0);
     }
     fputs(" (", c->out);
-    put_text(c->out, e->date, 0);
+    markup_text(c->out, e->date, 0);
+    double delay = param_mean(&e->delay_months, c->res);
+    if (isfinite(delay) && delay > 0.0)
+        fprintf(c->out, " + %s months", value_label(c, delay));
     double prob = param_mean(&e->probability, c->res);
     if (isfinite(prob) && prob != 1.0)
         fprintf(c->out, ", probability %s", value_label(c, prob));
     fputc(')', c->out);
 }
 
-/* An upward triangle with its base on the time axis at pixel x `px`. */
-static void put_event_marker(struct chart *c, double px, double base_y, const char *fill)
+#define N_MARKER_SHAPES 6
+
+/* Event marker number `shape` (mod N_MARKER_SHAPES: triangle, circle,
+ * square, diamond, downward triangle, cross), about 10 px wide, standing on
+ * `base_y` at pixel x `px`; the element is left open for a <title>. */
+static void put_event_marker(struct chart *c, double px, double base_y, const char *fill,
+                             size_t shape)
 {
-    fprintf(c->out, "<path d=\"M%s %sL%s %sL%s %sZ\" fill=\"%s\" stroke=\"#000000\" "
-                    "stroke-width=\"0.75\"",
-            num(c, px - 5.0), num(c, base_y), num(c, px), num(c, base_y - 9.0),
-            num(c, px + 5.0), num(c, base_y), fill);
+    double cy = base_y - 5.0;
+    fputs("<path d=\"", c->out);
+    switch (shape % N_MARKER_SHAPES) {
+    case 0:
+        fprintf(c->out, "M%s %sL%s %sL%s %sZ", num(c, px - 5.0), num(c, base_y), num(c, px),
+                num(c, base_y - 9.0), num(c, px + 5.0), num(c, base_y));
+        break;
+    case 1:
+        fprintf(c->out, "M%s %sA4.5 4.5 0 1 0 %s %sA4.5 4.5 0 1 0 %s %sZ", num(c, px - 4.5),
+                num(c, cy), num(c, px + 4.5), num(c, cy), num(c, px - 4.5), num(c, cy));
+        break;
+    case 2:
+        fprintf(c->out, "M%s %sH%sV%sH%sZ", num(c, px - 4.0), num(c, base_y - 8.0),
+                num(c, px + 4.0), num(c, base_y), num(c, px - 4.0));
+        break;
+    case 3:
+        fprintf(c->out, "M%s %sL%s %sL%s %sL%s %sZ", num(c, px), num(c, base_y - 10.0),
+                num(c, px + 5.0), num(c, cy), num(c, px), num(c, base_y), num(c, px - 5.0),
+                num(c, cy));
+        break;
+    case 4:
+        fprintf(c->out, "M%s %sL%s %sL%s %sZ", num(c, px - 5.0), num(c, base_y - 9.0),
+                num(c, px + 5.0), num(c, base_y - 9.0), num(c, px), num(c, base_y));
+        break;
+    default:
+        /* a plus sign; two calls, as num() has N_NUMBUF buffers */
+        fprintf(c->out, "M%s %sH%sV%sH%sV%sH%sV%s", num(c, px - 1.75), num(c, base_y - 9.0),
+                num(c, px + 1.75), num(c, cy - 1.75), num(c, px + 5.0), num(c, cy + 1.75),
+                num(c, px + 1.75), num(c, base_y - 1.0));
+        fprintf(c->out, "H%sV%sH%sV%sH%sZ", num(c, px - 1.75), num(c, cy + 1.75),
+                num(c, px - 5.0), num(c, cy - 1.75), num(c, px - 1.75));
+        break;
+    }
+    fprintf(c->out, "\" fill=\"%s\" stroke=\"#000000\" stroke-width=\"0.75\"", fill);
 }
 
 #define MAX_LISTED_EVENTS 12
@@ -547,7 +680,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     size_t n_yticks = (size_t)llround((c->y_max - c->y_min) / c->y_step);
     size_t label_chars = 1;
     for (size_t i = 0; i <= n_yticks; i++) {
-        size_t n = text_chars(tick_label(c, c->y_min + (double)i * c->y_step, c->y_decimals));
+        size_t n = markup_chars(tick_label(c, c->y_min + (double)i * c->y_step, c->y_decimals));
         if (n > label_chars)
             label_chars = n;
     }
@@ -576,7 +709,13 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
             } else {
                 r->name = s->name;
             }
-            snprintf(r->value, sizeof r->value, "%s", value_label(c, s->values[c->n_periods - 1]));
+            double v = s->values[c->n_periods - 1];
+            if (s->lo != NULL && s->kind != SERIES_TOTAL)
+                snprintf(r->value, sizeof r->value, "%s (%s\xE2\x80\x93%s)", value_label(c, v),
+                         value_label(c, s->lo[c->n_periods - 1]),
+                         value_label(c, s->hi[c->n_periods - 1]));
+            else
+                snprintf(r->value, sizeof r->value, "%s", value_label(c, v));
         }
     }
     if (c->p5 != NULL) {
@@ -589,17 +728,17 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     }
     size_t code_chars = 5, name_chars = 0, value_chars = 0;
     for (size_t i = 0; i < nr; i++) {
-        size_t n = text_chars(rows[i].code);
+        size_t n = markup_chars(rows[i].code);
         code_chars = n > code_chars ? n : code_chars;
-        n = text_chars(rows[i].name);
+        n = markup_chars(rows[i].name);
         n = n > LEGEND_NAME_CHARS ? LEGEND_NAME_CHARS : n;
         name_chars = n > name_chars ? n : name_chars;
-        n = text_chars(rows[i].value);
+        n = markup_chars(rows[i].value);
         value_chars = n > value_chars ? n : value_chars;
     }
     char header[DCPROJ_NUMBER_LEN + 64];
     snprintf(header, sizeof header, "At %s", last->label);
-    size_t header_chars = text_chars(header) + 2 + text_chars(unit);
+    size_t header_chars = markup_chars(header) + 2 + markup_chars(c->munit);
     if (header_chars > value_chars)
         value_chars = header_chars;
     double code_w = CHAR_W * 1.1 * (double)code_chars + 8.0;
@@ -609,9 +748,9 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     if (n_events > 0 && n_events <= MAX_LISTED_EVENTS) {
         for (size_t i = 0; i < n_events; i++) {
             const struct dcproj_event *e = &sc->events[i];
-            size_t n = text_chars(e->date) + text_chars(unit) + 8 +
-                       text_chars(e->country < sc->n_countries ? sc->countries[e->country].code : "?") +
-                       text_chars(value_label(c, param_mean(&e->add, res)));
+            size_t n = markup_chars(e->date) + markup_chars(unit) + 8 +
+                       markup_chars(e->country < sc->n_countries ? sc->countries[e->country].code : "?") +
+                       markup_chars(value_label(c, param_mean(&e->add, res)));
             if (param_mean(&e->probability, res) != 1.0)
                 n += 20;
             if (!event_drawn(c, e))
@@ -630,47 +769,53 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         height = ceil(legend_bottom + 16.0);
 
     /* Header, accessible title and description. */
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
-                 "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%s\" "
+    if (!c->inline_svg)
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n", out);
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%s\" "
                  "height=\"%s\" viewBox=\"0 0 %s %s\" role=\"img\" "
-                 "aria-labelledby=\"chart-title chart-desc\" font-family=\"" FONT_FAMILY
+                 "aria-labelledby=\"%s-title %s-desc\" font-family=\"" FONT_FAMILY
                  "\" font-size=\"12\">\n",
-            num(c, width), num(c, height), num(c, width), num(c, height));
-    fputs("<title id=\"chart-title\">", out);
-    put_text(out, title, 0);
-    fputs("</title>\n<desc id=\"chart-desc\">Line chart of capacity in ", out);
-    put_text(out, unit, 0);
+            num(c, width), num(c, height), num(c, width), num(c, height), c->id_prefix,
+            c->id_prefix);
+    fprintf(out, "<title id=\"%s-title\">", c->id_prefix);
+    markup_text(out, title, 0);
+    fprintf(out, "</title>\n<desc id=\"%s-desc\">%s chart of ", c->id_prefix,
+            c->steps ? "Step" : "Line");
+    markup_text(out, c->quantity, 0);
+    fputs(" in ", out);
+    markup_text(out, c->munit, 0);
     fputs(" per country from ", out);
-    put_text(out, first->label, 0);
+    markup_text(out, first->label, 0);
     fputs(" to ", out);
-    put_text(out, last->label, 0);
+    markup_text(out, last->label, 0);
     fputs(". At ", out);
-    put_text(out, last->label, 0);
+    markup_text(out, last->label, 0);
     fputs(":", out);
     for (size_t i = 0; i < nr; i++) {
         if (rows[i].s == NULL)
             continue;
         fputs(i == 0 ? " " : "; ", out);
-        put_text(out, rows[i].code, 0);
+        markup_text(out, rows[i].code, 0);
         if (rows[i].name[0] != '\0') {
             fputc(' ', out);
-            put_text(out, rows[i].name, 0);
+            markup_text(out, rows[i].name, 0);
         }
         fputc(' ', out);
-        put_text(out, rows[i].value, 0);
+        markup_text(out, rows[i].value, 0);
     }
     fputs(".", out);
     if (c->p5 != NULL) {
         fprintf(out, " The band around TOTAL spans its 5th to 95th percentile (%s to %s at ",
                 value_label(c, c->p5[c->n_periods - 1]), value_label(c, c->p95[c->n_periods - 1]));
-        put_text(out, last->label, 0);
+        markup_text(out, last->label, 0);
         fputs(").", out);
     }
     size_t n_drawn = 0;
     for (size_t i = 0; i < n_events; i++)
         n_drawn += event_drawn(c, &sc->events[i]) ? 1 : 0;
     if (n_drawn > 0)
-        fprintf(out, " Triangles on the time axis mark %s event%s.", value_label(c, (double)n_drawn),
+        fprintf(out, " Markers on the time axis mark %s event%s at the effective start.",
+                value_label(c, (double)n_drawn),
                 n_drawn == 1 ? "" : "s");
     if (n_drawn < n_events)
         fprintf(out, " %s event%s after the horizon.", value_label(c, (double)(n_events - n_drawn)),
@@ -680,13 +825,15 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     /* Title and subtitle, cut to the image width. */
     size_t title_max = (size_t)((width - 32.0) / TITLE_CHAR_W);
     fputs("<text x=\"16\" y=\"30\" font-size=\"18\" font-weight=\"bold\" fill=\"#000000\">", out);
-    put_text(out, title, title_max < 8 ? 8 : title_max);
-    fputs("</text>\n<text x=\"16\" y=\"52\" font-size=\"13\" fill=\"#444444\">Capacity in ", out);
-    put_text(out, unit, 0);
+    markup_text(out, title, title_max < 8 ? 8 : title_max);
+    fputs("</text>\n<text x=\"16\" y=\"52\" font-size=\"13\" fill=\"#444444\">", out);
+    markup_text(out, c->quantity, 0);
+    fputs(" in ", out);
+    markup_text(out, c->munit, 0);
     fputs(" per country, ", out);
-    put_text(out, first->label, 0);
+    markup_text(out, first->label, 0);
     fputs(" to ", out);
-    put_text(out, last->label, 0);
+    markup_text(out, last->label, 0);
     if (c->p5 != NULL && res->draws > 0)
         fprintf(out, "; P5\xE2\x80\x93P95 band of TOTAL from %s draws", value_label(c, (double)res->draws));
     else if (c->p5 != NULL)
@@ -705,10 +852,13 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
                 num(c, c->left - 8.0), num(c, y + 4.0), tick_label(c, v, c->y_decimals));
     }
     fprintf(out, "<text transform=\"translate(22 %s) rotate(-90)\" text-anchor=\"middle\" "
-                 "font-size=\"13\" fill=\"#000000\">Capacity (",
+                 "font-size=\"13\" fill=\"#000000\">",
             num(c, PLOT_TOP + PLOT_H / 2.0));
-    put_text(out, unit, 0);
-    fputs(")</text>\n</g>\n", out);
+    markup_text(out, c->quantity, 0);
+    fputs(" (", out);
+    markup_text(out, c->munit, 0);
+    fputs(c->steps ? ")" : ", year-end values)", out);
+    fputs("</text>\n</g>\n", out);
 
     /* Time axis: a tick and label every `step` years, small ticks between. */
     int step = year_step(c->x_max - c->x_min);
@@ -718,14 +868,16 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     for (double yr = ceil(c->x_min - 1e-9); yr <= c->x_max + 1e-9; yr += 1.0) {
         double x = px_x(c, yr);
         int major = fmod(yr, (double)step) == 0.0;
-        if (major) {
+        /* the tick at x = yr is the boundary between calendar years yr and
+         * yr + 1; the label of year yr sits in the middle of its span */
+        if (major)
             fprintf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#f0f0f0\" stroke-width=\"1\"/>\n",
                     num(c, x), num(c, PLOT_TOP), num(c, x), num(c, bottom));
+        if (major && yr - 1.0 >= c->x_min - 1e-9)
             fprintf(out, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" fill=\"#333333\">%s</text>\n",
-                    num(c, x), num(c, bottom + 20.0), num(c, yr));
-        }
+                    num(c, px_x(c, yr - 0.5)), num(c, bottom + 20.0), num(c, yr));
         fprintf(out, "<line x1=\"%s\" y1=\"%s\" x2=\"%s\" y2=\"%s\" stroke=\"#333333\" stroke-width=\"1\"/>\n",
-                num(c, x), num(c, bottom), num(c, x), num(c, bottom + (major ? 6.0 : 3.0)));
+                num(c, x), num(c, bottom), num(c, x), num(c, bottom + (major ? 8.0 : 5.0)));
     }
     /* Short ticks at the ends of quarters or months when they are far
      * enough apart (ten years or less). */
@@ -740,39 +892,39 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         }
     }
     fprintf(out, "<text x=\"%s\" y=\"%s\" text-anchor=\"middle\" font-size=\"13\" fill=\"#000000\">"
-                 "Year (a tick marks the end of the year)</text>\n</g>\n",
+                 "Calendar year (ticks are year boundaries: 1 January)</text>\n</g>\n",
             num(c, c->left + PLOT_W / 2.0), num(c, bottom + 44.0));
 
-    /* The P5–P95 band of TOTAL, under the lines. */
-    if (c->p5 != NULL) {
-        fputs("<polygon class=\"band\" fill=\"" TOTAL_COLOR "\" fill-opacity=\"" BAND_OPACITY
-              "\" stroke=\"none\" points=\"",
-              out);
-        for (size_t p = 0; p < c->n_periods; p++)
-            fprintf(out, "%s%s,%s", p == 0 ? "" : " ", num(c, px_x(c, c->x[p])), num(c, px_y(c, c->p95[p])));
-        for (size_t p = c->n_periods; p-- > 0;)
-            fprintf(out, " %s,%s", num(c, px_x(c, c->x[p])), num(c, px_y(c, c->p5[p])));
-        fputs("\"><title>TOTAL P5\xE2\x80\x93P95</title></polygon>\n", out);
+    /* Stacked areas (largest at the bottom), then the bands, under the
+     * lines. */
+    if (c->stack) {
+        fputs("<g class=\"areas\">\n", out);
+        for (size_t k = 0; k < c->n_series; k++)
+            if (c->series[k].base != NULL)
+                put_area(c, &c->series[k]);
+        fputs("</g>\n", out);
     }
+    for (size_t k = c->n_series; k-- > 0;)
+        if (c->series[k].lo != NULL)
+            put_band(c, &c->series[k]);
 
     /* Lines: other first, then countries smallest first, TOTAL on top. */
     fputs("<g class=\"lines\" fill=\"none\" stroke-linejoin=\"round\" stroke-linecap=\"round\">\n", out);
     for (size_t k = c->n_series; k-- > 0;) {
         const struct series *s = &c->series[k];
-        if (s->kind == SERIES_TOTAL)
+        if (s->kind == SERIES_TOTAL || c->stack)
             continue;
         fputs("<polyline", out);
         put_stroke(c, s);
         fputs(" points=\"", out);
-        for (size_t p = 0; p < c->n_periods; p++)
-            fprintf(out, "%s%s,%s", p == 0 ? "" : " ", num(c, px_x(c, c->x[p])), num(c, px_y(c, s->values[p])));
+        put_points(c, s->values, NULL, 0, 1);
         fputs("\"><title>", out);
-        put_text(out, s->code, 0);
+        markup_text(out, s->code, 0);
         if (s->kind == SERIES_OTHER) {
             fprintf(out, " (%s countries)", value_label(c, (double)s->n_other));
         } else if (s->name[0] != '\0') {
             fputc(' ', out);
-            put_text(out, s->name, 0);
+            markup_text(out, s->name, 0);
         }
         fputs("</title></polyline>\n", out);
     }
@@ -780,23 +932,21 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         fputs("<polyline", out);
         put_stroke(c, total);
         fputs(" points=\"", out);
-        for (size_t p = 0; p < c->n_periods; p++)
-            fprintf(out, "%s%s,%s", p == 0 ? "" : " ", num(c, px_x(c, c->x[p])), num(c, px_y(c, total->values[p])));
+        put_points(c, total->values, NULL, 0, 1);
         fputs("\"><title>TOTAL</title></polyline>\n", out);
     }
     fputs("</g>\n", out);
 
     /* Event markers on the time axis. */
-    double origin = c->origin;
     if (n_events > 0) {
         fputs("<g class=\"events\">\n", out);
         for (size_t i = 0; i < n_events; i++) {
             const struct dcproj_event *e = &sc->events[i];
             if (!event_drawn(c, e))
                 continue;
-            double x = origin + e->start_months / 12.0;
             const struct series *s = series_of_country(c, e->country);
-            put_event_marker(c, px_x(c, x), bottom, s != NULL ? s->color : OTHER_COLOR);
+            put_event_marker(c, px_x(c, event_x(c, e)), bottom, s != NULL ? s->color : OTHER_COLOR,
+                             i);
             fputs("><title>", out);
             put_event_text(c, e, unit);
             fputs("</title></path>\n", out);
@@ -811,9 +961,9 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
             num(c, lx), num(c, PLOT_TOP + 4.0));
     fprintf(out, "<text x=\"%s\" y=\"%s\" text-anchor=\"end\" font-weight=\"bold\" fill=\"#000000\">",
             num(c, vx), num(c, PLOT_TOP + 4.0));
-    put_text(out, header, 0);
+    markup_text(out, header, 0);
     fputs(", ", out);
-    put_text(out, unit, 0);
+    markup_text(out, c->munit, 0);
     fputs("</text>\n", out);
     for (size_t i = 0; i < nr; i++) {
         const struct legend_row *r = &rows[i];
@@ -830,15 +980,15 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         }
         fprintf(out, "<text x=\"%s\" y=\"%s\" fill=\"#000000\"><tspan font-weight=\"bold\">",
                 num(c, lx + 30.0), num(c, y));
-        put_text(out, r->code, 0);
+        markup_text(out, r->code, 0);
         fputs("</tspan>", out);
         if (r->name[0] != '\0') {
             fprintf(out, "<tspan x=\"%s\">", num(c, lx + 30.0 + code_w));
-            put_text(out, r->name, LEGEND_NAME_CHARS);
+            markup_text(out, r->name, LEGEND_NAME_CHARS);
             fputs("</tspan>", out);
         }
         fprintf(out, "<tspan x=\"%s\" text-anchor=\"end\">", num(c, vx));
-        put_text(out, r->value, 0);
+        markup_text(out, r->value, 0);
         fputs("</tspan></text>\n", out);
     }
     if (n_events > 0) {
@@ -848,7 +998,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
                          "(markers on the time axis)</text>\n",
                     num(c, lx), num(c, y));
         } else {
-            put_event_marker(c, lx + 12.0, y + 1.0, "#ffffff");
+            put_event_marker(c, lx + 12.0, y + 1.0, "#ffffff", 0);
             fputs("/>\n", out);
             fprintf(out, "<text x=\"%s\" y=\"%s\" fill=\"#000000\">%s events (details in the "
                          "marker tooltips)</text>\n",
@@ -858,7 +1008,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
             const struct dcproj_event *e = &sc->events[i];
             const struct series *s = series_of_country(c, e->country);
             y += LEGEND_ROW;
-            put_event_marker(c, lx + 12.0, y + 1.0, s != NULL ? s->color : OTHER_COLOR);
+            put_event_marker(c, lx + 12.0, y + 1.0, s != NULL ? s->color : OTHER_COLOR, i);
             fputs("/>\n", out);
             fprintf(out, "<text x=\"%s\" y=\"%s\" fill=\"#000000\">", num(c, lx + 30.0), num(c, y));
             put_event_text(c, e, unit);
@@ -874,24 +1024,60 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
 
 void dcproj_chart_options_init(struct dcproj_chart_options *opt)
 {
+    memset(opt, 0, sizeof *opt);
     opt->top = DCPROJ_CHART_DEFAULT_TOP;
 }
 
-/* Refuse a non-finite value among what is drawn, naming the row and period. */
+/* Refuse an infinite value among what is drawn, naming the row and period
+ * (NaN is an empty cell, left out of the line). */
 static int check_finite(const struct chart *c, struct dcproj_error *err)
 {
-    for (size_t i = 0; i < c->n_series; i++)
+    for (size_t i = 0; i < c->n_series; i++) {
+        const struct series *s = &c->series[i];
         for (size_t p = 0; p < c->n_periods; p++)
-            if (!isfinite(c->series[i].values[p]))
+            if (isinf(s->values[p]) || (s->lo != NULL && (isinf(s->lo[p]) || isinf(s->hi[p]))))
                 return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                         "chart: %s, period %s: the value is not finite",
-                                        c->series[i].code, c->res->periods[p].label);
-    for (size_t p = 0; c->p5 != NULL && p < c->n_periods; p++)
-        if (!isfinite(c->p5[p]) || !isfinite(c->p95[p]))
-            return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                    "chart: TOTAL, period %s: a quantile is not finite",
-                                    c->res->periods[p].label);
+                                        s->code, c->res->periods[p].label);
+    }
     return DCPROJ_OK;
+}
+
+/* The metric's name on the axis, its unit and whether it is drawn as steps;
+ * its band columns. */
+static void describe_metric(struct chart *c, const char *metric)
+{
+    const struct dcproj_result *res = c->res;
+    const struct dcproj_scenario *sc = res->scenario;
+    const char *unit = sc != NULL && sc->unit != NULL ? sc->unit : "MW";
+    char lo[DCPROJ_COL_LEN + 8], hi[DCPROJ_COL_LEN + 8];
+    snprintf(c->munit, sizeof c->munit, "%s", unit);
+    c->quantity = metric;
+    if (strcmp(metric, "capacity") == 0 || strcmp(metric, "mean") == 0 || metric[0] == 'p') {
+        c->quantity = strcmp(metric, "capacity") == 0 ? "Capacity" : metric;
+        snprintf(lo, sizeof lo, "p5");
+        snprintf(hi, sizeof hi, "p95");
+    } else {
+        snprintf(lo, sizeof lo, "%s_p5", metric);
+        snprintf(hi, sizeof hi, "%s_p95", metric);
+        if (strcmp(metric, "energy_twh") == 0) {
+            static const char *const per[] = {"year", "quarter", "month"};
+            unsigned st = sc != NULL ? (unsigned)sc->step : 0;
+            c->quantity = "Energy";
+            c->steps = 1;
+            snprintf(c->munit, sizeof c->munit, "TWh per %s", per[st < 3 ? st : 0]);
+        } else if (strcmp(metric, "it_load_mw") == 0 || strcmp(metric, "facility_mw") == 0) {
+            c->quantity = metric[0] == 'i' ? "IT load" : "Facility power";
+            snprintf(c->munit, sizeof c->munit, "MW");
+        }
+    }
+    if (strcmp(metric, "capacity") != 0 && strcmp(metric, "energy_twh") != 0 &&
+        strncmp(metric, "it_load", 7) != 0 && strncmp(metric, "facility", 8) != 0) {
+        c->lo_col = c->hi_col = -1; /* a statistic column: no band of its own */
+        return;
+    }
+    c->lo_col = dcproj_result_find_col(res, lo);
+    c->hi_col = dcproj_result_find_col(res, hi);
 }
 
 int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_chart_options *opt,
@@ -902,13 +1088,16 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
         dcproj_chart_options_init(&defaults);
         opt = &defaults;
     }
-    if (opt->top < 1)
+    if (opt->top < 1 && opt->n_scopes == 0)
         return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
                                 "chart: the number of countries drawn must be at least 1");
-    long cap_col = dcproj_result_find_col(res, "capacity");
-    if (cap_col < 0)
+    const char *metric = opt->metric != NULL ? opt->metric : "capacity";
+    long col = dcproj_result_find_col(res, metric);
+    if (col < 0)
         return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
-                                "chart: the result has no capacity column");
+                                "chart: the result has no column %s%s", metric,
+                                strcmp(metric, "energy_twh") == 0 ? " (the scenario has no power)"
+                                                                  : "");
     if (res->n_periods == 0)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "chart: the result has no period");
@@ -917,6 +1106,11 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     c->res = res;
     c->out = out;
+    c->col = col;
+    c->stack = opt->stack;
+    c->inline_svg = opt->inline_svg;
+    c->id_prefix = opt->id_prefix != NULL ? opt->id_prefix : "chart";
+    describe_metric(c, metric);
     c->n_periods = res->n_periods;
     c->x = dcproj_malloc(c->n_periods * sizeof *c->x);
     if (c->x == NULL) {
@@ -932,19 +1126,28 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
     c->x_max = c->x[c->n_periods - 1];
     if (c->x_max <= c->x_min)
         c->x_max = c->x_min + 1.0;
-    int rc = build_series(c, opt->top, cap_col, err);
+    int rc = build_series(c, opt, err);
+    if (rc == DCPROJ_OK && c->stack && stack_series(c) != 0)
+        rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     if (rc == DCPROJ_OK)
         rc = check_finite(c, err);
     if (rc == DCPROJ_OK) {
         double lo = 0.0, hi = 0.0;
-        for (size_t i = 0; i < c->n_series; i++)
-            for (size_t p = 0; p < c->n_periods; p++) {
-                lo = fmin(lo, c->series[i].values[p]);
-                hi = fmax(hi, c->series[i].values[p]);
+        for (size_t i = 0; i < c->n_series; i++) {
+            const struct series *s = &c->series[i];
+            if (s->kind == SERIES_TOTAL) {
+                c->p5 = s->lo;
+                c->p95 = s->hi;
             }
-        for (size_t p = 0; c->p5 != NULL && p < c->n_periods; p++) {
-            lo = fmin(lo, c->p5[p]);
-            hi = fmax(hi, c->p95[p]);
+            for (size_t p = 0; p < c->n_periods; p++) {
+                double base = s->base != NULL ? s->base[p] : 0.0;
+                lo = fmin(lo, s->values[p] + base);
+                hi = fmax(hi, s->values[p] + base);
+                if (s->lo != NULL) {
+                    lo = fmin(lo, s->lo[p]);
+                    hi = fmax(hi, s->hi[p]);
+                }
+            }
         }
         y_axis(c, lo, hi);
         rc = write_svg(c, err);

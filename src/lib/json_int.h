@@ -69,6 +69,15 @@ int json_depth(const cJSON *v);
 /* "an object", "a string", "null", ... for messages. */
 const char *json_type_name(const cJSON *v);
 
+/*
+ * The compact serialisation of `v` (json_write.c) that SPEC §7 hashes: no
+ * white space, the tree's key order, numbers by the §8 round-trip rule,
+ * minimal string escaping, raw UTF-8.  A new NUL-terminated string the
+ * caller releases with dcproj_free(), or NULL when out of memory.  The
+ * recursion is bounded by the reader's depth limit.
+ */
+char *json_write_compact(const cJSON *v);
+
 /* ---- origin map (load_merge.c): node pointer -> origin ---- */
 
 struct origin_slot {

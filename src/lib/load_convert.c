@@ -73,10 +73,17 @@ static size_t count_keys(const cJSON *obj)
     return n;
 }
 
-/* `sources`: id -> {title (required), url, date, note}. */
+static const char *const SOURCE_KIND_NAMES[] = {"fact", "estimate", "assumption", NULL};
+
+const char *dcproj_source_kind_name(enum dcproj_source_kind kind)
+{
+    return (unsigned)kind < 3 ? SOURCE_KIND_NAMES[kind] : "?";
+}
+
+/* `sources`: id -> {title (required), url, date, note, kind}. */
 static int convert_sources(struct ctx *c, const struct frame *top)
 {
-    static const char *const keys[] = {"title", "url", "date", "note", NULL};
+    static const char *const keys[] = {"title", "url", "date", "note", "kind", NULL};
     struct dcproj_scenario *sc = c->sc;
     struct frame sf = fkey(top, "sources");
     if (sf.node == NULL)
@@ -131,6 +138,14 @@ static int convert_sources(struct ctx *c, const struct frame *top)
             bad++;
         if (opt_string(c, &f, "note", &s->note) != 0)
             bad++;
+        struct frame kf = fkey(&f, "kind");
+        if (kf.node != NULL) {
+            int k = enum_value(c, &kf, SOURCE_KIND_NAMES, "source kind");
+            if (k < 0)
+                bad++;
+            else
+                s->kind = (enum dcproj_source_kind)k;
+        }
     }
     return bad || c->nomem ? -1 : 0;
 }
@@ -169,10 +184,11 @@ static int shared_variable(struct ctx *c, const struct frame *f, const struct fr
 /* One variable (SPEC §4): {"value": v} or {"min", "max", "guess"}. */
 static int convert_variable(struct ctx *c, const struct frame *f, struct dcproj_variable *v)
 {
-    static const char *const keys[] = {"value", "min", "max", "guess", NULL};
+    static const char *const keys[] = {"value", "min", "max", "guess", "source", NULL};
     if (want_object(c, f, "an object {\"value\": v} or {\"min\": a, \"max\": b}") != 0)
         return -1;
     int bad = check_keys(c, f, keys, " in a variable");
+    bad += source_ref(c, f, NULL) != 0;
     struct frame vf = fkey(f, "value"), lo = fkey(f, "min"), hi = fkey(f, "max"),
                  gf = fkey(f, "guess");
     if (vf.node != NULL) {
@@ -274,7 +290,7 @@ static int convert_variables(struct ctx *c, const struct frame *top)
  * (valid or not), so countries do not repeat its problems. */
 static int convert_power(struct ctx *c, const struct frame *top, int *present)
 {
-    static const char *const keys[] = {"pue", "utilization", NULL};
+    static const char *const keys[] = {"pue", "utilization", "source", NULL};
     struct dcproj_scenario *sc = c->sc;
     struct frame pw = fkey(top, "power");
     *present = pw.node != NULL;
@@ -283,6 +299,7 @@ static int convert_power(struct ctx *c, const struct frame *top, int *present)
     if (want_object(c, &pw, "an object {\"pue\": ..., \"utilization\": ...}") != 0)
         return -1;
     int bad = check_keys(c, &pw, keys, " in \"power\"");
+    bad += source_ref(c, &pw, NULL) != 0;
     struct frame pf = fkey(&pw, "pue"), uf = fkey(&pw, "utilization");
     if (pf.node == NULL) {
         report(c, &pw, "missing key \"pue\" (power needs \"pue\" and \"utilization\")");
@@ -349,7 +366,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
             bad++;
         } else {
             e->country = (size_t)idx;
-            c->input_country = idx;
+            c->slot_country = idx;
         }
     }
     int year;
@@ -386,7 +403,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     if (opt_string(c, f, "note", &e->note) != 0)
         bad++;
-    c->input_country = -1;
+    c->slot_country = -1;
     return bad ? -1 : 0;
 }
 
@@ -928,7 +945,7 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     c.d = d;
     c.file = doc_file(d);
     c.err = err;
-    c.input_country = -1;
+    c.slot_country = -1;
     struct dcproj_scenario *sc = dcproj_calloc(1, sizeof *sc);
     if (sc == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");
@@ -1006,7 +1023,7 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
         }
     }
     if (c.nerr == 0) {
-        sc->resolved_json = cJSON_PrintUnformatted(root);
+        sc->resolved_json = json_write_compact(root); /* what the scenario hash hashes */
         if (sc->resolved_json == NULL)
             oom(&c);
     }
@@ -1020,8 +1037,8 @@ done:
     dcproj_free(c.var_ok);
     dcproj_free(c.var_used);
     dcproj_free(c.seen);
-    sc->inputs = c.inputs;
-    sc->n_inputs = c.n_inputs;
+    sc->slots = c.slots;
+    sc->n_slots = c.n_slots;
     if (c.nomem) {
         dcproj_scenario_free(sc);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, c.file, NULL, 0, 0, "out of memory");

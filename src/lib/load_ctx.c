@@ -421,6 +421,8 @@ __attribute__((format(printf, 3, 4)))
 void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
 {
     c->nerr++;
+    if (c->nomem)
+        return; /* a consequence of what could not be allocated, not of the data */
     if (!want_detail(c)) {
         dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, NULL, 0, 0, "%s", "");
         return;
@@ -535,32 +537,69 @@ int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const ch
     return 0;
 }
 
-/* A source reference: a string naming an entry of `sources`. */
+/* One source id at `f` (a string naming an entry of `sources`); 0 or -1. */
+static int source_id(struct ctx *c, const struct frame *f)
+{
+    if (!cJSON_IsString(f->node)) {
+        report(c, f, "expected a source id (a key of \"sources\") or a non-empty array of "
+                     "them, got %s", R(f->node).s);
+        return -1;
+    }
+    const char *id = f->node->valuestring;
+    if (idmap_get(&c->sources, id) >= 0)
+        return 0;
+    if (c->sources.n == 0) {
+        report(c, f, "unknown source \"%s\" (there is no \"sources\" object)", id);
+        return -1;
+    }
+    struct nearest nb = {id, NULL, 0};
+    for (size_t i = 0; i < c->sc->n_sources && want_detail(c); i++)
+        nearest_consider(&nb, c->sc->sources[i].id);
+    if (nb.best != NULL)
+        report(c, f, "unknown source \"%s\"; did you mean \"%s\"?", id, nb.best);
+    else
+        report(c, f, "unknown source \"%s\" (not a key of \"sources\")", id);
+    return -1;
+}
+
+/* A source reference (SPEC §2): a source id, or a non-empty array of
+ * distinct ids.  *out (may be NULL) receives a copy of the first id. */
 int source_ref(struct ctx *c, const struct frame *up, char **out)
 {
     struct frame f = fkey(up, "source");
-    *out = NULL;
+    if (out != NULL)
+        *out = NULL;
     if (f.node == NULL)
         return 0;
-    if (!cJSON_IsString(f.node)) {
-        report(c, &f, "expected a source id (a key of \"sources\"), got %s", R(f.node).s);
-        return -1;
-    }
-    const char *id = f.node->valuestring;
-    if (idmap_get(&c->sources, id) < 0) {
-        if (c->sources.n == 0) {
-            report(c, &f, "unknown source \"%s\" (there is no \"sources\" object)", id);
+    const cJSON *first = f.node;
+    if (cJSON_IsArray(f.node)) {
+        if (f.node->child == NULL) {
+            report(c, &f, "expected a source id or a non-empty array of source ids, got []");
             return -1;
         }
-        struct nearest nb = {id, NULL, 0};
-        for (size_t i = 0; i < c->sc->n_sources && want_detail(c); i++)
-            nearest_consider(&nb, c->sc->sources[i].id);
-        if (nb.best != NULL)
-            report(c, &f, "unknown source \"%s\"; did you mean \"%s\"?", id, nb.best);
-        else
-            report(c, &f, "unknown source \"%s\" (not a key of \"sources\")", id);
+        int bad = 0;
+        long i = 0;
+        for (const cJSON *e = f.node->child; e != NULL; e = e->next, i++) {
+            struct frame ef = fchild(&f, e, i);
+            if (source_id(c, &ef) != 0) {
+                bad++;
+                continue;
+            }
+            for (const cJSON *d = f.node->child; d != e; d = d->next)
+                if (cJSON_IsString(d) && strcmp(d->valuestring, e->valuestring) == 0) {
+                    report(c, &ef, "source \"%s\" is listed twice", e->valuestring);
+                    bad++;
+                    break;
+                }
+        }
+        if (bad)
+            return -1;
+        first = f.node->child;
+    } else if (source_id(c, &f) != 0) {
         return -1;
     }
-    *out = xstrdup(c, id);
+    if (out == NULL)
+        return 0;
+    *out = xstrdup(c, first->valuestring);
     return *out ? 0 : -1;
 }

@@ -213,7 +213,7 @@ int enum_value(struct ctx *c, const struct frame *f, const char *const *names,
 /* Compound growth: `rate` or piecewise `rates` (SPEC §3.1). */
 static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_growth *g)
 {
-    static const char *const keys[] = {"model", "rate", "rates", NULL};
+    static const char *const keys[] = {"model", "rate", "rates", "source", NULL};
     int bad = check_keys(c, gf, keys, " for model \"compound\"");
     struct frame rf = fkey(gf, "rate"), rsf = fkey(gf, "rates");
     if (rf.node != NULL && rsf.node != NULL) {
@@ -239,7 +239,7 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
         return -1;
     }
     g->n_segments = (size_t)n;
-    static const char *const seg_keys[] = {"until", "rate", NULL};
+    static const char *const seg_keys[] = {"until", "rate", "source", NULL};
     int prev = c->B;
     long i = 0;
     for (const cJSON *s = rsf.node->child; s != NULL; s = s->next, i++) {
@@ -251,6 +251,7 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
             continue;
         }
         bad += check_keys(c, &sf, seg_keys, " in a rate segment");
+        bad += source_ref(c, &sf, NULL) != 0;
         struct frame uf = fkey(&sf, "until"), rtf = fkey(&sf, "rate");
         if (rtf.node == NULL) {
             report(c, &sf, "missing key \"rate\"");
@@ -304,7 +305,7 @@ static int cmp_point(const void *a, const void *b)
 /* Points growth (SPEC §3.4). */
 static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_growth *g)
 {
-    static const char *const keys[] = {"model", "points", "interp", "extrapolate", NULL};
+    static const char *const keys[] = {"model", "points", "interp", "extrapolate", "source", NULL};
     int bad = check_keys(c, gf, keys, " for model \"points\"");
     struct frame pf = fkey(gf, "points"), itf = fkey(gf, "interp"), ef = fkey(gf, "extrapolate");
     g->interp = DCPROJ_INTERP_LINEAR;
@@ -329,9 +330,10 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
     }
     if (want_object(c, &pf, "an object of year-end values {\"2023\": v, ...}") != 0)
         return -1;
+    bad += source_ref(c, &pf, NULL) != 0;
     size_t n = 0;
     for (const cJSON *p = pf.node->child; p != NULL; p = p->next)
-        n += !ignored_key(p->string);
+        n += !ignored_key(p->string) && strcmp(p->string, "source") != 0;
     struct point *pts = dcproj_calloc(n ? n : 1, sizeof *pts);
     if (pts == NULL) {
         oom(c);
@@ -339,7 +341,7 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
     }
     size_t k = 0;
     for (const cJSON *p = pf.node->child; p != NULL; p = p->next) {
-        if (ignored_key(p->string))
+        if (ignored_key(p->string) || strcmp(p->string, "source") == 0)
             continue;
         struct frame vf = fchild(&pf, p, -1);
         int y;
@@ -404,13 +406,13 @@ static int parse_points(struct ctx *c, const struct frame *gf, struct dcproj_gro
 static int parse_growth_body(struct ctx *c, const struct frame *gf, struct dcproj_growth *g,
                              const struct pinfo *base, const struct frame *bf)
 {
-    int bad = 0;
+    int bad = source_ref(c, gf, NULL) != 0;
     switch (g->model) {
     case DCPROJ_MODEL_COMPOUND:
-        return parse_compound(c, gf, g);
+        return parse_compound(c, gf, g) != 0 || bad ? -1 : 0;
     case DCPROJ_MODEL_LINEAR: {
-        static const char *const keys[] = {"model", "per_year", NULL};
-        bad = check_keys(c, gf, keys, " for model \"linear\"");
+        static const char *const keys[] = {"model", "per_year", "source", NULL};
+        bad += check_keys(c, gf, keys, " for model \"linear\"");
         struct frame pf = fkey(gf, "per_year");
         if (pf.node == NULL) {
             report(c, gf, "missing key \"per_year\" for model \"linear\"");
@@ -419,8 +421,8 @@ static int parse_growth_body(struct ctx *c, const struct frame *gf, struct dcpro
         return parse_param(c, &pf, &R_ANY, &g->per_year, NULL) != 0 || bad ? -1 : 0;
     }
     case DCPROJ_MODEL_LOGISTIC: {
-        static const char *const keys[] = {"model", "cap", "rate", NULL};
-        bad = check_keys(c, gf, keys, " for model \"logistic\"");
+        static const char *const keys[] = {"model", "cap", "rate", "source", NULL};
+        bad += check_keys(c, gf, keys, " for model \"logistic\"");
         struct frame kf = fkey(gf, "cap"), rf = fkey(gf, "rate");
         struct pinfo cap = {0, 0, 0};
         if (kf.node == NULL) {
@@ -447,7 +449,7 @@ static int parse_growth_body(struct ctx *c, const struct frame *gf, struct dcpro
         return bad ? -1 : 0;
     }
     case DCPROJ_MODEL_POINTS:
-        return parse_points(c, gf, g);
+        return parse_points(c, gf, g) != 0 || bad ? -1 : 0;
     }
     return -1;
 }
@@ -616,7 +618,7 @@ static int country_groups(struct ctx *c, const struct frame *cf, struct dcproj_c
 static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_country *co,
                          int top_power_present)
 {
-    static const char *const keys[] = {"pue", "utilization", NULL};
+    static const char *const keys[] = {"pue", "utilization", "source", NULL};
     struct frame pw = fkey(cf, "power");
     co->pue = c->sc->pue;
     co->utilization = c->sc->utilization;
@@ -630,6 +632,7 @@ static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_co
     if (want_object(c, &pw, "an object {\"pue\": ..., \"utilization\": ...}") != 0)
         return -1;
     int bad = check_keys(c, &pw, keys, " in \"power\"");
+    bad += source_ref(c, &pw, NULL) != 0;
     struct frame pf = fkey(&pw, "pue"), uf = fkey(&pw, "utilization");
     if (pf.node != NULL && plain_number(c, &pf, &R_PUE, &co->pue) != 0)
         bad++;
@@ -649,7 +652,7 @@ static int convert_country(struct ctx *c, const struct frame *cf, struct dcproj_
     if (want_object(c, cf, "an object (a country)") != 0)
         return -1;
     c->country = cf->key;
-    c->input_country = co - c->sc->countries;
+    c->slot_country = co - c->sc->countries;
     int bad = check_keys(c, cf, COUNTRY_KEYS, " in a country");
     if (opt_string(c, cf, "name", &co->name) != 0)
         bad++;
@@ -666,7 +669,7 @@ static int convert_country(struct ctx *c, const struct frame *cf, struct dcproj_
     if (country_growth(c, cf, co) != 0)
         bad++;
     c->country = NULL;
-    c->input_country = -1;
+    c->slot_country = -1;
     return bad ? -1 : 0;
 }
 

@@ -84,9 +84,9 @@ struct ctx {
     size_t cap_paths;
     uint64_t *seen;          /* hashes of problems already reported via defaults */
     size_t n_seen, cap_seen;
-    long input_country;      /* the country a parameter parsed now feeds, or -1 */
-    struct dcproj_input *inputs; /* the input registry being built (moved into sc) */
-    size_t n_inputs, cap_inputs;
+    long slot_country;       /* the country a parameter parsed now feeds, or -1 */
+    struct dcproj_slot *slots;   /* the slot registry being built (moved into sc) */
+    size_t n_slots, cap_slots;
 };
 
 /* The valid range of a parameter or plain number, for checks and messages. */
@@ -144,6 +144,8 @@ int want_object(struct ctx *c, const struct frame *f, const char *what);
 int opt_string(struct ctx *c, const struct frame *up, const char *key, char **out);
 int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const char *what,
             long long *out);
+/* `source` of the object `up`: an id or a non-empty array of distinct ids;
+ * *out (may be NULL) gets a copy of the first id, NULL without one. */
 int source_ref(struct ctx *c, const struct frame *up, char **out);
 const char *written_path(struct ctx *c, const struct frame *f);
 

@@ -352,36 +352,36 @@ void param_number(struct dcproj_param *p, double x)
 }
 
 /*
- * Record the parameter just converted at frame `f` in the input registry
- * (struct dcproj_input): its path as the document writes it, the country it
+ * Record the parameter just converted at frame `f` in the slot registry
+ * (struct dcproj_slot): its path as the document writes it, the country it
  * feeds and where it was converted to.  The registry is how sweeps and
  * sensitivity runs change one written value without loading again, and how
  * draw sites are named (SPEC §5.2).  Returns 0, or -1 out of memory.
  */
-static int record_input(struct ctx *c, const struct frame *f, struct dcproj_param *p,
+static int record_slot(struct ctx *c, const struct frame *f, struct dcproj_param *p,
                         const struct range *r)
 {
-    if (c->n_inputs == c->cap_inputs) {
-        size_t cap = c->cap_inputs ? 2 * c->cap_inputs : 32;
-        struct dcproj_input *in = dcproj_realloc(c->inputs, cap * sizeof *in);
+    if (c->n_slots == c->cap_slots) {
+        size_t cap = c->cap_slots ? 2 * c->cap_slots : 32;
+        struct dcproj_slot *in = dcproj_realloc(c->slots, cap * sizeof *in);
         if (in == NULL) {
             oom(c);
             return -1;
         }
-        c->inputs = in;
-        c->cap_inputs = cap;
+        c->slots = in;
+        c->cap_slots = cap;
     }
-    struct dcproj_input *in = &c->inputs[c->n_inputs];
+    struct dcproj_slot *in = &c->slots[c->n_slots];
     if ((in->path = written_path(c, f)) == NULL)
         return -1;
-    in->country = c->input_country;
+    in->country = c->slot_country;
     in->param = p;
-    p->input = c->n_inputs + 1;
+    p->slot = c->n_slots + 1;
     in->min = r->lo;
     in->max = r->hi;
     in->min_open = r->lo_open;
     in->max_open = r->hi_open;
-    c->n_inputs++;
+    c->n_slots++;
     return 0;
 }
 
@@ -404,10 +404,10 @@ int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
             return -1;
         pi->known = 1;
         pi->lo = pi->hi = p->v.number;
-        return record_input(c, f, p, r);
+        return record_slot(c, f, p, r);
     }
     if (cJSON_IsObject(n) && cJSON_GetObjectItemCaseSensitive(n, "dist") != NULL)
-        return parse_dist(c, f, r, p, pi) != 0 ? -1 : record_input(c, f, p, r);
+        return parse_dist(c, f, r, p, pi) != 0 ? -1 : record_slot(c, f, p, r);
     if (cJSON_IsObject(n) && cJSON_GetObjectItemCaseSensitive(n, "var") != NULL) {
         int known = 0;
         double x = 0;
@@ -417,7 +417,7 @@ int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
             pi->known = 1;
             pi->lo = pi->hi = x;
         }
-        return record_input(c, f, p, r);
+        return record_slot(c, f, p, r);
     }
     if (cJSON_IsObject(n))
         report(c, f, "expected %s, a variable reference {\"var\": ...} or a distribution "

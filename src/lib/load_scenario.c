@@ -88,7 +88,7 @@ static void free_growth(struct dcproj_growth *g)
 void dcproj_scenario_free(struct dcproj_scenario *sc)
 {
     if (sc != NULL)
-        dcproj_free(sc->inputs);
+        dcproj_free(sc->slots);
     if (sc == NULL)
         return;
     for (size_t i = 0; i < sc->n_sources; i++) {
@@ -128,7 +128,7 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(sc->site_paths[i]);
     dcproj_free(sc->site_paths);
     dcproj_scenario_free(sc->parent);
-    cJSON_free(sc->resolved_json);
+    dcproj_free(sc->resolved_json);
     dcproj_free(sc->files);
     dcproj_free(sc->file);
     dcproj_free(sc->name);

@@ -36,11 +36,11 @@ struct model {
     size_t *ev_index;       /* event indices, file order within a country */
     struct points_curve *curves; /* per country; .n == 0 unless model is points */
     size_t max_segments;    /* largest n_segments of any country */
-    /* Values that replace registered inputs (sc->inputs[k] <- input_values[k],
+    /* Values that replace registered parameters (sc->slots[k] <- slot_values[k],
      * NaN = keep the parameter's own deterministic value); NULL = none.
      * Borrowed: a sensitivity run or a sweep point sets it on its own copy
      * of the struct, so a prepared model is shared read-only. */
-    const double *input_values;
+    const double *slot_values;
 };
 
 /* Growth parameters of one country with every parameter resolved. */
@@ -78,13 +78,13 @@ static inline double value_at(const struct dcproj_value *v, const double *vars)
 double param_mean(const struct dcproj_param *p, const double *vars);
 
 /* The deterministic value of parameter `p` in model `m`: its value in
- * m->input_values when it is a registered input given one there, else
+ * m->slot_values when it is a registered input given one there, else
  * param_mean(). */
 static inline double param_value(const struct model *m, const struct dcproj_param *p,
                                  const double *vars)
 {
-    if (m->input_values != NULL && p->input > 0) {
-        double x = m->input_values[p->input - 1];
+    if (m->slot_values != NULL && p->slot > 0) {
+        double x = m->slot_values[p->slot - 1];
         if (x == x)
             return x;
     }

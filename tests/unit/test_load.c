@@ -556,7 +556,7 @@ static const struct bad_case BAD[] = {
     {CTRY("{'Baseline': 1, 'baseline': 1, 'growth': {" CPD ", 'rate': 0}}"), "countries.IE.Baseline",
      "unknown key \"Baseline\" in a country; did you mean \"baseline\"?"},
     {GROW("{'model': 'linear', 'per_year': 1, 'rate': 2}"), "countries.IE.growth.rate",
-     "unknown key \"rate\" for model \"linear\" (allowed: \"model\", \"per_year\")"},
+     "unknown key \"rate\" for model \"linear\" (allowed: \"model\", \"per_year\", \"source\")"},
     {GROW("{" CPD ", 'rates': [{'untill': 2030, 'rate': 0}]}"), "countries.IE.growth.rates[0].untill",
      "did you mean \"until\"?"},
     {EVT("{'country': 'IE', 'date': '2025', 'add': 1, 'probabilty': 1}"), "events[0].probabilty",
