@@ -11,6 +11,7 @@
 #include "dcproj/check.h"
 #include "dcproj/chart.h"
 #include "dcproj/provenance.h"
+#include "dcproj/backtest.h"
 
 #ifdef __cplusplus
 extern "C" {

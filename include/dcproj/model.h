@@ -49,6 +49,16 @@ struct dcproj_target_result {
     int has_cagr;       /* 0 when the base is 0 (printed empty) */
 };
 
+/* [v2] One `fit` row of the solution (SPEC §4): a fitted parameter of a
+ * country's `fit` growth, or its rmse. */
+struct dcproj_fit_param {
+    size_t country;         /* index into the scenario's countries */
+    char name[8];           /* "C0", "r", "a", "K", "k", or "rmse" */
+    double value;
+    double std_error;       /* when has_std_error */
+    int has_std_error;      /* 0 for rmse and for an anchored C0 (= y_B) */
+};
+
 enum dcproj_solve_method {
     DCPROJ_SOLVE_NONE = 0,   /* no unknowns: targets only reported */
     DCPROJ_SOLVE_BRENT,      /* one unknown, one target */
@@ -64,6 +74,9 @@ struct dcproj_solution {
     double *variables;      /* value of each scenario variable, file order */
     size_t n_targets;
     struct dcproj_target_result *targets; /* per scenario target, file order */
+    size_t n_fit_params;
+    struct dcproj_fit_param *fit_params;  /* [v2] by country in file order, θ order,
+                                             rmse last (filled by dcproj_project()) */
 };
 
 struct dcproj_result {
@@ -75,7 +88,10 @@ struct dcproj_result {
     size_t n_cols;
     char (*cols)[DCPROJ_COL_LEN];/* "capacity"[, "mean", "p5"...][, "it_load_mw",
                                     "facility_mw", "energy_twh"] */
-    double *values;              /* values[(row * n_periods + period) * n_cols + col] */
+    double *values;              /* values[(row * n_periods + period) * n_cols + col];
+                                    NaN is an empty cell (history rows, `observed`) */
+    size_t history_periods;      /* [v2] with run option `history`: the first this many
+                                    periods are history years before B (SPEC §3.9) */
     long long draws;             /* Monte Carlo draws used; 0 = deterministic */
     uint64_t seed;
     int exact_quantiles;         /* 1 exact, 0 streaming P² estimates */
@@ -93,6 +109,8 @@ struct dcproj_run_options {
     dcproj_progress_fn progress; /* may be NULL */
     void *progress_ctx;
     size_t quantile_memory_bytes;/* exact-quantile memory bound; 0 = default */
+    int history;                 /* [v2] --history: history rows and the `observed`
+                                    column (SPEC §3.9) */
 };
 
 void dcproj_run_options_init(struct dcproj_run_options *opt);

@@ -72,8 +72,12 @@ enum dcproj_model {
     DCPROJ_MODEL_COMPOUND = 0,
     DCPROJ_MODEL_LINEAR,
     DCPROJ_MODEL_LOGISTIC,
-    DCPROJ_MODEL_POINTS
+    DCPROJ_MODEL_POINTS,
+    DCPROJ_MODEL_FIT        /* [v2] a curve fitted to the country's history */
 };
+
+/* The curve of a `fit` growth model; θ order (C0, r), (C0, a), (C0, K, k). */
+enum dcproj_fit_curve { DCPROJ_FIT_COMPOUND = 0, DCPROJ_FIT_LINEAR, DCPROJ_FIT_LOGISTIC };
 
 enum dcproj_interp {
     DCPROJ_INTERP_LINEAR = 0,
@@ -111,6 +115,14 @@ struct dcproj_growth {
     size_t n_points;
     enum dcproj_interp interp;
     enum dcproj_extrapolate extrapolate;
+    /* fit (SPEC §3 model 5): the history years from `fit_from` (0 = all)
+       through B; relative errors divide by each value; anchor "last" sets
+       C0 to the observed value of B; uncertain fits feed Monte Carlo */
+    enum dcproj_fit_curve fit_curve;
+    int fit_from;
+    int fit_relative;
+    int fit_anchor_last;
+    int fit_uncertain;
 };
 
 struct dcproj_country {
@@ -127,6 +139,11 @@ struct dcproj_country {
     char *source;             /* (first) source id or NULL; every input's sources:
                                  dcproj_provenance_build() */
     char *note;               /* or NULL */
+    /* [v2] observed year-end values (SPEC §3.9), years strictly increasing,
+       B - 100 <= year <= B; n_history == 0 when none */
+    int *history_years;
+    double *history_values;
+    size_t n_history;
 };
 
 struct dcproj_event {

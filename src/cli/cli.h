@@ -21,6 +21,8 @@ enum cli_opt_bit {
     OPT_SOLUTION = 1u << 5,   /* --solution FILE */
     OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
     OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard */
+    OPT_HISTORY = 1u << 9,    /* [v2] --history */
+    OPT_BACKTEST = 1u << 10,  /* [v2] --as-of (repeatable), --summary */
     OPT_SITES = 1u << 15,     /* --sites (explain) */
     OPT_CHART = 1u << 8,      /* --top, --metric, --scope (repeatable), --bands, --stack */
 };
@@ -38,6 +40,11 @@ struct cli_opts {
     int threads;              /* 0 = all cores */
     const char *solution;     /* --solution FILE */
     int quiet;                /* -q */
+    int history;              /* --history: history rows and `observed` (SPEC §3.9) */
+    /* backtest */
+    int *as_of;               /* owned array, command-line order */
+    size_t n_as_of;
+    int summary;
     long long draws_cap;      /* > 0: project at most this many draws (validate) */
     /* check */
     const char *expect;
@@ -151,6 +158,7 @@ int cmd_validate(struct cli_opts *o);
 int cmd_explain(struct cli_opts *o);
 int cmd_check(struct cli_opts *o);
 int cmd_diff(struct cli_opts *o);
+int cmd_backtest(struct cli_opts *o);
 int cmd_sweep(struct cli_opts *o);
 int cmd_chart(struct cli_opts *o);
 int cmd_report(struct cli_opts *o);

@@ -213,6 +213,47 @@ static void put_solution(FILE *out, const struct explain_ctx *c)
     }
 }
 
+/* [v2] The fitted growth curves (SPEC §3 model 5, §4 fit rows): per fit
+ * country its curve, the years fitted, each parameter with its standard
+ * error and the rmse. */
+static void put_fits(FILE *out, const struct explain_ctx *c)
+{
+    const struct dcproj_scenario *sc = c->sc;
+    const struct dcproj_solution *sol = &c->res->solution;
+    char line[4 * DCPROJ_NUMBER_LEN], b1[DCPROJ_NUMBER_LEN], b2[DCPROJ_NUMBER_LEN];
+    size_t last_country = (size_t)-1;
+    for (size_t i = 0; i < sol->n_fit_params; i++) {
+        const struct dcproj_fit_param *q = &sol->fit_params[i];
+        const struct dcproj_country *co = &sc->countries[q->country];
+        if (q->country != last_country) {
+            const struct dcproj_growth *g = &co->growth;
+            static const char *const curves[] = {"compound", "linear", "logistic"};
+            if (last_country == (size_t)-1)
+                fputs("\nFits:\n", out);
+            last_country = q->country;
+            int first = g->fit_from;
+            for (size_t k = 0; k < co->n_history && first == 0; k++)
+                first = co->history_years[k];
+            snprintf(line, sizeof line, "%s curve, %s errors, history %d to %d%s", curves[g->fit_curve],
+                     g->fit_relative ? "relative" : "absolute", first, sc->baseline_year,
+                     g->fit_anchor_last ? ", anchored at the last observation" : "");
+            char head[64];
+            snprintf(head, sizeof head, "  %s: ", co->code);
+            put_wrapped(out, head, 4, line);
+        }
+        if (q->has_std_error)
+            snprintf(line, sizeof line, "%s = %s (standard error %s)", q->name, num(q->value, -1, b1),
+                     num(q->std_error, -1, b2));
+        else if (strcmp(q->name, "rmse") == 0)
+            snprintf(line, sizeof line, "rmse = %s (%s)", num(q->value, -1, b1),
+                     co->growth.fit_relative ? "a fraction of each value" : sc->unit);
+        else
+            snprintf(line, sizeof line, "%s = %s (the observed value of %d)", q->name,
+                     num(q->value, -1, b1), sc->baseline_year);
+        put_wrapped(out, "    ", 4, line);
+    }
+}
+
 /* Write the whole summary (cli_write callback). */
 static int write_explain(void *ctx, FILE *out, struct dcproj_error *err)
 {
@@ -233,6 +274,7 @@ static int write_explain(void *ctx, FILE *out, struct dcproj_error *err)
     put_capacity_table(out, c);
     fputc('\n', out);
     put_solution(out, c);
+    put_fits(out, c);
     if (ferror(out))
         return dcproj_error_set(err, DCPROJ_ERR_IO, NULL, NULL, 0, 0, "write error");
     return DCPROJ_OK;

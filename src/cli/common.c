@@ -45,6 +45,7 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     struct dcproj_run_options ro;
     dcproj_run_options_init(&ro);
     ro.threads = o->threads;
+    ro.history = o->history;
     struct cli_progress *bar = cli_progress_new(o, "projecting");
     if (bar != NULL) {
         ro.progress = cli_progress_cb;

@@ -54,6 +54,10 @@
     "      --seed N          Monte Carlo seed (0 to 2^53)\n" \
     "      --threads N       worker threads (0 = all cores)\n"
 
+#define HISTORY_HELP \
+    "      --history         add rows for the history years before the baseline and an\n" \
+    "                        `observed` column (long layout and JSON only)\n"
+
 #define COMMON_TAIL_HELP \
     "  -q, --quiet           no warnings, no progress\n" \
     "  -h, --help            show this help\n"
@@ -63,15 +67,16 @@ static const struct cli_command commands[] = {
      "Usage: dcproj run SCENARIO [options]\n"
      "Project SCENARIO (a JSON file, or - for stdin) and write the table.\n\n"
      "Options:\n" COMMON_OUTPUT_HELP COMMON_SCENARIO_HELP
-     "      --solution FILE   write the calibration solution CSV to FILE (- for stdout,\n"
-     "                        then the table needs -o FILE)\n"
-     COMMON_TAIL_HELP
+     "      --solution FILE   write the calibration and fit solution CSV to FILE (- for\n"
+     "                        stdout, then the table needs -o FILE)\n"
+     HISTORY_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj run scenarios/microsoft-europe-2025.json\n"
      "  dcproj run s.json --step quarter --layout wide -o s.csv\n"
      "  dcproj run s.json --set countries.IE.baseline=500 --excel-eu -o s.csv\n"
      "  dcproj run s.json --draws 10000 --seed 7 --format table\n",
-     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SOLUTION, 1, 1, cmd_run},
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SOLUTION | OPT_HISTORY,
+     1, 1, cmd_run},
     {"validate", "check scenarios completely (calibration included)",
      "Usage: dcproj validate SCENARIO... [options]\n"
      "Check each SCENARIO completely, as `run` would (calibration included;\n"
@@ -118,25 +123,49 @@ static const struct cli_command commands[] = {
      "      --atol A          absolute tolerance (default 1e-9)\n"
      "      --update          rewrite FILE with the current output (atomically) instead\n"
      "      --junit FILE      also write a JUnit XML report to FILE\n"
-     CHECK_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     CHECK_OUTPUT_HELP HISTORY_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj check scenarios/microsoft-europe-2025.json \\\n"
      "      --expect scenarios/expected/microsoft-europe-2025.csv\n"
      "  dcproj check s.json --expect s.csv --rtol 1e-6 --junit report.xml\n"
      "  dcproj check s.json --expect s.csv --update     # accept a deliberate change\n",
-     OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_CHECK, 1, 1, cmd_check},
+     OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_CHECK | OPT_HISTORY, 1, 1, cmd_check},
     {"diff", "compare two projections cell by cell",
      "Usage: dcproj diff SCENARIO_A SCENARIO_B [options]\n"
      "Write kind,code,name,period,a,b,delta,delta_pct for --metric (default capacity):\n"
      "delta = b - a, delta_pct = 100 (b - a) / a (empty when a = 0).  Rows are A's,\n"
      "then B's extras, with empty cells for a missing side.\n"
      "--set, --patch and --frozen apply to B only; every other option to both.\n\n"
-     "Options:\n" TABLE_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "Options:\n" TABLE_OUTPUT_HELP HISTORY_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj diff base.json what-if/ai-surge.json\n"
      "  dcproj diff base.json base.json --set countries.IE.growth.rate=0.1\n"
      "  dcproj diff a.json b.json --metric energy_twh --format tsv\n",
-     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS, 2, 2, cmd_diff},
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_HISTORY, 2, 2, cmd_diff},
+    {"backtest", "refit fits on history up to a year and score what followed",
+     "Usage: dcproj backtest SCENARIO --as-of YEAR [--as-of YEAR...] [options]\n"
+     "For each --as-of year Y, refit every country whose growth is a \"fit\" on its\n"
+     "history through Y (Y becomes its baseline; events and targets are ignored) and\n"
+     "project it to each of its history years after Y. Writes\n"
+     "as_of,code,year,horizon,observed,projected,error,pct_error (error = projected -\n"
+     "observed, pct_error = 100 error / observed, empty when observed = 0), plus\n"
+     "p_lo,p_hi,inside when a fit is \"uncertain\" and there are draws and at least\n"
+     "two quantiles (the band of the outer pair; inside = 1 when observed is in it).\n"
+     "Rows: --as-of years in the order given, countries in file order, years.\n\n"
+     "Options:\n"
+     "      --as-of YEAR      refit on the history through YEAR (repeatable)\n"
+     "      --summary         write code,horizon,n,mae,mape,bias,coverage instead: one\n"
+     "                        row per country and horizon (every --as-of pooled), then\n"
+     "                        an ALL row per horizon pooling every country\n"
+     OUTPUT_FILE_HELP
+     "      --format F        csv (default) or tsv\n"
+     CSV_FORMAT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj backtest scenarios/ireland-datacentres.json --as-of 2019 --as-of 2020\n"
+     "  dcproj backtest s.json --as-of 2019 --as-of 2020 --as-of 2021 --summary\n"
+     "  dcproj backtest s.json --as-of 2020 --draws 10000 --seed 7 -o bt.csv\n",
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_BACKTEST, 1, 1,
+     cmd_backtest},
     {"sweep", "what-if grid over one or two varied values",
      "Usage: dcproj sweep SCENARIO --vary PATH=A:B:STEP [--vary PATH=v1,v2,...] [options]\n"
      "Project SCENARIO once per grid point, each with --set PATH=value applied after\n"

@@ -17,7 +17,7 @@ enum {
     O_FORMAT = 256, O_LAYOUT, O_METRIC, O_SET, O_PATCH, O_FROZEN, O_HORIZON, O_STEP,
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
-    O_SCOPE, O_AT, O_SHARD, O_TOP, O_SITES, O_BANDS, O_STACK, O_HELP
+    O_SCOPE, O_AT, O_SHARD, O_TOP, O_SITES, O_BANDS, O_STACK, O_HELP, O_HISTORY, O_AS_OF, O_SUMMARY
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -57,6 +57,9 @@ static const struct opt_def opt_defs[] = {
     {{"at", required_argument, NULL, O_AT}, OPT_SWEEP},
     {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP},
     {{"top", required_argument, NULL, O_TOP}, OPT_CHART},
+    {{"history", no_argument, NULL, O_HISTORY}, OPT_HISTORY},
+    {{"as-of", required_argument, NULL, O_AS_OF}, OPT_BACKTEST},
+    {{"summary", no_argument, NULL, O_SUMMARY}, OPT_BACKTEST},
     {{"sites", no_argument, NULL, O_SITES}, OPT_SITES},
     {{"bands", required_argument, NULL, O_BANDS}, OPT_CHART},
     {{"stack", no_argument, NULL, O_STACK}, OPT_CHART},
@@ -208,6 +211,9 @@ static int add_scopes(struct cli_opts *o, const char *arg)
             return 0;
         p += n + 1;
     }
+    free(o->as_of);
+    o->as_of = NULL;
+    o->n_as_of = 0;
 }
 
 int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_opts *o)
@@ -238,6 +244,18 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             fputs(cmd->help, stdout);
             return -1;
         case 'q': o->quiet = 1; break;
+        case O_HISTORY: o->history = 1; break;
+        case O_SUMMARY: o->summary = 1; break;
+        case O_AS_OF: {
+            if (cli_parse_long(arg, 1000, 9999, &ll) != 0)
+                return usage(cmd, "--as-of: expected a year from 1000 to 9999, got '%s'", arg);
+            int *a = realloc(o->as_of, (o->n_as_of + 1) * sizeof *a);
+            if (a == NULL)
+                return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
+            o->as_of = a;
+            o->as_of[o->n_as_of++] = (int)ll;
+            break;
+        }
         case 'o': o->output = arg; break;
         case O_FORMAT:
             if (strcmp(arg, "csv") == 0) o->fmt.format = DCPROJ_FMT_CSV;
@@ -404,6 +422,9 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
         return usage(cmd, "--delimiter ',' cannot be used with a decimal comma");
     if (o->fmt.format == DCPROJ_FMT_TSV && !delimiter_given)
         o->fmt.delimiter = '\t';
+    if (o->history && o->fmt.layout != DCPROJ_LAYOUT_LONG)
+        return usage(cmd, "--history works with the long layout (and JSON) only, not --layout %s",
+                     o->fmt.layout == DCPROJ_LAYOUT_WIDE ? "wide" : "iamc");
 
     o->args = argv + optind;
     o->n_args = argc - optind;

@@ -169,7 +169,7 @@ static cJSON *merge_tracked(struct ctx *c, struct merge_map *m, const cJSON *tar
     return out;
 }
 
-const char *const MODEL_NAMES[] = {"compound", "linear", "logistic", "points", NULL};
+const char *const MODEL_NAMES[] = {"compound", "linear", "logistic", "points", "fit", NULL};
 const char *const INTERP_NAMES[] = {"linear", "cspline", "steffen", "akima", "step", NULL};
 static const char *const EXTRAP_NAMES[] = {"error", "flat", "linear", NULL};
 
@@ -450,6 +450,8 @@ static int parse_growth_body(struct ctx *c, const struct frame *gf, struct dcpro
     }
     case DCPROJ_MODEL_POINTS:
         return parse_points(c, gf, g) != 0 || bad ? -1 : 0;
+    case DCPROJ_MODEL_FIT:
+        return parse_fit(c, gf, g);
     }
     return -1;
 }
@@ -507,7 +509,7 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
     if (gf.node != NULL) {
         struct frame mf = fkey(&gf, "model");
         if (mf.node == NULL)
-            report(c, &gf, "missing key \"model\" (compound, linear, logistic or points)");
+            report(c, &gf, "missing key \"model\" (compound, linear, logistic, points or fit)");
         else
             model = enum_value(c, &mf, MODEL_NAMES, "growth model");
         if (model < 0)
@@ -529,10 +531,16 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
                 co->baseline.v.number = bf.node->valuedouble;
             }
         }
+    } else if (model == DCPROJ_MODEL_FIT) {
+        if (bf.node != NULL) {
+            report(c, &bf, "the fit sets C0; use \"anchor\": \"last\" to start from the "
+                           "observed value of baseline_year, and remove \"baseline\"");
+            bad++;
+        }
     } else if (bf.node == NULL) {
         if (model >= 0) {
             report(c, cf, "missing key \"baseline\" (required unless the growth model is "
-                          "\"points\")");
+                          "\"points\" or \"fit\")");
             bad++;
         }
     } else if (parse_param(c, &bf, &R_NONNEG, &co->baseline, &base) != 0) {
@@ -641,8 +649,8 @@ static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_co
     return bad ? -1 : 0;
 }
 
-static const char *const COUNTRY_KEYS[] = {"name",  "baseline", "groups", "growth",
-                                           "power", "source",   "note",   NULL};
+static const char *const COUNTRY_KEYS[] = {"name",   "baseline", "groups", "growth", "power",
+                                           "source", "note",     "history", NULL};
 
 /* One country at frame `cf`. */
 static int convert_country(struct ctx *c, const struct frame *cf, struct dcproj_country *co,
@@ -666,8 +674,15 @@ static int convert_country(struct ctx *c, const struct frame *cf, struct dcproj_
         bad++;
     if (country_power(c, cf, co, top_power_present) != 0)
         bad++;
+    if (parse_history(c, cf, co) != 0)
+        bad++;
     if (country_growth(c, cf, co) != 0)
         bad++;
+    else if (co->growth.model == DCPROJ_MODEL_FIT && co->n_history == 0 && !bad) {
+        report(c, cf, "a \"fit\" growth model needs the country's \"history\" "
+                      "{\"2019\": v, ...}");
+        bad++;
+    }
     c->country = NULL;
     c->slot_country = -1;
     return bad ? -1 : 0;

@@ -163,6 +163,11 @@ int enum_value(struct ctx *c, const struct frame *f, const char *const *names,
                const char *what);
 int convert_countries(struct ctx *c, const struct frame *top, int top_power_present);
 
+/* load_history.c: a country's `history` (SPEC §3.9) into co->history_*;
+ * the keys of a `fit` growth (SPEC §3 model 5) at frame `gf`. */
+int parse_history(struct ctx *c, const struct frame *cf, struct dcproj_country *co);
+int parse_fit(struct ctx *c, const struct frame *gf, struct dcproj_growth *g);
+
 /* load_convert.c */
 int convert_doc(const struct doc *d, struct dcproj_error *err,
                 struct dcproj_scenario **out);

@@ -104,6 +104,8 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(co->name);
         dcproj_free(co->groups);
         free_growth(&co->growth);
+        dcproj_free(co->history_years);
+        dcproj_free(co->history_values);
         dcproj_free(co->source);
         dcproj_free(co->note);
     }
@@ -177,7 +179,7 @@ const char *dcproj_step_name(enum dcproj_step step)
 
 const char *dcproj_model_name(enum dcproj_model model)
 {
-    return (unsigned)model < 4 ? MODEL_NAMES[model] : "?";
+    return (unsigned)model < 5 ? MODEL_NAMES[model] : "?";
 }
 
 const char *dcproj_interp_name(enum dcproj_interp interp)

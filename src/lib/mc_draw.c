@@ -273,6 +273,7 @@ static int country_draw(struct worker *w, size_t i, struct country_values *cv)
         cv->rate = site_draw(w, &site, &g->rate, 1e-9, INFINITY);
         break;
     case DCPROJ_MODEL_POINTS:
+    case DCPROJ_MODEL_FIT:  /* θ̂ from model_country_values(); drawn below */
         break;
     }
     for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
@@ -285,6 +286,15 @@ static int country_draw(struct worker *w, size_t i, struct country_values *cv)
         x->add = occurs ? add : 0.0;
         x->start_months = e->start_months + delay;
         x->ramp_months = e->ramp_months;
+    }
+    if (g->model == DCPROJ_MODEL_FIT && m->fits[i].n_eps > 0) {
+        /* SPEC §3 model 5: θ = θ̂ + L·ε, ε drawn after the country's own sites */
+        const struct country_fit *f = &m->fits[i];
+        double eps[FIT_MAX_PARAMS], theta[FIT_MAX_PARAMS];
+        for (size_t k = 0; k < f->n_eps; k++)
+            eps[k] = gsl_ran_ugaussian(w->rng);
+        fit_draw(&f->est, f->anchored, f->c0, f->L, f->n_eps, eps, theta);
+        model_fit_values(g->fit_curve, theta, cv);
     }
     return DCPROJ_OK;
 }
@@ -528,6 +538,12 @@ static int classify(struct worker *w, size_t i)
         }
         break;
     case DCPROJ_MODEL_POINTS:
+        break;
+    case DCPROJ_MODEL_FIT:
+        if (m->fits[i].n_eps > 0) {
+            n_random++;
+            kind = MC_FULL;
+        }
         break;
     }
     if (n_random == 0)

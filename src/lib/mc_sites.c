@@ -93,6 +93,7 @@ int sites_build(const struct dcproj_scenario *sc, struct site_list *l)
             bad |= add_site(&b, &g->rate, ci, -1, -1);
             break;
         case DCPROJ_MODEL_POINTS:
+        case DCPROJ_MODEL_FIT: /* fit draws are not draw sites (SPEC §3 model 5) */
             break;
         }
         for (size_t k = ev_start[i]; k < ev_start[i + 1]; k++) {

@@ -211,8 +211,44 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
         if (!c->has_baseline)
             points_at(&m->curves[i], g, (double)sc->baseline_year, &cv->c0);
         break;
+    case DCPROJ_MODEL_FIT: {
+        /* θ̂ with C0 anchored or not; model_init() fitted it */
+        double theta[FIT_MAX_PARAMS];
+        memcpy(theta, m->fits[i].est.theta, sizeof theta);
+        theta[0] = m->fits[i].c0;
+        model_fit_values(g->fit_curve, theta, cv);
+        break;
+    }
     }
     return DCPROJ_OK;
+}
+
+void model_fit_values(enum dcproj_fit_curve curve, const double *theta, struct country_values *cv)
+{
+    cv->c0 = theta[0];
+    switch (curve) {
+    case DCPROJ_FIT_COMPOUND:
+        cv->rate = theta[1];
+        break;
+    case DCPROJ_FIT_LINEAR:
+        cv->per_year = theta[1];
+        break;
+    case DCPROJ_FIT_LOGISTIC:
+        cv->cap = theta[1];
+        cv->rate = theta[2];
+        break;
+    }
+}
+
+/* The closed-form curve a growth model evaluates: a fit evaluates the
+ * model its curve names. */
+static enum dcproj_model curve_model(const struct dcproj_growth *g)
+{
+    if (g->model != DCPROJ_MODEL_FIT)
+        return g->model;
+    return g->fit_curve == DCPROJ_FIT_COMPOUND ? DCPROJ_MODEL_COMPOUND
+           : g->fit_curve == DCPROJ_FIT_LINEAR ? DCPROJ_MODEL_LINEAR
+                                                : DCPROJ_MODEL_LOGISTIC;
 }
 
 /* Here rather than beside the loader's lookups: the model names draw sites
@@ -304,7 +340,7 @@ int model_growth_at(const struct model *m, size_t i, const struct country_values
 {
     const struct dcproj_scenario *sc = m->sc;
     const struct dcproj_growth *g = &sc->countries[i].growth;
-    switch (g->model) {
+    switch (curve_model(g)) {
     case DCPROJ_MODEL_COMPOUND:
         if (g->n_segments == 0) {
             *out = cv->c0 * pow(1.0 + cv->rate, t_years);
@@ -329,6 +365,8 @@ int model_growth_at(const struct model *m, size_t i, const struct country_values
         return 0;
     case DCPROJ_MODEL_POINTS:
         return points_at(&m->curves[i], g, (double)sc->baseline_year + t_years, out);
+    case DCPROJ_MODEL_FIT:
+        break; /* curve_model() never returns it */
     }
     return -1;
 }
@@ -357,7 +395,7 @@ int model_country_series(const struct model *m, size_t i, const struct country_v
     char pname[32];
     /* compound growth with one rate: C0·(1+r)^t = C0·exp(t·log1p(r)), one log1p
        per series instead of one pow per period */
-    int simple = c->growth.model == DCPROJ_MODEL_COMPOUND && c->growth.n_segments == 0;
+    int simple = curve_model(&c->growth) == DCPROJ_MODEL_COMPOUND && c->growth.n_segments == 0;
     double log_growth = simple ? log1p(cv->rate) : 0.0;
     for (size_t k = 0; k < n; k++) {
         int e = e_months[k];
@@ -480,6 +518,7 @@ void model_clear(struct model *m)
         }
     }
     dcproj_free(m->curves);
+    dcproj_free(m->fits);
     dcproj_free(m->ev_start);
     dcproj_free(m->ev_index);
     memset(m, 0, sizeof *m);
@@ -493,7 +532,8 @@ int model_init(struct model *m, const struct dcproj_scenario *sc, struct dcproj_
     m->ev_start = dcproj_calloc(nc + 1, sizeof *m->ev_start);
     m->ev_index = dcproj_malloc((sc->n_events > 0 ? sc->n_events : 1) * sizeof *m->ev_index);
     m->curves = dcproj_calloc(nc > 0 ? nc : 1, sizeof *m->curves);
-    if (m->ev_start == NULL || m->ev_index == NULL || m->curves == NULL) {
+    m->fits = dcproj_calloc(nc > 0 ? nc : 1, sizeof *m->fits);
+    if (m->ev_start == NULL || m->ev_index == NULL || m->curves == NULL || m->fits == NULL) {
         model_clear(m);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
     }
@@ -516,12 +556,112 @@ int model_init(struct model *m, const struct dcproj_scenario *sc, struct dcproj_
         const struct dcproj_growth *g = &sc->countries[i].growth;
         if (g->n_segments > m->max_segments)
             m->max_segments = g->n_segments;
-        if (g->model == DCPROJ_MODEL_POINTS) {
-            int rc = prepare_points(m, i, err);
-            if (rc != DCPROJ_OK) {
-                model_clear(m);
-                return rc;
+        int rc = DCPROJ_OK;
+        if (g->model == DCPROJ_MODEL_POINTS)
+            rc = prepare_points(m, i, err);
+        else if (g->model == DCPROJ_MODEL_FIT)
+            rc = model_fit_country(sc, i, sc->baseline_year, sc->draws > 0, &m->fits[i], err);
+        if (rc != DCPROJ_OK) {
+            model_clear(m);
+            return rc;
+        }
+    }
+    return DCPROJ_OK;
+}
+
+/* ---- fits -------------------------------------------------------------- */
+
+int model_fit_country(const struct dcproj_scenario *sc, size_t i, int base_year, int with_draws,
+                      struct country_fit *out, struct dcproj_error *err)
+{
+    const struct dcproj_country *c = &sc->countries[i];
+    const struct dcproj_growth *g = &c->growth;
+    char path[DCPROJ_ERROR_PATH_LEN];
+    snprintf(path, sizeof path, "countries.%s.growth", c->code);
+    memset(out, 0, sizeof *out);
+    double *t = dcproj_malloc((c->n_history > 0 ? c->n_history : 1) * sizeof *t);
+    double *y = dcproj_malloc((c->n_history > 0 ? c->n_history : 1) * sizeof *y);
+    if (t == NULL || y == NULL) {
+        dcproj_free(t);
+        dcproj_free(y);
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+    }
+    size_t n = 0;
+    int has_last = 0;
+    double last = 0;
+    for (size_t k = 0; k < c->n_history; k++) {
+        int year = c->history_years[k];
+        if (year > base_year || (g->fit_from != 0 && year < g->fit_from))
+            continue;
+        t[n] = (double)(year - base_year);
+        y[n] = c->history_values[k];
+        if (year == base_year) {
+            has_last = 1;
+            last = y[n];
+        }
+        n++;
+    }
+    int rc = fit_estimate(g->fit_curve, g->fit_relative ? FIT_ERRORS_RELATIVE : FIT_ERRORS_ABSOLUTE,
+                          t, y, n, &out->est, sc->file, path, err);
+    dcproj_free(t);
+    dcproj_free(y);
+    if (rc != DCPROJ_OK)
+        return rc;
+    out->c0 = out->est.theta[0];
+    out->anchored = g->fit_anchor_last;
+    if (out->anchored) {
+        if (!has_last)
+            return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, path, 0, 0,
+                                    "\"anchor\": \"last\" needs the observed value of %d in "
+                                    "countries.%s.history",
+                                    base_year, c->code);
+        if (g->fit_curve == DCPROJ_FIT_COMPOUND && last == 0)
+            return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, path, 0, 0,
+                                    "\"anchor\": \"last\" on a compound fit needs a value of %d "
+                                    "above 0 (a compound curve from 0 stays 0)",
+                                    base_year);
+        if (g->fit_curve == DCPROJ_FIT_LOGISTIC && !(last > 0 && last < out->est.theta[1]))
+            return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, path, 0, 0,
+                                    "\"anchor\": \"last\" puts C0 = %.15g, but a logistic curve "
+                                    "needs 0 < C0 < the fitted cap K = %.10g",
+                                    last, out->est.theta[1]);
+        out->c0 = last;
+    }
+    if (with_draws && g->fit_uncertain)
+        return fit_cholesky(&out->est, out->anchored, out->L, &out->n_eps, sc->file, path, err);
+    return DCPROJ_OK;
+}
+
+int model_fit_solution(const struct model *m, struct dcproj_solution *sol,
+                       struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = m->sc;
+    size_t n = 0;
+    for (size_t i = 0; i < sc->n_countries; i++)
+        if (sc->countries[i].growth.model == DCPROJ_MODEL_FIT)
+            n += m->fits[i].est.p + 1;
+    sol->n_fit_params = 0;
+    if (n == 0)
+        return DCPROJ_OK;
+    sol->fit_params = dcproj_calloc(n, sizeof *sol->fit_params);
+    if (sol->fit_params == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+    for (size_t i = 0; i < sc->n_countries; i++) {
+        if (sc->countries[i].growth.model != DCPROJ_MODEL_FIT)
+            continue;
+        const struct country_fit *f = &m->fits[i];
+        for (size_t j = 0; j <= f->est.p; j++) {
+            struct dcproj_fit_param *q = &sol->fit_params[sol->n_fit_params++];
+            q->country = i;
+            if (j == f->est.p) {
+                snprintf(q->name, sizeof q->name, "rmse");
+                q->value = f->est.rmse;
+                continue;
             }
+            snprintf(q->name, sizeof q->name, "%s", fit_param_name(f->est.curve, j));
+            q->value = j == 0 ? f->c0 : f->est.theta[j];
+            q->std_error = f->est.se[j];
+            q->has_std_error = !(j == 0 && f->anchored);
         }
     }
     return DCPROJ_OK;

@@ -20,6 +20,7 @@
 #include "dcproj/error.h"
 #include "dcproj/model.h"
 #include "dcproj/scenario.h"
+#include "fit_int.h"
 #include "dcproj/sites.h"
 
 /* A `points` curve prepared for evaluation (SPEC §3 model 4). */
@@ -30,8 +31,21 @@ struct points_curve {
     gsl_interp *interp;     /* NULL for the `step` interpolation */
 };
 
+/* A country's `fit` growth prepared for evaluation (SPEC §3 model 5): the
+ * estimate at θ̂, the C0 the projection uses (θ̂'s or, anchored, y_B), and
+ * for an uncertain fit the Cholesky factor L (n_eps × n_eps, row-major) of
+ * the covariance the draws use. */
+struct country_fit {
+    struct fit_estimate est;
+    int anchored;
+    double c0;
+    double L[FIT_MAX_PARAMS * FIT_MAX_PARAMS];
+    size_t n_eps;           /* 0 unless the fit is uncertain */
+};
+
 struct model {
     const struct dcproj_scenario *sc;
+    struct country_fit *fits; /* per country; meaningful when its model is fit */
     size_t *ev_start;       /* events of country i: ev_index[ev_start[i] .. ev_start[i+1]) */
     size_t *ev_index;       /* event indices, file order within a country */
     struct points_curve *curves; /* per country; .n == 0 unless model is points */
@@ -119,6 +133,30 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
  * for variable-driven values. */
 int model_event_values(const struct model *m, size_t i, const double *vars,
                        struct event_values *ev, struct dcproj_error *err);
+
+/*
+ * Fit country `i`'s `fit` growth to its history years from `from` through
+ * `base_year` (B for a projection; the as-of year of a back-test), t =
+ * year − base_year, and anchor it (SPEC §3 model 5).  With `with_draws`,
+ * also the Cholesky factor for uncertain draws.  Data errors name
+ * countries.CODE.growth (or .history).
+ */
+int model_fit_country(const struct dcproj_scenario *sc, size_t i, int base_year, int with_draws,
+                      struct country_fit *out, struct dcproj_error *err);
+
+/* The `fit` rows of the solution (SPEC §4) for every fit country of the
+ * prepared model into sol->fit_params (malloc'ed; sol owns them). */
+int model_fit_solution(const struct model *m, struct dcproj_solution *sol,
+                       struct dcproj_error *err);
+
+/* SPEC §3.9 (--history): prepend the history periods to every row of a
+ * finished result and append the `observed` column (empty cells are NaN).
+ * Implemented in project_history.c. */
+int project_add_history(const struct model *m, const double *vars, struct dcproj_result *res,
+                        struct dcproj_error *err);
+
+/* Set cv's growth parameters from a fit's θ (C0 in theta[0]). */
+void model_fit_values(enum dcproj_fit_curve curve, const double *theta, struct country_values *cv);
 
 /* Number of events of country `i`. */
 static inline size_t model_n_events(const struct model *m, size_t i)

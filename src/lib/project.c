@@ -62,11 +62,9 @@ static int make_rows(const struct dcproj_scenario *sc, struct dcproj_result *res
     return 0;
 }
 
-/* Append "FILE: countries.CODE: capacity below 0 was raised to 0". */
-static int add_floor_warning(struct dcproj_result *res, const char *file, const char *code)
+/* Append one warning line to res->warnings. */
+static int add_warning(struct dcproj_result *res, const char *buf)
 {
-    char buf[DCPROJ_ERROR_FILE_LEN + 96];
-    snprintf(buf, sizeof buf, "%s: countries.%s: capacity below 0 was raised to 0", file, code);
     char **w = dcproj_realloc(res->warnings, (res->n_warnings + 1) * sizeof *w);
     if (w == NULL)
         return -1;
@@ -75,6 +73,34 @@ static int add_floor_warning(struct dcproj_result *res, const char *file, const 
     if (w[res->n_warnings] == NULL)
         return -1;
     res->n_warnings++;
+    return 0;
+}
+
+/* Append "FILE: countries.CODE: capacity below 0 was raised to 0". */
+static int add_floor_warning(struct dcproj_result *res, const char *file, const char *code)
+{
+    char buf[DCPROJ_ERROR_FILE_LEN + 96];
+    snprintf(buf, sizeof buf, "%s: countries.%s: capacity below 0 was raised to 0", file, code);
+    return add_warning(res, buf);
+}
+
+/* SPEC §9: a fit parameter whose standard error exceeds its absolute value
+ * (the history does not pin it down; the projection may mislead). */
+static int add_fit_warnings(struct dcproj_result *res, const struct dcproj_scenario *sc)
+{
+    const struct dcproj_solution *sol = &res->solution;
+    for (size_t i = 0; i < sol->n_fit_params; i++) {
+        const struct dcproj_fit_param *q = &sol->fit_params[i];
+        if (!q->has_std_error || !(q->std_error > fabs(q->value)))
+            continue;
+        char buf[DCPROJ_ERROR_FILE_LEN + 256];
+        snprintf(buf, sizeof buf,
+                 "%s: countries.%s.growth: the fitted %s = %.6g has a standard error of %.6g, "
+                 "larger than itself: the history does not determine it",
+                 sc->file, sc->countries[q->country].code, q->name, q->value, q->std_error);
+        if (add_warning(res, buf) != 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -207,6 +233,8 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         return rc;
     }
     rc = model_solve(&m, &res->solution, err);
+    if (rc == DCPROJ_OK)
+        rc = model_fit_solution(&m, &res->solution, err);
     if (rc != DCPROJ_OK)
         goto fail;
     const double *vars = res->solution.variables;
@@ -233,6 +261,12 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
     }
     rc = check_finite(res, err);
     if (rc != DCPROJ_OK)
+        goto fail;
+    if (add_fit_warnings(res, sc) != 0) {
+        rc = nomem(sc, err);
+        goto fail;
+    }
+    if (opt->history && (rc = project_add_history(&m, vars, res, err)) != DCPROJ_OK)
         goto fail;
     for (size_t i = 0; i < sc->n_countries; i++) {
         if (floored[i] && add_floor_warning(res, sc->file, sc->countries[i].code) != 0) {

@@ -10,6 +10,7 @@
 #include "dcproj/report.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -186,8 +187,20 @@ static void dsv_text(struct dsv *w, const char *t)
 }
 
 /* Append one number by the rule of SPEC §8. */
+/* A number for the aligned table: empty for NaN (an empty cell, model.h). */
+static size_t table_number(double v, int decimals, int decimal_comma, const char *radix, char *buf)
+{
+    if (isnan(v)) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return (size_t)dcproj_numfmt_format(v, decimals, decimal_comma, radix, buf);
+}
+
 static void dsv_number(struct dsv *w, double v)
 {
+    if (isnan(v))
+        return; /* an empty cell (model.h) */
     char buf[DCPROJ_NUMBER_LEN];
     int n = dcproj_numfmt_format(v, w->precision, w->decimal_comma, w->radix, buf);
     if (w->quote_numbers && memchr(buf, w->delim, (size_t)n) != NULL)
@@ -527,9 +540,8 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
         if (text_width(tc[c].unit) > w)
             w = text_width(tc[c].unit);
         for (size_t i = 0; i < res->n_rows * res->n_periods; i++) {
-            size_t k = (size_t)dcproj_numfmt_format(res->values[i * res->n_cols + c],
-                                                    tc[c].decimals, fmt->decimal_comma, radix,
-                                                    buf);
+            size_t k = table_number(res->values[i * res->n_cols + c], tc[c].decimals,
+                                    fmt->decimal_comma, radix, buf);
             if (k > w)
                 w = k;
         }
@@ -615,9 +627,8 @@ static int write_table(const struct dcproj_result *res, const struct dcproj_form
             }
             table_text(s, res->periods[p].label, w_period, 1);
             for (size_t c = 0; c < n_shown; c++) {
-                size_t k = (size_t)dcproj_numfmt_format(dcproj_result_at(res, r, p, c),
-                                                        tc[c].decimals, fmt->decimal_comma,
-                                                        radix, buf);
+                size_t k = table_number(dcproj_result_at(res, r, p, c), tc[c].decimals,
+                                        fmt->decimal_comma, radix, buf);
                 table_spaces(s, TABLE_GAP + tc[c].width - k);
                 dcproj_rsink_write(s, buf, k);
             }
@@ -669,7 +680,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
     int rc = dsv_init(&w, &f, out, err);
     if (rc != DCPROJ_OK)
         return rc;
-    static const char *const head[] = {"type", "id", "value", "residual", "cagr"};
+    static const char *const head[] = {"type", "id", "value", "residual", "cagr", "stderr"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
         if (i > 0)
             dsv_sep(&w);
@@ -694,6 +705,7 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_number(&w, sol->variables[i]);
             dsv_sep(&w);
             dsv_sep(&w);
+            dsv_sep(&w);
             dsv_eol(&w);
         }
         for (size_t i = 0; i < sol->n_targets; i++) {
@@ -713,8 +725,26 @@ int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_f
             dsv_sep(&w);
             if (t->has_cagr)
                 dsv_number(&w, t->cagr);
+            dsv_sep(&w);
             dsv_eol(&w);
         }
+    }
+    /* [v2] fit rows: by country, θ order, rmse last (SPEC §4) */
+    for (size_t i = 0; i < sol->n_fit_params && sc != NULL; i++) {
+        const struct dcproj_fit_param *q = &sol->fit_params[i];
+        char id[DCPROJ_ID_LEN + 16];
+        snprintf(id, sizeof id, "%s.%s", sc->countries[q->country].code, q->name);
+        dcproj_rsink_puts(&w.s, "fit");
+        dsv_sep(&w);
+        dsv_text(&w, id);
+        dsv_sep(&w);
+        dsv_number(&w, q->value);
+        dsv_sep(&w);
+        dsv_sep(&w);
+        dsv_sep(&w);
+        if (q->has_std_error)
+            dsv_number(&w, q->std_error);
+        dsv_eol(&w);
     }
     return dcproj_rsink_finish(&w.s, err);
 }

@@ -6,7 +6,7 @@
  *    "periods": [...],
  *    "rows": {"kind": [...], "code": [...], "name": [...], "period": [...],
  *             "<col>": [...]...},
- *    "solution": {"variables": {...}, "targets": [...]}}
+ *    "solution": {"variables": {...}, "targets": [...][, "fits": [...]]}}
  *
  * The text is written here, numbers through dcproj_numfmt_format() (always
  * with a '.' decimal point, as JSON requires; a non-finite number, which
@@ -337,7 +337,33 @@ static void json_solution(struct jw *w, const struct dcproj_result *res)
             dcproj_rsink_write(&w->s, "null", 4);
         rsink_putc(&w->s, '}');
     }
-    dcproj_rsink_puts(&w->s, "]}");
+    dcproj_rsink_puts(&w->s, "]");
+    /* [v2] "fits" only when some country has a fit (v1 output unchanged) */
+    if (sol->n_fit_params > 0 && sc != NULL) {
+        dcproj_rsink_puts(&w->s, ", \"fits\": [");
+        for (size_t i = 0; i < sol->n_fit_params; i++) {
+            const struct dcproj_fit_param *q = &sol->fit_params[i];
+            char fid[DCPROJ_ID_LEN + 16];
+            snprintf(fid, sizeof fid, "%s.%s", sc->countries[q->country].code, q->name);
+            if (i > 0)
+                dcproj_rsink_write(&w->s, ", ", 2);
+            rsink_putc(&w->s, '{');
+            json_key(w, "id");
+            json_string(w, fid);
+            dcproj_rsink_write(&w->s, ", ", 2);
+            json_key(w, "value");
+            json_number(w, q->value);
+            dcproj_rsink_write(&w->s, ", ", 2);
+            json_key(w, "stderr");
+            if (q->has_std_error)
+                json_number(w, q->std_error);
+            else
+                dcproj_rsink_write(&w->s, "null", 4);
+            rsink_putc(&w->s, '}');
+        }
+        rsink_putc(&w->s, ']');
+    }
+    rsink_putc(&w->s, '}');
 }
 
 int dcproj_report_write_json(const struct dcproj_result *res, const struct dcproj_format *fmt,

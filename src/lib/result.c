@@ -19,6 +19,7 @@ void dcproj_solution_clear(struct dcproj_solution *sol)
         return;
     dcproj_free(sol->variables);
     dcproj_free(sol->targets);
+    dcproj_free(sol->fit_params);
     memset(sol, 0, sizeof *sol);
 }
 

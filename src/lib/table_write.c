@@ -7,6 +7,7 @@
  * the delimiter.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -63,8 +64,9 @@ void dcproj_table_text(struct dcproj_table_writer *w, const char *s)
 
 void dcproj_table_number(struct dcproj_table_writer *w, double v)
 {
-    char buf[DCPROJ_NUMBER_LEN];
-    dcproj_format_number(v, w->precision, w->decimal_comma, buf);
+    char buf[DCPROJ_NUMBER_LEN] = "";
+    if (!isnan(v)) /* NaN is an empty cell (model.h) */
+        dcproj_format_number(v, w->precision, w->decimal_comma, buf);
     dcproj_table_text(w, buf);
 }
 

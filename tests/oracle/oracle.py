@@ -684,14 +684,14 @@ def long_csv(model, vals):
 
 
 def solution_csv(model, vals):
-    lines = ["type,id,value,residual,cagr"]
+    lines = ["type,id,value,residual,cagr,stderr"]
     if not model.targets:
         return lines[0] + "\n"
     for k in model.variables:
-        lines.append("variable,%s,%s,," % (k, fmt(vals[k])))
+        lines.append("variable,%s,%s,,," % (k, fmt(vals[k])))
     for i, tg in enumerate(model.targets):
         mv, res, cagr = model.target_eval(tg, vals)
-        lines.append("target,%s,%s,%s,%s" % (tg.get("id", "target%d" % (i + 1)), fmt(mv), fmt(res),
+        lines.append("target,%s,%s,%s,%s," % (tg.get("id", "target%d" % (i + 1)), fmt(mv), fmt(res),
                                              "" if cagr is None else fmt(cagr)))
     return "\n".join(lines) + "\n"
 

@@ -1138,12 +1138,24 @@ def test_explain():
         # the solved variables and the targets, with the --solution numbers
         dc("run", s, "--solution", tmp("ex-sol.csv"), "-o", tmp("ex.csv"), check_rc=0)
         sol = pd.read_csv(tmp("ex-sol.csv"), float_precision="round_trip", keep_default_na=False,
-                          dtype={"residual": str, "cagr": str})
+                          dtype={"residual": str, "cagr": str, "stderr": str})
         for _, r in sol.iterrows():
             if r["type"] == "variable":
                 m = re.search(r"^\s*" + re.escape(r["id"]) + r" = (\S+)", text, re.M)
                 expect(m is not None and float(m.group(1)) == r["value"],
                        f"explain {name}: variable {r['id']} = {r['value']!r} not printed")
+            elif r["type"] == "fit":
+                # under "Fits:", the country's block lists "NAME = value (standard error se)"
+                code, pname = r["id"].rsplit(".", 1)
+                fits = text.split("\nFits:\n", 1)[-1]
+                block = re.search(r"^  " + re.escape(code) + r": .*?(?=^  \S|\Z)", fits, re.M | re.S)
+                m = block and re.search(r"^\s*" + re.escape(pname) + r" = (\S+)(?: \(standard error (\S+)\))?",
+                                        block.group(0), re.M)
+                expect(m is not None and float(m.group(1)) == r["value"],
+                       f"explain {name}: fit {r['id']} = {r['value']!r} not printed")
+                if m is not None and r["stderr"] != "":
+                    expect(m.group(2) is not None and float(m.group(2)) == float(r["stderr"]),
+                           f"explain {name}: fit {r['id']} standard error {r['stderr']} not printed")
             else:
                 expect(re.search(r"^\s*" + re.escape(r["id"]) + r":", text, re.M) is not None,
                        f"explain {name}: target {r['id']} not listed")

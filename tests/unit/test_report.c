@@ -326,11 +326,11 @@ START_TEST(test_solution_csv)
     struct dcproj_error err;
     char *t = capture(dcproj_solution_write, &f.res, &fmt, &rc, &err);
     ck_assert_int_eq(rc, DCPROJ_OK);
-    ck_assert_str_eq(t, "type,id,value,residual,cagr\n"
-                        "variable,g1,0.25,,\n"
-                        "variable,g0,0.05,,\n"
-                        "target,double,2,1e-12,0.1\n"
-                        "target,target2,500,-0.002,\n");
+    ck_assert_str_eq(t, "type,id,value,residual,cagr,stderr\n"
+                        "variable,g1,0.25,,,\n"
+                        "variable,g0,0.05,,,\n"
+                        "target,double,2,1e-12,0.1,\n"
+                        "target,target2,500,-0.002,,\n");
     free(t);
 
     fmt.decimal_comma = 1;
@@ -339,11 +339,11 @@ START_TEST(test_solution_csv)
     fmt.precision = 3;
     t = capture(dcproj_solution_write, &f.res, &fmt, &rc, &err);
     ck_assert_int_eq(rc, DCPROJ_OK);
-    ck_assert_str_eq(t, "\xEF\xBB\xBFtype;id;value;residual;cagr\r\n"
-                        "variable;g1;0,250;;\r\n"
-                        "variable;g0;0,050;;\r\n"
-                        "target;double;2,000;0,000;0,100\r\n"
-                        "target;target2;500,000;-0,002;\r\n");
+    ck_assert_str_eq(t, "\xEF\xBB\xBFtype;id;value;residual;cagr;stderr\r\n"
+                        "variable;g1;0,250;;;\r\n"
+                        "variable;g0;0,050;;;\r\n"
+                        "target;double;2,000;0,000;0,100;\r\n"
+                        "target;target2;500,000;-0,002;;\r\n");
     free(t);
 
     /* SPEC §4: without targets, the header only. */
@@ -351,7 +351,7 @@ START_TEST(test_solution_csv)
     dcproj_format_init(&fmt);
     t = capture(dcproj_solution_write, &f.res, &fmt, &rc, &err);
     ck_assert_int_eq(rc, DCPROJ_OK);
-    ck_assert_str_eq(t, "type,id,value,residual,cagr\n");
+    ck_assert_str_eq(t, "type,id,value,residual,cagr,stderr\n");
     free(t);
 }
 END_TEST
