@@ -128,6 +128,16 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
 
 void dcproj_result_free(struct dcproj_result *res);
 
+/*
+ * The output periods of SPEC §1 for baseline year B, horizon H (B < H) and
+ * `step`, as dcproj_project() lays them out, into a new array *out of *n
+ * periods (free with dcproj_periods_free()).  Returns DCPROJ_OK or
+ * DCPROJ_ERR_NOMEM.  Thread-safe.
+ */
+int dcproj_periods(int baseline_year, int horizon, enum dcproj_step step,
+                   struct dcproj_period **out, size_t *n);
+void dcproj_periods_free(struct dcproj_period *periods);
+
 /* Index of column `name` in `res`, or -1. */
 long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
 

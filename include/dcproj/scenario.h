@@ -338,6 +338,19 @@ int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
                                 struct dcproj_scenario **out,
                                 struct dcproj_error *err);
 
+/*
+ * The time axis alone of the scenario dcproj_scenario_load_buffer() would
+ * load with the same arguments: baseline_year, horizon and step of the final
+ * document (after extends, patches and overrides), whatever else is wrong
+ * with it — so that a caller can still lay out the periods of a scenario
+ * that fails (sweep --keep-going, SPEC §7).  Returns DCPROJ_OK and fills the
+ * three outputs, or a non-zero status (nothing reported) when the document
+ * cannot be built or one of the three is invalid.  Thread-safe.
+ */
+int dcproj_scenario_time_buffer(const char *name, const char *data, size_t len,
+                                const char *base_dir, const struct dcproj_load_options *opt,
+                                int *baseline_year, int *horizon, enum dcproj_step *step);
+
 /* Free a scenario and everything it owns (its parent included).  NULL is a
  * no-op. */
 void dcproj_scenario_free(struct dcproj_scenario *sc);

@@ -20,7 +20,7 @@ enum cli_opt_bit {
     OPT_THREADS = 1u << 4,    /* --threads */
     OPT_SOLUTION = 1u << 5,   /* --solution FILE */
     OPT_CHECK = 1u << 6,      /* --expect, --rtol, --atol, --update, --junit */
-    OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard */
+    OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard, --keep-going */
     OPT_HISTORY = 1u << 9,    /* [v2] --history */
     OPT_BACKTEST = 1u << 10,  /* [v2] --as-of (repeatable), --summary */
     OPT_SITES = 1u << 15,     /* --sites (explain) */
@@ -57,6 +57,7 @@ struct cli_opts {
     const char *scope;        /* default "TOTAL" */
     int at_year;              /* 0 = all periods */
     long shard_k, shard_n;    /* 0/0 = whole */
+    int keep_going;           /* --keep-going: a point's data error becomes an `error` cell */
     /* chart */
     int top;                  /* countries drawn before "other"; default 8 */
     /* explain */

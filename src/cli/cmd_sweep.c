@@ -36,6 +36,7 @@ struct point {
     double *values;
     int rc;
     struct dcproj_error err;
+    char *error;          /* --keep-going: the caught data error's text, or NULL */
 };
 
 struct sweep {
@@ -154,8 +155,140 @@ static char *next_list_comma(char *s)
     return NULL;
 }
 
-/* Parse "PATH=A:B:STEP" (A + i STEP while <= B + 1e-9 |STEP|) or
- * "PATH=v1,v2,..." (values parse like --set). */
+/* A decimal number as written on the command line: m · 10^-scale, m an
+ * integer of at most 36 digits (SPEC §7: sweep grids are exact decimals). */
+__extension__ typedef __int128 wide;           /* GCC and Clang: exact up to ~1.7e38 */
+__extension__ typedef unsigned __int128 uwide;
+
+struct decimal {
+    wide m;
+    int scale; /* digits after the point minus the exponent; may be negative */
+};
+
+#define DEC_LIMIT ((wide)1000000000000000000 * 1000000000000000000) /* 10^36 */
+
+/* Parse [+-]digits[.digits][(e|E)[+-]digits] (at least one digit).  Returns
+ * 0, or -1 for anything else or too many digits. */
+static int parse_decimal(const char *s, struct decimal *out)
+{
+    int neg = 0, digits = 0, frac = 0;
+    wide m = 0;
+    if (*s == '+' || *s == '-')
+        neg = *s++ == '-';
+    for (int in_frac = 0;; s++) {
+        if (*s >= '0' && *s <= '9') {
+            if (m >= DEC_LIMIT / 10)
+                return -1;
+            m = m * 10 + (*s - '0');
+            digits++;
+            frac += in_frac;
+        } else if (*s == '.' && !in_frac) {
+            in_frac = 1;
+        } else {
+            break;
+        }
+    }
+    if (digits == 0)
+        return -1;
+    long exp = 0;
+    if (*s == 'e' || *s == 'E') {
+        char *end = NULL;
+        s++;
+        if (!((*s >= '0' && *s <= '9') || ((*s == '+' || *s == '-') && s[1] >= '0' && s[1] <= '9')))
+            return -1;
+        exp = strtol(s, &end, 10);
+        if (exp > 400 || exp < -400)
+            return -1;
+        s = end;
+    }
+    if (*s != '\0')
+        return -1;
+    out->m = neg ? -m : m;
+    out->scale = frac - (int)exp;
+    return 0;
+}
+
+/* x · 10^(to − x.scale) (to >= x.scale), or -1 when beyond 10^36. */
+static int decimal_at(struct decimal x, int to, wide *out)
+{
+    wide v = x.m;
+    for (int k = x.scale; k < to; k++) {
+        if (v >= DEC_LIMIT || v <= -DEC_LIMIT)
+            return -1;
+        v *= 10;
+    }
+    *out = v;
+    return 0;
+}
+
+/* The double nearest n · 10^-d, read back from its decimal digits by the
+ * library's own (locale-independent) number parser. */
+static double decimal_value(wide n, int d)
+{
+    char text[64], *p = text + sizeof text;
+    int neg = n < 0;
+    uwide u = neg ? -(uwide)n : (uwide)n;
+    char tail[16];
+    snprintf(tail, sizeof tail, "e-%d", d);
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + (int)(u % 10));
+        u /= 10;
+    } while (u != 0);
+    if (neg)
+        *--p = '-';
+    snprintf(text, sizeof text, "%s%s", p, tail);
+    double v = NAN;
+    if (dcproj_parse_number(text, 0, &v) != 0)
+        v = NAN;
+    return v;
+}
+
+/*
+ * The grid A:B:STEP of SPEC §7 (v2): d = the most decimals written in A and
+ * STEP (digits after the point minus the exponent, at least 0); with
+ * a = A·10^d, s = STEP·10^d, b = B·10^d the points are i = 0 … ⌊(b − a)/s⌋
+ * (b need not be an integer: the floor is taken exactly) and v_i is the
+ * double nearest (a + i·s)/10^d — so 0.1:0.3:0.05 gives 0.1, 0.15, …, 0.3
+ * exactly as written, never 0.15000000000000002.
+ */
+static int range_axis(const char *spec, const char *ta, const char *tb, const char *ts,
+                      struct axis *a)
+{
+    struct decimal A, B, S;
+    if (parse_decimal(ta, &A) != 0 || parse_decimal(tb, &B) != 0 || parse_decimal(ts, &S) != 0
+        || !(S.m > 0))
+        return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: A, B and STEP must be decimal numbers "
+                                          "(at most 36 digits) with STEP > 0", spec);
+    int d = A.scale > S.scale ? A.scale : S.scale;
+    if (d < 0)
+        d = 0;
+    int D = d > B.scale ? d : B.scale;
+    wide aD, bD, sD, ad, sd;
+    if (decimal_at(A, D, &aD) != 0 || decimal_at(B, D, &bD) != 0 || decimal_at(S, D, &sD) != 0
+        || decimal_at(A, d, &ad) != 0 || decimal_at(S, d, &sd) != 0)
+        return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: A, B and STEP are too far apart in "
+                                          "magnitude for an exact decimal grid", spec);
+    if (bD < aD)
+        return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: no values (is A > B?)", spec);
+    wide last = (bD - aD) / sD; /* both >= 0: truncation is the floor */
+    if (last >= MAX_POINTS)
+        return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: more than %ld points", spec, MAX_POINTS);
+    for (long i = 0; i <= (long)last; i++) {
+        wide n = ad + (wide)i * sd;
+        double v = decimal_value(n, d);
+        if (!isfinite(v))
+            return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: a grid value is out of range", spec);
+        char text[DCPROJ_NUMBER_LEN];
+        dcproj_format_number(v, -1, 0, text);
+        if (axis_add(a, text, v) != 0)
+            return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
+    }
+    return 0;
+}
+
+/* Parse "PATH=A:B:STEP" (range_axis) or "PATH=v1,v2,..." (values parse
+ * like --set). */
 static int parse_axis(const char *spec, struct axis *a)
 {
     const char *eq = strchr(spec, '=');
@@ -174,37 +307,14 @@ static int parse_axis(const char *spec, struct axis *a)
     int json_value = copy[0] == '{' || copy[0] == '[' || copy[0] == '"';
     if (c1 != NULL && strchr(copy, ',') == NULL && !json_value) {
         char *c2 = strchr(c1 + 1, ':');
-        double lo, hi, step;
         if (c2 == NULL || strchr(c2 + 1, ':') != NULL) {
             free(copy);
             return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: expected PATH=A:B:STEP or PATH=v1,v2,...", spec);
         }
         *c1 = *c2 = '\0';
-        if (cli_parse_double(copy, &lo) != 0 || cli_parse_double(c1 + 1, &hi) != 0 ||
-            cli_parse_double(c2 + 1, &step) != 0 || !(step > 0)) {
-            free(copy);
-            return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: A, B and STEP must be numbers with STEP > 0", spec);
-        }
-        /* refuse a range that is far too long before building it */
-        if ((hi - lo) / step > (double)MAX_POINTS + 1.0) {
-            free(copy);
-            return cli_fail(DCPROJ_ERR_USAGE, "--vary %s: more than %ld points", spec, MAX_POINTS);
-        }
-        for (long i = 0;; i++) {
-            double v = lo + (double)i * step;
-            if (v > hi + 1e-9 * fabs(step))
-                break;
-            if ((long)a->n >= MAX_POINTS) {
-                rc = cli_fail(DCPROJ_ERR_USAGE, "--vary %s: more than %ld points", spec, MAX_POINTS);
-                break;
-            }
-            char text[DCPROJ_NUMBER_LEN];
-            dcproj_format_number(v, -1, 0, text);
-            if (axis_add(a, text, v) != 0) {
-                rc = cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
-                break;
-            }
-        }
+        rc = range_axis(spec, copy, c1 + 1, c2 + 1, a);
+        free(copy);
+        return rc;
     } else {
         for (char *tok = copy, *next; tok != NULL; tok = next) {
             next = next_list_comma(tok);
@@ -227,6 +337,64 @@ static int parse_axis(const char *spec, struct axis *a)
     if (rc == 0 && a->n == 0)
         rc = cli_fail(DCPROJ_ERR_USAGE, "--vary %s: no values (is A > B?)", spec);
     return rc;
+}
+
+/* The `error` cell of a caught point (SPEC §7): its first problem without
+ * the "dcproj: FILE: " prefix, and " (and N more)".  NULL when out of
+ * memory. */
+static char *error_text(const struct dcproj_error *err)
+{
+    struct dcproj_error first;
+    dcproj_error_init(&first);
+    first.code = err->code;
+    first.count = 1;
+    first.items[0] = err->items[0];
+    first.items[0].file[0] = '\0';
+    char line[DCPROJ_ERROR_PATH_LEN + DCPROJ_ERROR_MSG_LEN + 64];
+    dcproj_error_format(&first, 0, line, sizeof line);
+    size_t used = strlen(line);
+    if (err->count > 1)
+        snprintf(line + used, sizeof line - used, " (and %d more)", err->count - 1);
+    return strdup(line);
+}
+
+/*
+ * --keep-going: turn point *pt, which failed with a data error, into rows
+ * with empty metric cells and its message: one row per period (those --at
+ * keeps) when its baseline_year, horizon and step are valid, else one row
+ * with an empty period.
+ */
+static void catch_point(struct sweep *s, const struct dcproj_load_options *lo, struct point *pt)
+{
+    int B = 0, H = 0;
+    enum dcproj_step step = DCPROJ_STEP_YEAR;
+    struct dcproj_period *per = NULL;
+    size_t np = 0;
+    if (dcproj_scenario_time_buffer(s->name, s->data, s->len, s->base_dir, lo, &B, &H, &step)
+            != DCPROJ_OK
+        || dcproj_periods(B, H, step, &per, &np) != DCPROJ_OK)
+        np = 0;
+    pt->labels = malloc((np ? np : 1) * sizeof *pt->labels);
+    pt->values = malloc((np ? np : 1) * sizeof *pt->values);
+    pt->error = error_text(&pt->err);
+    if (pt->labels == NULL || pt->values == NULL || pt->error == NULL) {
+        dcproj_periods_free(per);
+        pt->rc = dcproj_error_set(&pt->err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+        return;
+    }
+    pt->n = 0;
+    for (size_t p = 0; p < np; p++) {
+        if (s->o->at_year != 0 && per[p].end_months != 12 * (s->o->at_year - B))
+            continue;
+        memcpy(pt->labels[pt->n], per[p].label, sizeof pt->labels[0]);
+        pt->values[pt->n++] = NAN;
+    }
+    if (pt->n == 0) {
+        pt->labels[0][0] = '\0';
+        pt->values[pt->n++] = NAN;
+    }
+    dcproj_periods_free(per);
+    pt->rc = DCPROJ_OK;
 }
 
 /* Project grid point `idx` into *pt. */
@@ -260,8 +428,11 @@ static void run_point(struct sweep *s, long idx, struct point *pt)
         ro.threads = 1; /* points already run in parallel */
         pt->rc = dcproj_project(sc, &ro, &res, &pt->err);
     }
+    int caught = pt->rc == DCPROJ_ERR_DATA && o->keep_going;
+    if (caught)
+        catch_point(s, &lo, pt);
     free(patches);
-    if (pt->rc != DCPROJ_OK) {
+    if (caught || pt->rc != DCPROJ_OK) {
         dcproj_scenario_free(sc);
         return;
     }
@@ -324,6 +495,7 @@ static void point_clear(struct point *pt)
 {
     free(pt->labels);
     free(pt->values);
+    free(pt->error);
     memset(pt, 0, sizeof *pt);
 }
 
@@ -334,6 +506,8 @@ static void write_header(struct dcproj_table_writer *w, const struct sweep *s)
         dcproj_table_text(w, s->ax[k].path);
     dcproj_table_text(w, "period");
     dcproj_table_text(w, s->metric);
+    if (s->o->keep_going)
+        dcproj_table_text(w, "error");
     dcproj_table_end_record(w);
 }
 
@@ -422,7 +596,12 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                     }
                 }
                 dcproj_table_text(&w, pt->labels[p]);
-                dcproj_table_number(&w, pt->values[p]);
+                if (pt->error != NULL)
+                    dcproj_table_text(&w, "");
+                else
+                    dcproj_table_number(&w, pt->values[p]);
+                if (s->o->keep_going)
+                    dcproj_table_text(&w, pt->error != NULL ? pt->error : "");
                 dcproj_table_end_record(&w);
             }
             point_clear(pt);
@@ -459,7 +638,7 @@ int cmd_sweep(struct cli_opts *o)
         const char *p0 = s.ax[0].path, *p1 = s.ax[1].path;
         size_t l0 = strlen(p0), l1 = strlen(p1), l = l0 < l1 ? l0 : l1;
         const char *longer = l0 < l1 ? p1 : p0;
-        if (strncmp(p0, p1, l) == 0 && (l0 == l1 || longer[l] == '.'))
+        if (strncmp(p0, p1, l) == 0 && (l0 == l1 || longer[l] == '.' || longer[l] == '['))
             rc = cli_fail(DCPROJ_ERR_USAGE, "--vary %s and --vary %s change the same value: "
                                             "vary two different paths", p0, p1);
     }
@@ -519,9 +698,24 @@ int cmd_sweep(struct cli_opts *o)
     struct dcproj_scenario *base = NULL;
     struct dcproj_error berr;
     dcproj_error_init(&berr);
-    if (dcproj_scenario_load_buffer(s.name, data, len, s.base_dir, &blo, &base, &berr) == DCPROJ_OK) {
+    int brc = dcproj_scenario_load_buffer(s.name, data, len, s.base_dir, &blo, &base, &berr);
+    if (brc == DCPROJ_OK) {
         cli_add_scenario_ids(&ids, &n_ids, base);
+        /* --keep-going catches a point's own data errors, never those every
+         * point shares: the base load and a frozen parent's solve abort */
+        if (o->keep_going && base->frozen) {
+            struct dcproj_solution sol;
+            memset(&sol, 0, sizeof sol);
+            brc = dcproj_solve(base, &sol, &berr);
+            dcproj_solution_clear(&sol);
+        }
         dcproj_scenario_free(base);
+    }
+    if (brc != DCPROJ_OK && o->keep_going) {
+        rc = cli_print_errors(&berr);
+        free(ids);
+        cli_progress_end(c.bar);
+        goto done;
     }
     rc = cli_write(o->output, ids, n_ids, write_sweep, &c);
     if (c.rc != 0) /* a failed point: its errors are printed, its code is the exit code */

@@ -45,7 +45,8 @@
     CSV_FORMAT_HELP
 
 #define COMMON_SCENARIO_HELP \
-    "      --set PATH=VALUE  change one value (JSON, else a string; null deletes)\n" \
+    "      --set PATH=VALUE  change one value (JSON, else a string; null deletes);\n" \
+    "                        PATH may index arrays: targets[0].ratio=2.2\n" \
     "      --patch FILE      apply a JSON merge patch (RFC 7396)\n" \
     "      --frozen          solve the calibration first, then apply --set/--patch\n" \
     "      --horizon YEAR    project to YEAR instead of the scenario's horizon\n" \
@@ -171,7 +172,9 @@ static const struct cli_command commands[] = {
      "Project SCENARIO once per grid point, each with --set PATH=value applied after\n"
      "the command line's own --set/--patch, and write one column per varied path,\n"
      "period, and --metric (default capacity) of --scope (default TOTAL).\n"
-     "A:B:STEP gives A + i STEP while <= B; v1,v2,... are values parsed like --set.\n"
+     "A:B:STEP gives A + i STEP through B as exact decimals (0.1:0.3:0.05 gives\n"
+     "0.1, 0.15, ...); v1,v2,... are values parsed like --set.  PATH may index an\n"
+     "array: targets[0].ratio=1.8:2.4:0.1.\n"
      "The first --vary varies slowest; at most 1000000 points.\n\n"
      "Options:\n"
      "      --vary SPEC       a varied path (one or two)\n"
@@ -180,6 +183,8 @@ static const struct cli_command commands[] = {
      "      --shard K/N       compute only the K-th of N contiguous blocks of points;\n"
      "                        every shard writes the header, so\n"
      "                        { cat s1.csv; tail -q -n +2 s2.csv ...; } is the whole\n"
+     "      --keep-going      a point's data error does not stop the sweep: its rows get\n"
+     "                        an empty metric and the message in a last column error\n"
      TABLE_OUTPUT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj sweep s.json --vary power.utilization=0.4:0.8:0.1 --metric energy_twh --at 2027\n"

@@ -17,7 +17,8 @@ enum {
     O_FORMAT = 256, O_LAYOUT, O_METRIC, O_SET, O_PATCH, O_FROZEN, O_HORIZON, O_STEP,
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
-    O_SCOPE, O_AT, O_SHARD, O_TOP, O_SITES, O_BANDS, O_STACK, O_HELP, O_HISTORY, O_AS_OF, O_SUMMARY
+    O_SCOPE, O_AT, O_SHARD, O_KEEP_GOING, O_TOP, O_SITES, O_BANDS, O_STACK, O_HELP, O_HISTORY,
+    O_AS_OF, O_SUMMARY
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -56,6 +57,7 @@ static const struct opt_def opt_defs[] = {
     {{"scope", required_argument, NULL, O_SCOPE}, OPT_SWEEP | OPT_CHART},
     {{"at", required_argument, NULL, O_AT}, OPT_SWEEP},
     {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP},
+    {{"keep-going", no_argument, NULL, O_KEEP_GOING}, OPT_SWEEP},
     {{"top", required_argument, NULL, O_TOP}, OPT_CHART},
     {{"history", no_argument, NULL, O_HISTORY}, OPT_HISTORY},
     {{"as-of", required_argument, NULL, O_AS_OF}, OPT_BACKTEST},
@@ -394,6 +396,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             o->shard_n = (long)nn;
             break;
         }
+        case O_KEEP_GOING: o->keep_going = 1; break;
         case O_TOP:
             if (cli_parse_long(arg, 1, 1000, &ll) != 0)
                 return usage(cmd, "--top: expected a whole number from 1 to 1000, got '%s'", arg);

@@ -907,7 +907,35 @@ static int convert_years(struct ctx *c, const struct frame *top)
     return 0;
 }
 
-/* Every variable must reach the projection; unknowns need enough targets. */
+int convert_time_axis(const struct doc *d, int *baseline_year, int *horizon,
+                      enum dcproj_step *step)
+{
+    struct dcproj_error scratch;
+    struct dcproj_scenario tmp;
+    struct ctx c;
+    dcproj_error_init(&scratch);
+    memset(&tmp, 0, sizeof tmp);
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.file = doc_file(d);
+    c.err = &scratch;
+    c.sc = &tmp;
+    const cJSON *root = doc_root(d);
+    struct frame top = {NULL, root, NULL, -1, 0};
+    if (!cJSON_IsObject(root) || convert_years(&c, &top) != 0)
+        return DCPROJ_ERR_DATA;
+    struct frame sf = fkey(&top, "step");
+    int k = sf.node == NULL ? DCPROJ_STEP_YEAR : enum_value(&c, &sf, STEP_NAMES, "step");
+    if (k < 0)
+        return DCPROJ_ERR_DATA;
+    *baseline_year = tmp.baseline_year;
+    *horizon = tmp.horizon;
+    *step = (enum dcproj_step)k;
+    return DCPROJ_OK;
+}
+
+/* Every variable must reach the projection (not in a frozen what-if: its
+ * parent is checked); unknowns need enough targets. */
 static void check_calibration(struct ctx *c, const struct frame *top)
 {
     struct dcproj_scenario *sc = c->sc;
@@ -915,7 +943,9 @@ static void check_calibration(struct ctx *c, const struct frame *top)
     size_t unknowns = 0;
     for (size_t i = 0; i < sc->n_variables; i++) {
         unknowns += !sc->variables[i].fixed;
-        if (c->var_used[i])
+        /* SPEC v2 §4: a frozen what-if may drop a variable's uses (its
+         * parent, converted on its own, is held to the rule) */
+        if (c->var_used[i] || sc->frozen)
             continue;
         struct frame f = fkey(&vs, sc->variables[i].id);
         report(c, &f,

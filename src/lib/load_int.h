@@ -171,5 +171,10 @@ int parse_fit(struct ctx *c, const struct frame *gf, struct dcproj_growth *g);
 /* load_convert.c */
 int convert_doc(const struct doc *d, struct dcproj_error *err,
                 struct dcproj_scenario **out);
+/* The time axis of `d` alone (SPEC §1: baseline_year, horizon, step), with
+ * the converter's own rules; DCPROJ_ERR_DATA (nothing reported) when one of
+ * them is invalid. */
+int convert_time_axis(const struct doc *d, int *baseline_year, int *horizon,
+                      enum dcproj_step *step);
 
 #endif /* DCPROJ_LOAD_INT_H */

@@ -31,9 +31,212 @@ static int apply(struct doc *d, const cJSON *patch, enum doc_origin_kind kind, c
     return DCPROJ_OK;
 }
 
+/* One step of a --set PATH: a key, or an index into an array (SPEC §6). */
+struct step {
+    const char *key; /* NUL-terminated copy, or NULL for an index step */
+    long index;
+};
+
+/* The steps of PATH (the text before '='), keys split at dots, each key
+ * followed by any number of "[i]" (i = 0 or [1-9][0-9]{0,8}).  *keys
+ * receives a buffer the steps' keys point into (caller frees).  Returns
+ * DCPROJ_OK, or DCPROJ_ERR_USAGE for a malformed index, DCPROJ_ERR_DATA
+ * for an empty key (the v1 rule). */
+static int split_path(const char *text, const char *eq, struct step *steps, size_t *n_steps,
+                      char **keys, struct dcproj_error *err)
+{
+    size_t plen = (size_t)(eq - text), n = 0;
+    char *buf = dcproj_malloc(plen + 1);
+    if (buf == NULL)
+        return nomem(err, NULL);
+    memcpy(buf, text, plen);
+    buf[plen] = '\0';
+    *keys = buf;
+    char *p = buf;
+    for (;;) {
+        char *k = p;
+        while (*p != '\0' && *p != '.' && *p != '[')
+            p++;
+        if (p == k)
+            return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                    "--set %s: empty key in PATH", text);
+        char end = *p;
+        *p = '\0';
+        if (n >= DCPROJ_MAX_DEPTH)
+            goto deep;
+        steps[n++] = (struct step){k, -1};
+        while (end == '[') {
+            char *d = ++p;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            size_t nd = (size_t)(p - d);
+            if (*p != ']' || nd == 0 || nd > 9 || (d[0] == '0' && nd > 1))
+                return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
+                                        "--set %s: expected an array index [0], [1], ... "
+                                        "(digits, no sign, no leading zero, at most 9) in PATH",
+                                        text);
+            if (n >= DCPROJ_MAX_DEPTH)
+                goto deep;
+            steps[n++] = (struct step){NULL, strtol(d, NULL, 10)};
+            end = *++p;
+        }
+        if (end == '\0')
+            break;
+        if (end != '.')
+            return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
+                                    "--set %s: expected '.' or '[' after ']' in PATH", text);
+        p++;
+        if (*p == '\0' || *p == '.')
+            return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                    "--set %s: empty key in PATH", text);
+    }
+    *n_steps = n;
+    return DCPROJ_OK;
+deep:
+    return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                            "--set %s: nesting deeper than %d levels", text, DCPROJ_MAX_DEPTH);
+}
+
+/* Append step `s` to the JSON path `path` (as messages write it). */
+static void path_add(char *path, size_t size, const struct step *s)
+{
+    size_t used = strlen(path);
+    if (s->key != NULL)
+        snprintf(path + used, size - used, "%s%s", used > 0 ? "." : "", s->key);
+    else
+        snprintf(path + used, size - used, "[%ld]", s->index);
+}
+
+/*
+ * Where an array that PATH indexes is inherited rather than written (SPEC
+ * §6: "DE's rates come from defaults.growth"): a country's growth key that
+ * is absent but present in defaults.growth.  Writes the hint (with a
+ * leading "; ") or "".
+ */
+static void inherited_hint(const cJSON *root, const struct step *steps, size_t n_steps,
+                           size_t missing, char *hint, size_t size)
+{
+    hint[0] = '\0';
+    if (n_steps < 4 || steps[0].key == NULL || strcmp(steps[0].key, "countries") != 0
+        || steps[1].key == NULL || steps[2].key == NULL || strcmp(steps[2].key, "growth") != 0
+        || missing < 2 || missing > 3 || steps[3].key == NULL)
+        return;
+    const cJSON *dg = cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "defaults"), "growth");
+    if (cJSON_GetObjectItemCaseSensitive(dg, steps[3].key) == NULL)
+        return;
+    snprintf(hint, size,
+             "; %s's %s come from defaults.growth: index defaults.growth.%s to change every "
+             "country that inherits them, or write %s's own growth.%s",
+             steps[1].key, steps[3].key, steps[3].key, steps[1].key, steps[3].key);
+}
+
+/* The patch {k_from: {...: value}} for the key steps from `from` on (all
+ * key steps); takes `value`.  NULL when out of memory. */
+static cJSON *wrap_keys(const struct step *steps, size_t from, size_t n_steps, cJSON *value)
+{
+    cJSON *patch = value;
+    for (size_t k = n_steps; k-- > from;) {
+        cJSON *o = cJSON_CreateObject();
+        if (o == NULL || !cJSON_AddItemToObject(o, steps[k].key, patch)) {
+            cJSON_Delete(o);
+            cJSON_Delete(patch);
+            return NULL;
+        }
+        patch = o;
+    }
+    return patch;
+}
+
+/*
+ * --set with array steps (SPEC §6): walk the document to the element the
+ * last index names (every step up to it must exist; nothing inherited is
+ * copied), then merge the rest of the path there: an object merges into
+ * the element, `null` (with no keys after the index) removes it, anything
+ * else replaces it.  The untouched elements keep their origins.  Takes
+ * `value`.
+ */
+static int apply_indexed(struct doc *d, const char *text, const struct step *steps,
+                         size_t n_steps, size_t last_index, cJSON *value,
+                         struct dcproj_error *err)
+{
+    char path[DCPROJ_ERROR_PATH_LEN] = "", hint[256];
+    cJSON *cur = d->root, *up = NULL;
+    int rc = DCPROJ_OK;
+    for (size_t k = 0; k <= last_index; k++) {
+        const struct step *s = &steps[k];
+        char before[DCPROJ_ERROR_PATH_LEN];
+        snprintf(before, sizeof before, "%s", path);
+        path_add(path, sizeof path, s);
+        cJSON *next = NULL;
+        if (s->key != NULL) {
+            next = cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, s->key) : NULL;
+            if (next == NULL) {
+                inherited_hint(d->root, steps, n_steps, k, hint, sizeof hint);
+                rc = dcproj_error_set(err, DCPROJ_ERR_DATA, d->file, path, 0, 0,
+                                      "--set %s: %s has no key \"%s\" to index (an array step "
+                                      "needs an array written in the scenario)%s",
+                                      text, before[0] != '\0' ? before : "the scenario", s->key,
+                                      hint);
+                break;
+            }
+        } else {
+            if (!cJSON_IsArray(cur)) {
+                rc = dcproj_error_set(err, DCPROJ_ERR_DATA, d->file, path, 0, 0,
+                                      "--set %s: %s is %s, not an array", text, before,
+                                      json_type_name(cur));
+                break;
+            }
+            int size = cJSON_GetArraySize(cur);
+            if (s->index >= size) {
+                rc = dcproj_error_set(err, DCPROJ_ERR_DATA, d->file, path, 0, 0,
+                                      "--set %s: index %ld is past the end of %s (%d element%s; "
+                                      "--set cannot append to an array)",
+                                      text, s->index, before, size, size == 1 ? "" : "s");
+                break;
+            }
+            next = cJSON_GetArrayItem(cur, (int)s->index);
+        }
+        up = cur;
+        cur = next;
+    }
+    if (rc != DCPROJ_OK) {
+        cJSON_Delete(value);
+        return rc;
+    }
+    const struct doc_origin *o = origin_new(d, DOC_ORIGIN_SET, text);
+    if (o == NULL) {
+        cJSON_Delete(value);
+        return nomem(err, d->file);
+    }
+    if (last_index + 1 == n_steps && cJSON_IsNull(value)) {
+        cJSON_DetachItemViaPointer(up, cur);
+        origin_map_forget_tree(&d->map, cur);
+        cJSON_Delete(cur);
+        cJSON_Delete(value);
+        return DCPROJ_OK;
+    }
+    cJSON *patch = wrap_keys(steps, last_index + 1, n_steps, value);
+    if (patch == NULL)
+        return nomem(err, d->file);
+    if (cJSON_IsObject(cur) && cJSON_IsObject(patch)) {
+        rc = merge_patch_tracked(&cur, patch, &d->map, o);
+    } else {
+        cJSON *v = NULL;
+        rc = merge_patch_tracked(&v, patch, &d->map, o);
+        if (rc == DCPROJ_OK) {
+            origin_map_forget_tree(&d->map, cur);
+            cJSON_ReplaceItemViaPointer(up, cur, v); /* frees cur */
+        }
+    }
+    cJSON_Delete(patch);
+    return rc != DCPROJ_OK ? nomem(err, d->file) : DCPROJ_OK;
+}
+
 /*
  * --set PATH=VALUE: the patch {PATH: VALUE}, PATH split at dots into keys
  * (none empty), VALUE strict JSON if it parses as such, else a string.
+ * SPEC v2 §6: a key may be followed by array steps "[i]" (apply_indexed).
  */
 int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
 {
@@ -44,72 +247,49 @@ int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
     if (!json_utf8_valid(text, strlen(text)))
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "--set %s: not valid UTF-8", text);
-    size_t n_keys = 1;
-    const char *first_end = NULL;
-    for (const char *c = text; c < eq; c++) {
-        if (*c == '.') {
-            if (c == text || c + 1 == eq || c[1] == '.')
-                return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                        "--set %s: empty key in PATH", text);
-            if (first_end == NULL)
-                first_end = c;
-            n_keys++;
-        }
+    struct step steps[DCPROJ_MAX_DEPTH];
+    size_t n_steps = 0;
+    char *keys = NULL;
+    int rc = split_path(text, eq, steps, &n_steps, &keys, err);
+    if (rc != DCPROJ_OK) {
+        dcproj_free(keys);
+        return rc;
     }
-    if (first_end == NULL)
-        first_end = eq;
-    if (first_end - text == 7 && strncmp(text, "extends", 7) == 0)
+    if (strcmp(steps[0].key, "extends") == 0) {
+        dcproj_free(keys);
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "--set %s: \"extends\" is not allowed in a patch", text);
-    if (n_keys > DCPROJ_MAX_DEPTH)
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: nesting deeper than %d levels", text, DCPROJ_MAX_DEPTH);
+    }
 
     const char *vtext = eq + 1;
     cJSON *value = NULL;
-    int rc = json_parse_strict(vtext, strlen(vtext), "--set", JSON_TOP_ANY, &value, NULL);
-    if (rc == DCPROJ_ERR_NOMEM)
+    rc = json_parse_strict(vtext, strlen(vtext), "--set", JSON_TOP_ANY, &value, NULL);
+    if (rc == DCPROJ_ERR_NOMEM) {
+        dcproj_free(keys);
         return nomem(err, NULL);
-    if (rc != DCPROJ_OK && (value = cJSON_CreateString(vtext)) == NULL)
+    }
+    if (rc != DCPROJ_OK && (value = cJSON_CreateString(vtext)) == NULL) {
+        dcproj_free(keys);
         return nomem(err, NULL);
-    if ((size_t)json_depth(value) + n_keys > DCPROJ_MAX_DEPTH) {
+    }
+    if ((size_t)json_depth(value) + n_steps > DCPROJ_MAX_DEPTH) {
         cJSON_Delete(value);
+        dcproj_free(keys);
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "--set %s: nesting deeper than %d levels", text, DCPROJ_MAX_DEPTH);
     }
-
-    /* Wrap from the innermost key outwards. */
-    const char *seg_end = eq;
-    cJSON *patch = value;
-    while (patch != NULL) {
-        const char *seg = seg_end;
-        while (seg > text && seg[-1] != '.')
-            seg--;
-        size_t klen = (size_t)(seg_end - seg);
-        char *key = dcproj_malloc(klen + 1);
-        cJSON *o = cJSON_CreateObject();
-        if (key == NULL || o == NULL) {
-            dcproj_free(key);
-            cJSON_Delete(o);
-            cJSON_Delete(patch);
-            return nomem(err, NULL);
-        }
-        memcpy(key, seg, klen);
-        key[klen] = '\0';
-        int ok = cJSON_AddItemToObject(o, key, patch);
-        dcproj_free(key);
-        if (!ok) {
-            cJSON_Delete(o);
-            cJSON_Delete(patch);
-            return nomem(err, NULL);
-        }
-        patch = o;
-        if (seg == text)
-            break;
-        seg_end = seg - 1;
+    size_t last_index = n_steps;
+    for (size_t k = 0; k < n_steps; k++)
+        if (steps[k].key == NULL)
+            last_index = k;
+    if (last_index < n_steps) {
+        rc = apply_indexed(d, text, steps, n_steps, last_index, value, err);
+    } else {
+        cJSON *patch = wrap_keys(steps, 0, n_steps, value);
+        rc = patch == NULL ? nomem(err, NULL) : apply(d, patch, DOC_ORIGIN_SET, text, err);
+        cJSON_Delete(patch);
     }
-    rc = apply(d, patch, DOC_ORIGIN_SET, text, err);
-    cJSON_Delete(patch);
+    dcproj_free(keys);
     return rc;
 }
 

@@ -64,6 +64,25 @@ static int load(const char *path, const char *data, size_t len, const char *name
     return st;
 }
 
+int dcproj_scenario_time_buffer(const char *name, const char *data, size_t len,
+                                const char *base_dir, const struct dcproj_load_options *opt,
+                                int *baseline_year, int *horizon, enum dcproj_step *step)
+{
+    struct dcproj_load_options none;
+    if (opt == NULL) {
+        dcproj_load_options_init(&none);
+        opt = &none;
+    }
+    struct doc *d = NULL;
+    struct dcproj_error scratch;
+    dcproj_error_init(&scratch);
+    int st = doc_build(NULL, data, len, name, base_dir, opt, &d, &scratch);
+    if (st == DCPROJ_OK)
+        st = convert_time_axis(d, baseline_year, horizon, step);
+    doc_free(d);
+    return st;
+}
+
 int dcproj_scenario_load(const char *path, const struct dcproj_load_options *opt,
                          struct dcproj_scenario **out, struct dcproj_error *err)
 {

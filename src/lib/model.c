@@ -59,6 +59,17 @@ int model_periods(int baseline_year, int horizon, enum dcproj_step step,
     return DCPROJ_OK;
 }
 
+int dcproj_periods(int baseline_year, int horizon, enum dcproj_step step,
+                   struct dcproj_period **out, size_t *n)
+{
+    return model_periods(baseline_year, horizon, step, out, n);
+}
+
+void dcproj_periods_free(struct dcproj_period *periods)
+{
+    dcproj_free(periods);
+}
+
 /* ---- parameters ------------------------------------------------------- */
 
 static int points_at(const struct points_curve *pc, const struct dcproj_growth *g, double x,
