@@ -254,6 +254,41 @@ static void put_fits(FILE *out, const struct explain_ctx *c)
     }
 }
 
+/* [v2] --history: per code that has an observation, each history year
+ * (and B) with the observed value and the model's curve (SPEC §3.9). */
+static void put_history(FILE *out, const struct explain_ctx *c)
+{
+    const struct dcproj_result *res = c->res;
+    long col_obs = dcproj_result_find_col(res, "observed");
+    long col_cap = dcproj_result_find_col(res, "capacity");
+    long pb = period_at(res, 0);
+    if (col_obs < 0 || col_cap < 0 || pb < 0)
+        return;
+    char b1[DCPROJ_NUMBER_LEN], b2[DCPROJ_NUMBER_LEN];
+    int heading = 0;
+    for (size_t r = 0; r < res->n_rows; r++) {
+        int any = 0;
+        for (long p = 0; p <= pb && !any; p++)
+            any = !isnan(dcproj_result_at(res, r, (size_t)p, (size_t)col_obs));
+        if (!any)
+            continue;
+        if (!heading) {
+            fprintf(out, "\nHistory (%s at year-end: observed, and the model's curve where it has "
+                         "one):\n", c->sc->unit);
+            heading = 1;
+        }
+        fprintf(out, "  %s:\n    year       observed          model\n", res->rows[r].code);
+        for (long p = 0; p <= pb; p++) {
+            double o = dcproj_result_at(res, r, (size_t)p, (size_t)col_obs);
+            double m = dcproj_result_at(res, r, (size_t)p, (size_t)col_cap);
+            if (isnan(o) && isnan(m))
+                continue;
+            fprintf(out, "    %d %14s %14s\n", res->periods[p].year, isnan(o) ? "-" : num(o, -1, b1),
+                    isnan(m) ? "-" : num(m, -1, b2));
+        }
+    }
+}
+
 /* Write the whole summary (cli_write callback). */
 static int write_explain(void *ctx, FILE *out, struct dcproj_error *err)
 {
@@ -275,6 +310,7 @@ static int write_explain(void *ctx, FILE *out, struct dcproj_error *err)
     fputc('\n', out);
     put_solution(out, c);
     put_fits(out, c);
+    put_history(out, c);
     if (ferror(out))
         return dcproj_error_set(err, DCPROJ_ERR_IO, NULL, NULL, 0, 0, "write error");
     return DCPROJ_OK;
@@ -336,6 +372,7 @@ int cmd_explain(struct cli_opts *o)
         return explain_sites(o);
     /* The summary is deterministic: run no Monte Carlo draws. */
     o->load.draws = 0;
+    o->load.set |= DCPROJ_LOAD_SET_DRAWS;
     struct dcproj_scenario *sc = NULL;
     struct dcproj_result *res = NULL;
     int rc = cli_project(o, o->args[0], &sc, &res);

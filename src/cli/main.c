@@ -103,6 +103,7 @@ static const struct cli_command commands[] = {
      "Options:\n"
      "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
      "      --sites           list the draw sites (CSV) instead of the summary\n"
+     "      --history         add each code's observed history and the model's curve\n"
      COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
      "  dcproj explain scenarios/microsoft-europe-2025.json\n"
@@ -110,7 +111,8 @@ static const struct cli_command commands[] = {
      "  dcproj explain whatif.json -o whatif.txt\n"
      "  dcproj explain s.json --frozen --set countries.IE.baseline=500\n"
      "  dcproj explain s.json --sites\n",
-     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SITES, 1, 1, cmd_explain},
+     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SITES | OPT_HISTORY, 1, 1,
+     cmd_explain},
     {"check", "regression-test a projection against a golden CSV",
      "Usage: dcproj check SCENARIO --expect GOLDEN.csv [options]\n"
      "Project SCENARIO with the given output options and compare it cell by cell\n"

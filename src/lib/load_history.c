@@ -11,17 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct observation {
-    int year;
-    double value;
-};
-
-static int cmp_observation(const void *a, const void *b)
-{
-    const struct observation *x = a, *y = b;
-    return (x->year > y->year) - (x->year < y->year);
-}
-
 int parse_history(struct ctx *c, const struct frame *cf, struct dcproj_country *co)
 {
     struct frame hf = fkey(cf, "history");
@@ -30,50 +19,28 @@ int parse_history(struct ctx *c, const struct frame *cf, struct dcproj_country *
     if (want_object(c, &hf, "an object of observed year-end values {\"2019\": v, ...}") != 0)
         return -1;
     int bad = 0;
-    char *source = NULL;
-    if (source_ref(c, &hf, &source) != 0)
+    if (source_ref(c, &hf, NULL) != 0)
         bad++;
-    dcproj_free(source);
-    size_t n = 0;
-    for (const cJSON *p = hf.node->child; p != NULL; p = p->next)
-        n += !ignored_key(p->string) && strcmp(p->string, "source") != 0;
-    struct observation *obs = dcproj_calloc(n ? n : 1, sizeof *obs);
-    if (obs == NULL) {
-        oom(c);
-        return -1;
-    }
+    struct year_value *obs = NULL;
     size_t k = 0;
-    for (const cJSON *p = hf.node->child; p != NULL; p = p->next) {
-        if (ignored_key(p->string) || strcmp(p->string, "source") == 0)
-            continue;
-        struct frame vf = fchild(&hf, p, -1);
-        int y;
-        if (strlen(p->string) != 4 || digits(p->string, 4, &y) != 0) {
-            report(c, &hf, "expected a year \"YYYY\" as key, got \"%s\"", p->string);
-            bad++;
-            continue;
-        }
-        if (y < c->B - 100 || y > c->B) {
+    if (year_values(c, &hf, "source", &obs, &k) != 0)
+        return -1;
+    for (size_t i = 0; i < k; i++) {
+        struct frame vf = fchild(&hf, obs[i].node, -1);
+        if (obs[i].year < c->B - 100 || obs[i].year > c->B) {
             report(c, &vf, "a history year must be within %d..%d (baseline_year - 100 .. "
                            "baseline_year), got %d",
-                   c->B - 100, c->B, y);
+                   c->B - 100, c->B, obs[i].year);
             bad++;
-            continue;
-        }
-        if (!cJSON_IsNumber(p) || !(p->valuedouble >= 0)) {
-            report(c, &vf, "expected an observed value >= 0, got %s", R(p).s);
+        } else if (!(obs[i].value >= 0)) {
+            report(c, &vf, "expected an observed value >= 0, got %s", shown_json(obs[i].node).s);
             bad++;
-            continue;
         }
-        obs[k].year = y;
-        obs[k].value = p->valuedouble;
-        k++;
     }
     if (bad) {
         dcproj_free(obs);
         return -1;
     }
-    qsort(obs, k, sizeof *obs, cmp_observation);
     co->history_years = dcproj_malloc((k ? k : 1) * sizeof *co->history_years);
     co->history_values = dcproj_malloc((k ? k : 1) * sizeof *co->history_values);
     if (co->history_years == NULL || co->history_values == NULL) {
@@ -101,10 +68,8 @@ int parse_fit(struct ctx *c, const struct frame *gf, struct dcproj_growth *g)
     int bad = check_keys(c, gf, keys, " for model \"fit\"");
     struct frame cvf = fkey(gf, "curve"), ff = fkey(gf, "from"), ef = fkey(gf, "errors"),
                  af = fkey(gf, "anchor"), uf = fkey(gf, "uncertain");
-    char *source = NULL;
-    if (source_ref(c, gf, &source) != 0)
+    if (source_ref(c, gf, NULL) != 0)
         bad++;
-    dcproj_free(source);
     if (cvf.node == NULL) {
         report(c, gf, "missing key \"curve\" for model \"fit\" (compound, linear or logistic)");
         bad++;
@@ -131,7 +96,7 @@ int parse_fit(struct ctx *c, const struct frame *gf, struct dcproj_growth *g)
     }
     if (uf.node != NULL) {
         if (!cJSON_IsBool(uf.node)) {
-            report(c, &uf, "expected true or false, got %s", R(uf.node).s);
+            report(c, &uf, "expected true or false, got %s", shown_json(uf.node).s);
             bad++;
         } else {
             g->fit_uncertain = cJSON_IsTrue(uf.node);

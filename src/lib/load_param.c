@@ -41,6 +41,55 @@ int digits(const char *s, int n, int *out)
     return 0;
 }
 
+static int cmp_year_value(const void *a, const void *b)
+{
+    const struct year_value *x = a, *y = b;
+    return (x->year > y->year) - (x->year < y->year);
+}
+
+int year_values(struct ctx *c, const struct frame *f, const char *skip, struct year_value **out,
+                size_t *n_out)
+{
+    size_t n = 0;
+    for (const cJSON *p = f->node->child; p != NULL; p = p->next)
+        n += !ignored_key(p->string) && (skip == NULL || strcmp(p->string, skip) != 0);
+    struct year_value *v = dcproj_calloc(n ? n : 1, sizeof *v);
+    if (v == NULL) {
+        oom(c);
+        return -1;
+    }
+    size_t k = 0;
+    int bad = 0;
+    for (const cJSON *p = f->node->child; p != NULL; p = p->next) {
+        if (ignored_key(p->string) || (skip != NULL && strcmp(p->string, skip) == 0))
+            continue;
+        int y;
+        if (strlen(p->string) != 4 || digits(p->string, 4, &y) != 0) {
+            report(c, f, "expected a year \"YYYY\" as key, got \"%s\"", p->string);
+            bad++;
+            continue;
+        }
+        if (!cJSON_IsNumber(p)) {
+            struct frame vf = fchild(f, p, -1);
+            report(c, &vf, "expected a number, got %s", shown_json(p).s);
+            bad++;
+            continue;
+        }
+        v[k].year = y;
+        v[k].value = p->valuedouble;
+        v[k].node = p;
+        k++;
+    }
+    if (bad) {
+        dcproj_free(v);
+        return -1;
+    }
+    qsort(v, k, sizeof *v, cmp_year_value);
+    *out = v;
+    *n_out = k;
+    return 0;
+}
+
 /*
  * Parse a date `YYYY`, `YYYY-Qn`, `YYYY-MM` or `YYYY-MM-DD` (a real
  * Gregorian day) into its year and its start in months since the end of
@@ -96,7 +145,7 @@ int in_range(const struct range *r, double x)
 int plain_number(struct ctx *c, const struct frame *f, const struct range *r, double *out)
 {
     if (!cJSON_IsNumber(f->node) || !in_range(r, f->node->valuedouble)) {
-        report(c, f, "expected %s, got %s", r->text, R(f->node).s);
+        report(c, f, "expected %s, got %s", r->text, shown_json(f->node).s);
         return -1;
     }
     *out = f->node->valuedouble;
@@ -142,7 +191,7 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
     if (pf.node != NULL && plain_number(c, &pf, &R_ANY, &v->plus) != 0)
         bad++;
     if (!cJSON_IsString(vf.node)) {
-        report(c, &vf, "expected a variable id, got %s", R(vf.node).s);
+        report(c, &vf, "expected a variable id, got %s", shown_json(vf.node).s);
         return -1;
     }
     long idx = idmap_get(&c->vars, vf.node->valuestring);
@@ -185,8 +234,8 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
         if (r != NULL && (!in_range(r, lo) || !in_range(r, hi))) {
             report(c, f, "expected %s, got %s = [%s, %s] (the shared uncertain variable \"%s\" "
                          "ranges over [%s, %s])",
-                   r->text, R(f->node).s, N(lo).s, N(hi).s, var->id, N(var->min).s,
-                   N(var->max).s);
+                   r->text, shown_json(f->node).s, shown_number(lo).s, shown_number(hi).s, var->id, shown_number(var->min).s,
+                   shown_number(var->max).s);
             return -1;
         }
         *known = 1;
@@ -197,7 +246,7 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
         double x = v->times * var->value + v->plus;
         if (r != NULL && !in_range(r, x)) {
             report(c, f, "expected %s, got %s = %s (variable \"%s\" is fixed at %s)", r->text,
-                   R(f->node).s, N(x).s, var->id, N(var->value).s);
+                   shown_json(f->node).s, shown_number(x).s, var->id, shown_number(var->value).s);
             return -1;
         }
         *known = 1;
@@ -222,7 +271,7 @@ static int dist_field(struct ctx *c, const struct frame *f, struct dcproj_value 
     if (cJSON_IsObject(f->node) && cJSON_GetObjectItemCaseSensitive(f->node, "var") != NULL)
         return parse_ref(c, f, NULL, 1, v, known, value);
     report(c, f, "expected a number or a reference to a fixed variable {\"var\": ...}, got %s",
-           R(f->node).s);
+           shown_json(f->node).s);
     return -1;
 }
 
@@ -259,13 +308,13 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
         for (size_t i = 0; i < N_DISTS && cJSON_IsString(df.node); i++)
             nearest_consider(&nb, DISTS[i].name);
         if (nb.best != NULL)
-            report(c, &df, "unknown distribution %s; did you mean \"%s\"?", R(df.node).s,
+            report(c, &df, "unknown distribution %s; did you mean \"%s\"?", shown_json(df.node).s,
                    nb.best);
         else
             report(c, &df,
                    "expected a distribution (normal, lognormal, uniform, triangular, pert), "
                    "got %s",
-                   R(df.node).s);
+                   shown_json(df.node).s);
         return -1;
     }
     const char *allowed[5] = {"dist", def->fields[0], def->fields[1], def->fields[2], NULL};
@@ -293,15 +342,15 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
     size_t last = def->n - 1;
     if (def->dist == DCPROJ_DIST_NORMAL || def->dist == DCPROJ_DIST_LOGNORMAL) {
         if (known[1] && val[1] < 0) {
-            report(c, &ff[1], "expected a standard deviation >= 0, got %s", R(ff[1].node).s);
+            report(c, &ff[1], "expected a standard deviation >= 0, got %s", shown_json(ff[1].node).s);
             bad++;
         }
         if (known[0] && def->dist == DCPROJ_DIST_LOGNORMAL && val[0] <= 0) {
-            report(c, &ff[0], "expected a mean > 0 (lognormal), got %s", R(ff[0].node).s);
+            report(c, &ff[0], "expected a mean > 0 (lognormal), got %s", shown_json(ff[0].node).s);
             bad++;
         } else if (known[0] && !in_range(r, val[0])) {
             report(c, &ff[0], "expected %s (the mean is the deterministic value), got %s",
-                   r->text, R(ff[0].node).s);
+                   r->text, shown_json(ff[0].node).s);
             bad++;
         }
         if (!bad && known[0]) {
@@ -311,13 +360,13 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
         return bad ? -1 : 0;
     }
     if (known[0] && known[last] && !(val[0] < val[last])) {
-        report(c, &ff[last], "expected a max greater than min %s, got %s", N(val[0]).s,
-               R(ff[last].node).s);
+        report(c, &ff[last], "expected a max greater than min %s, got %s", shown_number(val[0]).s,
+               shown_json(ff[last].node).s);
         return -1;
     }
     if (def->n == 3 && known[1] && known[0] && known[2] && (val[1] < val[0] || val[1] > val[2])) {
-        report(c, &ff[1], "expected a mode in [%s, %s], got %s", N(val[0]).s, N(val[2]).s,
-               R(ff[1].node).s);
+        report(c, &ff[1], "expected a mode in [%s, %s], got %s", shown_number(val[0]).s, shown_number(val[2]).s,
+               shown_json(ff[1].node).s);
         return -1;
     }
     for (size_t i = 0; i < def->n; i += last) {
@@ -325,7 +374,7 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
             report(c, &ff[i],
                    "expected %s (a bounded distribution must lie inside the parameter's "
                    "valid range), got %s",
-                   r->text, R(ff[i].node).s);
+                   r->text, shown_json(ff[i].node).s);
             bad++;
         }
     }
@@ -422,9 +471,9 @@ int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
     if (cJSON_IsObject(n))
         report(c, f, "expected %s, a variable reference {\"var\": ...} or a distribution "
                      "{\"dist\": ...}, got %s",
-               r->text, R(n).s);
+               r->text, shown_json(n).s);
     else
-        report(c, f, "expected %s, got %s", r->text, R(n).s);
+        report(c, f, "expected %s, got %s", r->text, shown_json(n).s);
     return -1;
 }
 

@@ -200,8 +200,52 @@ def shipped_goldens(src):
             check(name, close(float(r["capacity"]), want), "%s %s: %s, scipy %r" % (r["code"], r["period"], r["capacity"], want))
 
 
+def ill_posed(dcproj):
+    """Ill-posed fits end with a data error naming the country (SPEC §3
+    model 5, §9), and a poorly determined parameter with a warning."""
+    def attempt(growth, hist, *extra):
+        doc = {"dcproj": 1, "name": "t", "baseline_year": 2025, "horizon": 2030,
+               "countries": {"X": {"growth": growth, "history": hist}}}
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "s.json")
+            with open(path, "w") as fh:
+                json.dump(doc, fh)
+            p = subprocess.run([dcproj, "run", path, "-o", os.devnull, *extra], capture_output=True, text=True)
+        return p.returncode, p.stderr
+    cso = {str(k): v for k, v in CSO.items()}
+    cases = [
+        ({"model": "fit", "curve": "compound", "anchor": "last"}, {k: v for k, v in cso.items() if k != "2025"},
+         65, "needs the observed value of 2025"),
+        ({"model": "fit", "curve": "compound", "anchor": "last"}, dict(cso, **{"2025": 0}),
+         65, "a compound fit needs a value of 2025 above 0"),
+        # a saturating history whose last value overshoots the fitted cap
+        ({"model": "fit", "curve": "logistic", "anchor": "last"},
+         {"2015": 0.1099, "2016": 0.266, "2017": 0.6297, "2018": 1.4185, "2019": 2.8905, "2020": 5.0,
+          "2021": 7.1095, "2022": 8.5815, "2023": 9.3703, "2024": 9.734, "2025": 10.6},
+         65, "needs 0 < C0 < the fitted cap"),
+        ({"model": "fit", "curve": "compound", "errors": "relative"}, dict(cso, **{"2016": 0}),
+         65, "\"errors\": \"relative\" divides by each value"),
+        ({"model": "fit", "curve": "logistic"}, {str(y): 100 * 1.3 ** (y - 2025) for y in range(2015, 2026)},
+         65, "history does not determine the cap"),
+        ({"model": "fit", "curve": "logistic"}, {"2023": 1, "2024": 2, "2025": 3},
+         65, "needs at least 4 history years, found 3"),
+        ({"model": "fit", "curve": "linear", "from": 2024}, cso,
+         65, "needs at least 3 history years, found 2"),
+    ]
+    for growth, hist, want_rc, needle in cases:
+        rc, err = attempt(growth, hist)
+        check("errors", rc == want_rc and needle in err and "countries.X.growth" in err,
+              "%r: exit %d %s" % (growth, rc, err.strip()))
+    rc, err = attempt({"model": "fit", "curve": "logistic", "errors": "relative"}, cso)
+    check("warning", rc == 0 and "countries.IE" not in err and "countries.X.growth" in err
+          and "standard error" in err and "K" in err, "se > |K| warning: %d %s" % (rc, err))
+    rc, err = attempt({"model": "fit", "curve": "logistic", "errors": "relative"}, cso, "-q")
+    check("warning", rc == 0 and err == "", "-q hides the warning: %r" % err)
+
+
 def main():
     dcproj = sys.argv[1]
+    ill_posed(dcproj)
     if len(sys.argv) > 2:
         shipped_goldens(sys.argv[2])
     # the CSO series: every curve, both error kinds, and anchored

@@ -142,6 +142,15 @@ def main():
         a20 = dd[(dd["code"] == "A") & (dd["period"] == "2020")].iloc[0]
         check("diff", p.returncode == 0 and a19["a"] == 10 and a19["delta"] == 0 and pd.isna(a20["a"])
               and pd.isna(a20["delta"]), "diff observed rows %r %r" % (tuple(a19), tuple(a20)))
+    # explain --history: each code with observations, year, observed and the model's curve
+    rc, out, err = run(exe, DOC, "explain", "--history")
+    hist = out.split("\nHistory", 1)[-1]
+    import re
+    m = re.search(r"^  A:\n(?:.*\n)*?    2019 +(\S+) +(\S+)$", hist, re.M)
+    check("explain", rc == 0 and m is not None and float(m.group(1)) == 10
+          and abs(float(m.group(2)) - curve_a[2019]) <= 1e-6 * curve_a[2019],
+          "explain --history: %d %r" % (rc, hist[:300]))
+    check("explain", re.search(r"^  K:", hist, re.M) is None, "K has no observations: %r" % hist[:300])
     # wide and IAMC: usage error
     for layout in ("wide", "iamc"):
         rc, out, err = run(exe, DOC, "run", "--history", "--layout", layout)

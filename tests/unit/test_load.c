@@ -423,14 +423,45 @@ START_TEST(test_events_by_id)
 END_TEST
 
 /* --frozen: the parent is converted too and the scenario is frozen. */
+/* [v2] history is sorted by year whatever the key order; a fit's keys and
+ * defaults (SPEC §3 model 5, §3.9). */
+START_TEST(test_fit_history)
+{
+    struct dcproj_scenario *sc = load_ok(
+        "{\"dcproj\": 1, \"name\": \"t\", \"baseline_year\": 2025, \"horizon\": 2030, "
+        "\"sources\": {\"cso\": {\"title\": \"CSO\", \"kind\": \"fact\"}}, "
+        "\"countries\": {"
+        "\"IE\": {\"growth\": {\"model\": \"fit\", \"curve\": \"logistic\", \"from\": 2016, "
+        "\"errors\": \"relative\", \"anchor\": \"last\", \"uncertain\": true}, "
+        "\"history\": {\"2025\": 7663, \"_c\": 1, \"2015\": 1240, \"source\": \"cso\", \"2020\": 3030}}, "
+        "\"NL\": {\"growth\": {\"model\": \"fit\", \"curve\": \"linear\"}, \"history\": {\"2024\": 5.1, \"2017\": 1.6}}}}");
+    const struct dcproj_country *ie = &sc->countries[0], *nl = &sc->countries[1];
+    ck_assert_int_eq(ie->growth.model, DCPROJ_MODEL_FIT);
+    ck_assert_str_eq(dcproj_model_name(ie->growth.model), "fit");
+    ck_assert_int_eq(ie->growth.fit_curve, DCPROJ_FIT_LOGISTIC);
+    ck_assert_int_eq(ie->growth.fit_from, 2016);
+    ck_assert(ie->growth.fit_relative && ie->growth.fit_anchor_last && ie->growth.fit_uncertain);
+    ck_assert(!ie->has_baseline);
+    ck_assert_uint_eq(ie->n_history, 3);
+    ck_assert_int_eq(ie->history_years[0], 2015);
+    ck_assert_int_eq(ie->history_years[1], 2020);
+    ck_assert_int_eq(ie->history_years[2], 2025);
+    ck_assert(ie->history_values[0] == 1240 && ie->history_values[1] == 3030 && ie->history_values[2] == 7663);
+    /* defaults: all years, absolute errors, anchor "fit", not uncertain */
+    ck_assert_int_eq(nl->growth.fit_curve, DCPROJ_FIT_LINEAR);
+    ck_assert(nl->growth.fit_from == 0 && !nl->growth.fit_relative && !nl->growth.fit_anchor_last
+              && !nl->growth.fit_uncertain);
+    ck_assert_uint_eq(nl->n_history, 2);
+    ck_assert_int_eq(nl->history_years[0], 2017);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_frozen)
 {
     struct dcproj_load_options opt;
     dcproj_load_options_init(&opt);
-    ck_assert_int_eq(opt.step, -1);
-    ck_assert_int_eq(opt.draws, -1);
-    ck_assert_int_eq(opt.seed, -1);
-    ck_assert_int_eq(opt.horizon, 0);
+    ck_assert_uint_eq(opt.set, 0);
     opt.frozen = 1;
     struct dcproj_error e;
     struct dcproj_scenario *sc;
@@ -721,7 +752,7 @@ static const struct bad_case BAD[] = {
     {CTRY("{'baseline': 1, 'growth': {" CPD ", 'rate': 0.1}, 'history': {'2020': -1}}"),
      "countries.IE.history.2020", "expected an observed value >= 0, got -1"},
     {CTRY("{'baseline': 1, 'growth': {" CPD ", 'rate': 0.1}, 'history': {'2020': '5'}}"),
-     "countries.IE.history.2020", "expected an observed value >= 0, got \"5\""},
+     "countries.IE.history.2020", "expected a number, got \"5\""},
     {CTRY("{'baseline': 1, 'growth': {" CPD ", 'rate': 0.1}, 'history': {'source': 'x'}}"),
      "countries.IE.history.source", "unknown source \"x\""},
     {GROW("[1]"), "countries.IE.growth", "expected a growth object"},
@@ -1089,6 +1120,7 @@ int main(void)
     tcase_add_test(tc, test_growth_merge);
     tcase_add_test(tc, test_events_by_id);
     tcase_add_test(tc, test_frozen);
+    tcase_add_test(tc, test_fit_history);
     tcase_add_test(tc, test_conformance);
     tcase_add_test(tc, test_names);
     tcase_add_loop_test(tc, test_bad, 0, (int)(sizeof BAD / sizeof BAD[0]));
