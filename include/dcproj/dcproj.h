@@ -47,6 +47,7 @@
 #include "dcproj/api.h"
 
 #include "dcproj/error.h"
+#include "dcproj/warning.h"
 #include "dcproj/scenario.h"
 #include "dcproj/model.h"
 #include "dcproj/sites.h"

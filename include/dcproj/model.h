@@ -79,6 +79,10 @@ struct dcproj_solution {
     size_t n_fit_params;
     struct dcproj_fit_param *fit_params;  /* [v2] by country in file order, θ order,
                                              rmse last (filled by dcproj_project()) */
+    struct dcproj_warnings warnings; /* diagnostics of a solve with unknowns (SPEC §4 v2:
+                                        ill-conditioned, at a bound, implausible, a target
+                                        no unknown moves); dcproj_project() moves them
+                                        into the result's warnings */
 };
 
 struct dcproj_result {
@@ -98,8 +102,9 @@ struct dcproj_result {
     uint64_t seed;
     int exact_quantiles;         /* 1 exact, 0 streaming P² estimates */
     struct dcproj_solution solution;
-    size_t n_warnings;
-    char **warnings;             /* e.g. floor warnings, one per country; no newline */
+    struct dcproj_warnings warnings; /* run-time warnings (SPEC §9 v2): the §3.6 floor (one
+                                        per country), calibration diagnostics; the
+                                        scenario's load-time ones are in sc->warnings */
 };
 
 /* Progress callback: `done` of `total` units of work.  Called from the

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "dcproj/error.h"
+#include "dcproj/warning.h"
 #include "dcproj/output.h"
 
 #ifdef __cplusplus
@@ -291,6 +292,11 @@ struct dcproj_scenario {
      * events): the slot registry (struct dcproj_slot). */
     struct dcproj_slot *slots;
     size_t n_slots;
+
+    /* Load-time warnings (SPEC §9 v2): a rate written as a percentage, a
+     * pue above 3, a --set/--patch that creates a key ...  The caller
+     * prints them (dcproj/warning.h). */
+    struct dcproj_warnings warnings;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */

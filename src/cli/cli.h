@@ -40,6 +40,9 @@ struct cli_opts {
     int threads;              /* 0 = all cores */
     const char *solution;     /* --solution FILE */
     int quiet;                /* -q */
+    int strict;               /* --strict: warnings are data errors (65) */
+    struct dcproj_warnings *shown; /* warnings printed by this command (each
+                                      (path, message) once); shared by copies */
     int history;              /* --history: history rows and `observed` (SPEC §3.9) */
     /* backtest */
     int *as_of;               /* owned array, command-line order */
@@ -103,8 +106,11 @@ int cli_fail(int code, const char *fmt, ...)
 #endif
     ;
 
-/* Print the library's warnings of a result unless quiet. */
-void cli_print_warnings(const struct cli_opts *o, const struct dcproj_result *res);
+/* Print the library's warnings `w` (a scenario's or a result's) as
+ * `dcproj: FILE: PATH: warning: MESSAGE`, each (path, message) once per
+ * command, none with -q.  With --strict they are printed as errors (also
+ * with -q) and the result is DCPROJ_ERR_DATA; else 0 (SPEC §9 v2). */
+int cli_warnings(const struct cli_opts *o, const struct dcproj_warnings *w);
 
 /* Load the scenario `path` with the command-line patches and overrides of
  * `o`; prints errors.  Returns 0 or an exit code. */

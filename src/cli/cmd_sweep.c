@@ -36,6 +36,7 @@ struct point {
     double *values;
     int rc;
     struct dcproj_error err;
+    struct dcproj_warnings warn; /* the point's load and run warnings (SPEC §9 v2) */
     char *error;          /* --keep-going: the caught data error's text, or NULL */
 };
 
@@ -436,6 +437,11 @@ static void run_point(struct sweep *s, long idx, struct point *pt)
         dcproj_scenario_free(sc);
         return;
     }
+    if (dcproj_warnings_merge(&pt->warn, &sc->warnings) != DCPROJ_OK
+        || dcproj_warnings_merge(&pt->warn, &res->warnings) != DCPROJ_OK) {
+        pt->rc = dcproj_error_set(&pt->err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+        goto out;
+    }
     long col = dcproj_result_find_col(res, s->metric);
     long row = -1;
     for (size_t r = 0; r < res->n_rows && row < 0; r++)
@@ -495,6 +501,7 @@ static void point_clear(struct point *pt)
 {
     free(pt->labels);
     free(pt->values);
+    dcproj_warnings_clear(&pt->warn);
     free(pt->error);
     memset(pt, 0, sizeof *pt);
 }
@@ -546,6 +553,19 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
         long bad = 0;
         while (bad < s->count && s->pts[bad].rc == DCPROJ_OK)
             bad++;
+        /* the chunk's warnings, in point order, each once per command;
+           with --strict a warning fails the sweep before the chunk is
+           written */
+        for (long k = 0; k < bad; k++) {
+            if (cli_warnings(s->o, &s->pts[k].warn) != 0) {
+                c->rc = DCPROJ_ERR_DATA;
+                for (long j = 0; j < s->count; j++)
+                    point_clear(&s->pts[j]);
+                free(s->pts);
+                s->pts = NULL;
+                return c->rc;
+            }
+        }
         if (!header && bad == s->count) {
             write_header(&w, s);
             header = 1;

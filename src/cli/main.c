@@ -61,6 +61,7 @@
 
 #define COMMON_TAIL_HELP \
     "  -q, --quiet           no warnings, no progress\n" \
+    "      --strict          every warning is an error (exit 65)\n" \
     "  -h, --help            show this help\n"
 
 static const struct cli_command commands[] = {
@@ -278,12 +279,15 @@ int main(int argc, char **argv)
         if (strcmp(word, commands[i].name) != 0)
             continue;
         struct cli_opts o;
+        struct dcproj_warnings shown = {0, NULL};
         int rc = cli_parse(&commands[i], argc - 1, argv + 1, &o);
+        o.shown = &shown;
         if (rc == 0)
             rc = commands[i].run(&o);
         else if (rc < 0)
             rc = 0; /* --help */
         cli_opts_free(&o);
+        dcproj_warnings_clear(&shown);
         return close_stdout(rc);
     }
     fprintf(stderr, "dcproj: unknown command '%s'\ndcproj: try 'dcproj --help'\n", word);

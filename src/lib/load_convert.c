@@ -162,8 +162,12 @@ static int shared_variable(struct ctx *c, const struct frame *f, const struct fr
     struct pinfo pi;
     if (parse_param(c, vf, &R_ANY, &v->dist, &pi) != 0)
         return -1;
+    /* its site is named variables.ID, not variables.ID.value: in the slot
+       registry too */
     if ((v->dist.path = written_path(c, f)) == NULL)
         return -1;
+    if (v->dist.slot > 0)
+        c->slots[v->dist.slot - 1].path = v->dist.path;
     /* its fields are numbers or earlier fixed variables (parse_ref checked) */
     double *vals = dcproj_malloc((c->sc->n_variables ? c->sc->n_variables : 1) * sizeof *vals);
     if (vals == NULL) {
@@ -307,6 +311,8 @@ static int convert_power(struct ctx *c, const struct frame *top, int *present)
         bad++;
     } else if (plain_number(c, &pf, &R_PUE, &sc->pue) != 0) {
         bad++;
+    } else {
+        warn_pue(c, &pf, sc->pue);
     }
     if (uf.node == NULL) {
         report(c, &pw, "missing key \"utilization\" (power needs \"pue\" and \"utilization\")");
@@ -376,8 +382,10 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     } else if (!cJSON_IsString(df.node) ||
                parse_date(df.node->valuestring, c->B, &year, &e->start_months) != 0) {
-        report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s",
-               shown_json(df.node).s);
+        char hint[96];
+        date_hint(df.node, hint, sizeof hint);
+        report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s%s",
+               shown_json(df.node).s, hint);
         bad++;
     } else if (e->start_months < 0) {
         report(c, &df,

@@ -224,8 +224,12 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
         report(c, gf, "missing key \"rate\" (or piecewise \"rates\") for model \"compound\"");
         return -1;
     }
-    if (rf.node != NULL)
-        return parse_param(c, &rf, &R_RATE, &g->rate, NULL) != 0 || bad ? -1 : 0;
+    if (rf.node != NULL) {
+        if (parse_param(c, &rf, &R_RATE, &g->rate, NULL) != 0)
+            return -1;
+        warn_rate_percent(c, &rf, &g->rate);
+        return bad ? -1 : 0;
+    }
     int n = cJSON_GetArraySize(rsf.node);
     if (!cJSON_IsArray(rsf.node) || n == 0) {
         report(c, &rsf,
@@ -258,6 +262,8 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
             bad++;
         } else if (parse_param(c, &rtf, &R_RATE, &seg->rate, NULL) != 0) {
             bad++;
+        } else {
+            warn_rate_percent(c, &rtf, &seg->rate);
         }
         if (uf.node == NULL) {
             if (i + 1 < n) {
@@ -515,8 +521,12 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
 
     if (model >= 0) {
         co->growth.model = (enum dcproj_model)model;
-        if (parse_growth_body(c, &gf, &co->growth, &base, &bf) != 0)
+        if (parse_growth_body(c, &gf, &co->growth, &base, &bf) != 0) {
             bad++;
+        } else if (model == DCPROJ_MODEL_LINEAR && co->has_baseline) {
+            struct frame pf = fkey(&gf, "per_year");
+            warn_per_year(c, &pf, &co->growth.per_year, &co->baseline);
+        }
     }
     c->map = NULL;
     cJSON_Delete(merged);
@@ -607,6 +617,8 @@ static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_co
     struct frame pf = fkey(&pw, "pue"), uf = fkey(&pw, "utilization");
     if (pf.node != NULL && plain_number(c, &pf, &R_PUE, &co->pue) != 0)
         bad++;
+    else if (pf.node != NULL)
+        warn_pue(c, &pf, co->pue);
     if (uf.node != NULL && plain_number(c, &uf, &R_UTIL, &co->utilization) != 0)
         bad++;
     return bad ? -1 : 0;

@@ -63,26 +63,13 @@ static int make_rows(const struct dcproj_scenario *sc, struct dcproj_result *res
     return 0;
 }
 
-/* Append one warning line to res->warnings. */
-static int add_warning(struct dcproj_result *res, const char *buf)
-{
-    char **w = dcproj_realloc(res->warnings, (res->n_warnings + 1) * sizeof *w);
-    if (w == NULL)
-        return -1;
-    res->warnings = w;
-    w[res->n_warnings] = dcproj_strdup(buf);
-    if (w[res->n_warnings] == NULL)
-        return -1;
-    res->n_warnings++;
-    return 0;
-}
-
-/* Append "FILE: countries.CODE: capacity below 0 was raised to 0". */
+/* The §3.6 floor warning "FILE: countries.CODE: capacity below 0 was
+ * raised to 0". */
 static int add_floor_warning(struct dcproj_result *res, const char *file, const char *code)
 {
-    char buf[DCPROJ_ERROR_FILE_LEN + 96];
-    snprintf(buf, sizeof buf, "%s: countries.%s: capacity below 0 was raised to 0", file, code);
-    return add_warning(res, buf);
+    char path[DCPROJ_ERROR_PATH_LEN];
+    snprintf(path, sizeof path, "countries.%s", code);
+    return dcproj_warnings_add(&res->warnings, file, path, "capacity below 0 was raised to 0");
 }
 
 /* SPEC §9: a fit parameter whose standard error exceeds its absolute value
@@ -94,12 +81,12 @@ static int add_fit_warnings(struct dcproj_result *res, const struct dcproj_scena
         const struct dcproj_fit_param *q = &sol->fit_params[i];
         if (!q->has_std_error || !(q->std_error > fabs(q->value)))
             continue;
-        char buf[DCPROJ_ERROR_FILE_LEN + 256];
-        snprintf(buf, sizeof buf,
-                 "%s: countries.%s.growth: the fitted %s = %.6g has a standard error of %.6g, "
-                 "larger than itself: the history does not determine it",
-                 sc->file, sc->countries[q->country].code, q->name, q->value, q->std_error);
-        if (add_warning(res, buf) != 0)
+        char path[DCPROJ_ERROR_PATH_LEN];
+        snprintf(path, sizeof path, "countries.%s.growth", sc->countries[q->country].code);
+        if (dcproj_warnings_add(&res->warnings, sc->file, path,
+                                "the fitted %s = %.6g has a standard error of %.6g, larger than "
+                                "itself: the history does not determine it",
+                                q->name, q->value, q->std_error) != DCPROJ_OK)
             return -1;
     }
     return 0;
@@ -238,6 +225,9 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         rc = model_fit_solution(&m, &res->solution, err);
     if (rc != DCPROJ_OK)
         goto fail;
+    /* the solve's diagnostics join the result's warnings (one list) */
+    res->warnings = res->solution.warnings;
+    res->solution.warnings = (struct dcproj_warnings){0, NULL};
     const double *vars = res->solution.variables;
 
     if (model_periods(sc->baseline_year, sc->horizon, sc->step, &res->periods, &res->n_periods) != DCPROJ_OK ||

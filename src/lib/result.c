@@ -2,8 +2,8 @@
  * result.c — owning and querying a struct dcproj_result (model.h).
  *
  * A result is a plain value: the struct itself and each of its arrays
- * (periods, rows, cols, values, the solution's arrays, the warnings array
- * and each warning string) are separate dcproj_malloc() blocks owned by the
+ * (periods, rows, cols, values, the solution's arrays, the warnings
+ * array) are separate dcproj_malloc() blocks owned by the
  * result.  Row codes and names are borrowed from the scenario and are not
  * freed here.
  */
@@ -19,6 +19,7 @@ void dcproj_solution_clear(struct dcproj_solution *sol)
         return;
     dcproj_free(sol->variables);
     dcproj_free(sol->targets);
+    dcproj_warnings_clear(&sol->warnings);
     dcproj_free(sol->fit_params);
     memset(sol, 0, sizeof *sol);
 }
@@ -32,9 +33,7 @@ void dcproj_result_free(struct dcproj_result *res)
     dcproj_free(res->cols);
     dcproj_free(res->values);
     dcproj_solution_clear(&res->solution);
-    for (size_t i = 0; i < res->n_warnings; i++)
-        dcproj_free(res->warnings[i]);
-    dcproj_free(res->warnings);
+    dcproj_warnings_clear(&res->warnings);
     dcproj_free(res);
 }
 

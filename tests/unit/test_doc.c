@@ -256,7 +256,9 @@ START_TEST(test_numbers_german_locale)
     ck_assert(num_at(d, "b") == -0.225);
     ck_assert(num_at(d, "c") == 1.7976931348623157e308);
     doc_free(d);
-    syntax_error_s("{\"a\":1,5}", 1, 8, "expected a string key after ',', got '5'");
+    syntax_error_s("{\"a\":1,5}", 1, 8,
+                   "expected a string key after ',', got '5': JSON numbers use a decimal point: "
+                   "1.5");
     syntax_error_s("{\"a\":1.8e308}", 1, 6, "number out of range");
     setlocale(LC_ALL, "C");
 }

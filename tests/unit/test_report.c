@@ -599,10 +599,12 @@ START_TEST(test_result_helpers)
     res->values = calloc(4, sizeof *res->values);
     res->solution.n_variables = 1;
     res->solution.variables = calloc(1, sizeof(double));
-    res->n_warnings = 2;
-    res->warnings = calloc(2, sizeof *res->warnings);
-    res->warnings[0] = strdup("a");
-    res->warnings[1] = strdup("b");
+    ck_assert_int_eq(dcproj_warnings_add(&res->warnings, "f.json", "countries.IE", "a"), DCPROJ_OK);
+    ck_assert_int_eq(dcproj_warnings_add(&res->warnings, "f.json", "countries.IE", "b"), DCPROJ_OK);
+    ck_assert_int_eq(dcproj_warnings_add(&res->warnings, "g.json", "countries.IE", "a"), DCPROJ_OK);
+    ck_assert_uint_eq(res->warnings.n, 2); /* (path, message) kept once */
+    ck_assert(dcproj_warnings_has(&res->warnings, "countries.IE", "b"));
+    ck_assert(!dcproj_warnings_has(&res->warnings, "countries.DE", "b"));
     ck_assert_int_eq(dcproj_result_find_col(res, "mean"), 1);
     ck_assert_int_eq(dcproj_result_find_col(res, "capacity"), 0);
     ck_assert_int_eq(dcproj_result_find_col(res, "p5"), -1);
