@@ -57,15 +57,25 @@ def merge(target, patch):
     return out
 
 
+def strip_ignored(x):
+    """SPEC 2: keys that start with $ or _ are ignored everywhere."""
+    if isinstance(x, dict):
+        return {k: strip_ignored(v) for k, v in x.items() if not k.startswith(("$", "_"))}
+    if isinstance(x, list):
+        return [strip_ignored(v) for v in x]
+    return x
+
+
 def resolve(path):
+    """(resolved parent or None, resolved document), both without ignored keys."""
     with open(path, encoding="utf-8") as f:
         doc = json.load(f)
     if "extends" in doc:
         parent = resolve(os.path.join(os.path.dirname(path), doc["extends"]))[1]
         child = dict(doc)
         del child["extends"]
-        return parent, merge(parent, child)
-    return None, doc
+        return parent, strip_ignored(merge(parent, child))
+    return None, strip_ignored(doc)
 
 
 def dist_mean(x):
@@ -177,8 +187,7 @@ class Model:
     def power_param(self, code, key):
         p = self.doc["countries"][code].get("power", {}).get(key, self.doc["power"][key])
         if isinstance(p, dict) and "points" in p:
-            pts = sorted((int(y) - self.base, float(v)) for y, v in p["points"].items()
-                         if not y.startswith(("$", "_")))
+            pts = sorted((int(y) - self.base, float(v)) for y, v in p["points"].items())
             assert p.get("interp", "linear") == "linear"
 
             def curve(t):
