@@ -95,7 +95,8 @@ struct dcproj_result {
     char (*cols)[DCPROJ_COL_LEN];/* "capacity"[, "mean", "p5"...][, "it_load_mw",
                                     "facility_mw", "energy_twh"] */
     double *values;              /* values[(row * n_periods + period) * n_cols + col];
-                                    NaN is an empty cell (history rows, `observed`) */
+                                    NaN is an empty cell (history rows, `observed`,
+                                    the first row's energy) */
     size_t history_periods;      /* [v2] with run option `history`: the first this many
                                     periods are history years before B (SPEC §3.9) */
     long long draws;             /* Monte Carlo draws used; 0 = deterministic */
@@ -148,9 +149,25 @@ DCPROJ_API void dcproj_periods_free(struct dcproj_period *periods);
 /* Index of column `name` in `res`, or -1. */
 DCPROJ_API long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
 
+/* Whether column `name` holds energy (energy_twh or a statistic of it,
+ * energy_twh_mean, energy_twh_p5, ...), whose first row is empty. */
+DCPROJ_API int dcproj_col_is_energy(const char *name);
+
+/*
+ * The value of column `col` of row `row` "at year Y" (SPEC §7 `--at`): the
+ * cell of Y's year-end period, or for an energy column the energy of
+ * calendar year Y, the sum of its periods.  Returns DCPROJ_OK, or
+ * DCPROJ_ERR_DATA when Y = B for energy (that year is not projected) and
+ * DCPROJ_ERR_USAGE when Y is not a year of the projection; `err` names it.
+ */
+DCPROJ_API int dcproj_result_year_value(const struct dcproj_result *res, size_t row, size_t col,
+                                        int year, double *out, struct dcproj_error *err);
+
 /* Value at (row, period, col): res->values[(row·n_periods + period)·n_cols
- * + col].  No bounds check.  A function, not an inline, so that bindings
- * (ctypes, FFI) can call it.  Thread-safe (reads only). */
+ * + col].  No bounds check.  NaN means an empty cell (the first row's
+ * energy, SPEC §3.7): writers print it empty (JSON: null).  A function, not
+ * an inline, so that bindings (ctypes, FFI) can call it.  Thread-safe (reads
+ * only). */
 DCPROJ_API double dcproj_result_at(const struct dcproj_result *res, size_t row, size_t period,
                                    size_t col);
 

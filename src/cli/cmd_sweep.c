@@ -465,7 +465,13 @@ static void run_point(struct sweep *s, long idx, struct point *pt)
         if (o->at_year != 0 && per->end_months != 12 * (o->at_year - sc->baseline_year))
             continue;
         memcpy(pt->labels[pt->n], per->label, sizeof pt->labels[0]);
-        pt->values[pt->n++] = dcproj_result_at(res, (size_t)row, p, (size_t)col);
+        pt->values[pt->n] = dcproj_result_at(res, (size_t)row, p, (size_t)col);
+        /* --at Y of an energy column: the energy of calendar year Y */
+        if (o->at_year != 0 &&
+            (pt->rc = dcproj_result_year_value(res, (size_t)row, (size_t)col, o->at_year,
+                                               &pt->values[pt->n], &pt->err)) != DCPROJ_OK)
+            goto out;
+        pt->n++;
     }
     if (o->at_year != 0 && pt->n == 0)
         pt->rc = dcproj_error_set(&pt->err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,

@@ -61,7 +61,8 @@ struct calib {
     size_t *unknown;          /* variable index of each unknown */
     double *vars;             /* all variable values (unknowns overwritten per trial) */
     size_t n_years;           /* B .. last target year */
-    double *rows;             /* model_year_ends() table */
+    double *rows;             /* model_year_tables(): one table per metric, in enum order */
+    int metric_used[DCPROJ_N_METRICS]; /* some target reads this metric */
     struct dcproj_error *err;
     int status;               /* first failure while evaluating; DCPROJ_OK until then */
     int diverged;             /* a solver proposed a non-finite trial point */
@@ -98,7 +99,7 @@ static int last_target_year(const struct dcproj_scenario *sc)
  * tr[0 .. n_targets) (model value or ratio, residual, implied CAGR).
  * A zero base of a ratio target is a data error at `targets[i]`; model
  * errors (an invalid trial point names its variable) come from
- * model_year_ends().  Records the first failure in c->status.
+ * model_year_tables().  Records the first failure in c->status.
  */
 static int evaluate(struct calib *c, struct dcproj_target_result *tr)
 {
@@ -106,12 +107,17 @@ static int evaluate(struct calib *c, struct dcproj_target_result *tr)
     if (c->status != DCPROJ_OK)
         return c->status;
     int last_year = sc->baseline_year + (int)c->n_years - 1;
-    int rc = model_year_ends(c->m, c->vars, last_year, c->rows, c->err);
+    size_t table = (sc->n_countries + sc->n_groups + 1) * c->n_years;
+    double *tables[DCPROJ_N_METRICS];
+    for (int k = 0; k < DCPROJ_N_METRICS; k++)
+        tables[k] = c->metric_used[k] ? c->rows + (size_t)k * table : NULL;
+    int rc = model_year_tables(c->m, c->vars, last_year, tables, c->err);
     if (rc != DCPROJ_OK)
         return c->status = rc;
     for (size_t i = 0; i < sc->n_targets; i++) {
         const struct dcproj_target *t = &sc->targets[i];
-        const double *row = c->rows + scope_row(sc, t) * c->n_years;
+        /* the target's metric: year-end values, or calendar-year energy */
+        const double *row = c->rows + (size_t)t->metric * table + scope_row(sc, t) * c->n_years;
         double at = row[t->year - sc->baseline_year];
         int base_year = t->is_ratio ? t->base_year : sc->baseline_year;
         double base = row[base_year - sc->baseline_year];
@@ -136,7 +142,8 @@ static int evaluate(struct calib *c, struct dcproj_target_result *tr)
          * 0 at a year before its base has no finite growth rate either
          * (0^(negative) is infinite): both print an empty cagr. */
         r->cagr = 0.0;
-        r->has_cagr = base != 0 && t->year != base_year;
+        r->has_cagr = base != 0 && isfinite(base) && t->year != base_year; /* empty for an
+                                                     energy value target: year B has no energy */
         if (r->has_cagr) {
             r->cagr = pow(at / base, 1.0 / (double)(t->year - base_year)) - 1.0;
             if (!isfinite(r->cagr)) {
@@ -596,7 +603,11 @@ static int calib_open(struct calib *c, const struct model *m, struct dcproj_erro
     c->unknown = dcproj_malloc((nv > 0 ? nv : 1) * sizeof *c->unknown);
     c->n_years = (size_t)(last_target_year(sc) - sc->baseline_year + 1);
     size_t n_rows = sc->n_countries + sc->n_groups + 1;
-    c->rows = sc->n_targets > 0 ? dcproj_malloc(n_rows * c->n_years * sizeof *c->rows) : NULL;
+    c->rows = sc->n_targets > 0
+                  ? dcproj_malloc(DCPROJ_N_METRICS * n_rows * c->n_years * sizeof *c->rows)
+                  : NULL;
+    for (size_t i = 0; i < sc->n_targets; i++)
+        c->metric_used[sc->targets[i].metric] = 1;
     if (c->vars == NULL || c->unknown == NULL || (sc->n_targets > 0 && c->rows == NULL)) {
         calib_close(c);
         return nomem(c);

@@ -309,15 +309,13 @@ static int convert_power(struct ctx *c, const struct frame *top, int *present)
     if (pf.node == NULL) {
         report(c, &pw, "missing key \"pue\" (power needs \"pue\" and \"utilization\")");
         bad++;
-    } else if (plain_number(c, &pf, &R_PUE, &sc->pue) != 0) {
+    } else if (parse_power_input(c, &pf, &R_PUE, &sc->pue) != 0) {
         bad++;
-    } else {
-        warn_pue(c, &pf, sc->pue);
     }
     if (uf.node == NULL) {
         report(c, &pw, "missing key \"utilization\" (power needs \"pue\" and \"utilization\")");
         bad++;
-    } else if (plain_number(c, &uf, &R_UTIL, &sc->utilization) != 0) {
+    } else if (parse_power_input(c, &uf, &R_UTIL, &sc->utilization) != 0) {
         bad++;
     }
     if (sc->unit != NULL && strcmp(sc->unit, "MW") != 0) {
@@ -547,7 +545,7 @@ static int target_scope(struct ctx *c, const struct frame *f, struct dcproj_targ
 }
 
 static const char *const TARGET_KEYS[] = {"id",        "scope",  "year",   "value", "ratio",
-                                          "base_year", "weight", "source", NULL};
+                                          "base_year", "weight", "source", "metric", NULL};
 
 static int convert_target(struct ctx *c, const struct frame *f, struct dcproj_target *t, long i)
 {
@@ -616,6 +614,9 @@ static int convert_target(struct ctx *c, const struct frame *f, struct dcproj_ta
         }
     }
     if (wf.node != NULL && plain_number(c, &wf, &R_POS, &t->weight) != 0)
+        bad++;
+    struct frame mf = fkey(f, "metric");
+    if (target_metric(c, &mf, t) != 0)
         bad++;
     if (source_ref(c, f, &t->source) != 0)
         bad++;
@@ -741,14 +742,19 @@ static int convert_correlation(struct ctx *c, const struct frame *uf)
 
 static int convert_uncertainty(struct ctx *c, const struct frame *top)
 {
-    static const char *const keys[] = {"draws", "seed", "quantiles", "correlation", NULL};
+    static const char *const keys[] = {"draws", "seed", "quantiles", "correlation", "metrics", NULL};
     struct dcproj_scenario *sc = c->sc;
     struct frame uf = fkey(top, "uncertainty");
+    sc->metrics[0] = DCPROJ_METRIC_CAPACITY;
+    sc->n_metrics = 1;
     if (uf.node == NULL)
         return 0;
     if (want_object(c, &uf, "an object {\"draws\": ..., \"seed\": ..., \"quantiles\": [...]}"))
         return -1;
     int bad = check_keys(c, &uf, keys, " in \"uncertainty\"");
+    struct frame mf = fkey(&uf, "metrics");
+    if (cJSON_IsObject(uf.node) && parse_metrics(c, &mf) != 0)
+        bad++;
     struct frame df = fkey(&uf, "draws"), sf = fkey(&uf, "seed"), qf = fkey(&uf, "quantiles");
     long long draws = 10000, seed = 1;
     if (df.node != NULL &&
@@ -950,7 +956,7 @@ static void check_calibration(struct ctx *c, const struct frame *top)
         struct frame f = fkey(&vs, sc->variables[i].id);
         report(c, &f,
                "variable \"%s\" is not used by any parameter that reaches the projection "
-               "(a country's baseline or growth, or an event)",
+               "(a country's baseline or growth, an event, or power)",
                sc->variables[i].id);
     }
     if (!sc->frozen && sc->n_targets < unknowns) {

@@ -601,8 +601,24 @@ static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_co
 {
     static const char *const keys[] = {"pue", "utilization", "source", NULL};
     struct frame pw = fkey(cf, "power");
-    co->pue = c->sc->pue;
-    co->utilization = c->sc->utilization;
+    int own_pue = 0, own_util = 0;
+    int bad = 0;
+    if (pw.node != NULL && top_power_present && cJSON_IsObject(pw.node)) {
+        struct frame pf = fkey(&pw, "pue"), uf = fkey(&pw, "utilization");
+        /* a country's pue or utilization replaces the top-level one whole */
+        if (pf.node != NULL) {
+            own_pue = 1;
+            bad += parse_power_input(c, &pf, &R_PUE, &co->pue) != 0;
+        }
+        if (uf.node != NULL) {
+            own_util = 1;
+            bad += parse_power_input(c, &uf, &R_UTIL, &co->utilization) != 0;
+        }
+    }
+    if (!own_pue && power_input_copy(c, &c->sc->pue, &co->pue) != 0)
+        return -1;
+    if (!own_util && power_input_copy(c, &c->sc->utilization, &co->utilization) != 0)
+        return -1;
     if (pw.node == NULL)
         return 0;
     if (!top_power_present) {
@@ -612,15 +628,8 @@ static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_co
     }
     if (want_object(c, &pw, "an object {\"pue\": ..., \"utilization\": ...}") != 0)
         return -1;
-    int bad = check_keys(c, &pw, keys, " in \"power\"");
+    bad += check_keys(c, &pw, keys, " in \"power\"");
     bad += source_ref(c, &pw, NULL) != 0;
-    struct frame pf = fkey(&pw, "pue"), uf = fkey(&pw, "utilization");
-    if (pf.node != NULL && plain_number(c, &pf, &R_PUE, &co->pue) != 0)
-        bad++;
-    else if (pf.node != NULL)
-        warn_pue(c, &pf, co->pue);
-    if (uf.node != NULL && plain_number(c, &uf, &R_UTIL, &co->utilization) != 0)
-        bad++;
     return bad ? -1 : 0;
 }
 

@@ -148,6 +148,20 @@ void param_number(struct dcproj_param *p, double x);
 int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
                 struct dcproj_param *p, struct pinfo *pi);
 
+/* load_power.c */
+int parse_metric(struct ctx *c, const struct frame *f, enum dcproj_metric *out);
+/* A target's `metric` at `f` (absent: capacity); call after year and base_year. */
+int target_metric(struct ctx *c, const struct frame *f, struct dcproj_target *t);
+/* `uncertainty.metrics` at `f` into sc->metrics (absent: {capacity}). */
+int parse_metrics(struct ctx *c, const struct frame *f);
+/* A `pue`/`utilization` at `f` (SPEC §3.7): parameter or curve; values in `r`. */
+int parse_power_input(struct ctx *c, const struct frame *f, const struct range *r,
+                      struct dcproj_power_input *out);
+/* Deep copy (a country's inherited top-level setting owns its own arrays). */
+int power_input_copy(struct ctx *c, const struct dcproj_power_input *from,
+                     struct dcproj_power_input *to);
+void power_input_free(struct dcproj_power_input *p);
+
 /* An object of year-end values {"2019": v, ...} at frame `f` (points
  * curves, history): keys "YYYY" (`$`/`_` keys and the key `skip`, if not
  * NULL, left out) with number values, sorted by year into a dcproj_malloc'ed

@@ -127,6 +127,8 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(co->name);
         dcproj_free(co->groups);
         free_growth(&co->growth);
+        power_input_free(&co->pue);
+        power_input_free(&co->utilization);
         dcproj_free(co->history_years);
         dcproj_free(co->history_values);
         dcproj_free(co->source);
@@ -143,6 +145,8 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(sc->targets[i].source);
     dcproj_free(sc->targets);
     dcproj_free(sc->quantiles);
+    power_input_free(&sc->pue);
+    power_input_free(&sc->utilization);
     for (size_t i = 0; i < sc->n_correlations; i++) {
         for (size_t k = 0; k < sc->correlations[i].n_params; k++)
             dcproj_free(sc->correlations[i].params[k]);

@@ -11,6 +11,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "dcproj/scenario.h"
 #include "alloc_int.h"
 
 void dcproj_solution_clear(struct dcproj_solution *sol)
@@ -50,4 +52,36 @@ long dcproj_result_find_col(const struct dcproj_result *res, const char *name)
 double dcproj_result_at(const struct dcproj_result *res, size_t row, size_t period, size_t col)
 {
     return res->values[(row * res->n_periods + period) * res->n_cols + col];
+}
+
+int dcproj_col_is_energy(const char *name)
+{
+    return strcmp(name, "energy_twh") == 0 || strncmp(name, "energy_twh_", 11) == 0;
+}
+
+int dcproj_result_year_value(const struct dcproj_result *res, size_t row, size_t col, int year,
+                             double *out, struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = res->scenario;
+    int B = sc->baseline_year, e_end = 12 * (year - B);
+    if (year < B || year > sc->horizon)
+        return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
+                                "--at %d: not a year-end of the projection (%d to %d)", year, B,
+                                sc->horizon);
+    int energy = dcproj_col_is_energy(res->cols[col]);
+    if (energy && year == B)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, NULL, 0, 0,
+                                "--at %d: %s is the energy of a calendar year, and %d is the "
+                                "baseline year, which is not projected; use a later year",
+                                year, res->cols[col], B);
+    double sum = 0;
+    for (size_t p = 0; p < res->n_periods; p++) {
+        int e = res->periods[p].end_months;
+        if (energy && e > e_end - 12 && e <= e_end)
+            sum += dcproj_result_at(res, row, p, col);
+        else if (!energy && e == e_end)
+            sum = dcproj_result_at(res, row, p, col);
+    }
+    *out = sum;
+    return DCPROJ_OK;
 }

@@ -141,8 +141,8 @@ START_TEST(test_full)
     ck_assert_double_eq(ie->growth.rate.f[0].number, 0.1);
     ck_assert_double_eq(ie->growth.rate.f[1].number, 0.02);
     ck_assert_uint_eq(ie->growth.n_segments, 0);
-    ck_assert_double_eq(ie->pue, 1.2);
-    ck_assert_double_eq(ie->utilization, 0.5);
+    ck_assert_double_eq(ie->pue.param.v.number, 1.2);
+    ck_assert_double_eq(ie->utilization.param.v.number, 0.5);
     ck_assert_str_eq(ie->source, "s1");
     ck_assert_str_eq(ie->note, "n");
 
@@ -156,8 +156,8 @@ START_TEST(test_full)
     ck_assert_int_eq(gb->growth.rate.v.var, 0);
     ck_assert_double_eq(gb->growth.rate.v.times, 1.5);
     ck_assert_double_eq(gb->growth.rate.v.plus, 0.01);
-    ck_assert_double_eq(gb->pue, 1.5);
-    ck_assert_double_eq(gb->utilization, 0.5);
+    ck_assert_double_eq(gb->pue.param.v.number, 1.5);
+    ck_assert_double_eq(gb->utilization.param.v.number, 0.5);
     ck_assert_uint_eq(gb->n_groups, 0);
     ck_assert_ptr_null(gb->source);
 
@@ -271,8 +271,8 @@ START_TEST(test_full)
     ck_assert_double_eq(t[1].weight, 2);
 
     ck_assert_int_eq(sc->has_power, 1);
-    ck_assert_double_eq(sc->pue, 1.2);
-    ck_assert_double_eq(sc->utilization, 0.5);
+    ck_assert_double_eq(sc->pue.param.v.number, 1.2);
+    ck_assert_double_eq(sc->utilization.param.v.number, 0.5);
     ck_assert_int_eq(sc->has_uncertainty, 1);
     ck_assert_int_eq(sc->draws, 100);
     ck_assert_uint_eq(sc->seed, 7);
@@ -518,9 +518,9 @@ START_TEST(test_conformance)
     ck_assert_str_eq(sc->groups[0], "EU");
     ck_assert_str_eq(sc->groups[1], "Nordics");
     ck_assert_str_eq(sc->countries[4].name, "Spain, \"Central\"");
-    ck_assert_double_eq(sc->countries[1].pue, 1.2);
-    ck_assert_double_eq(sc->countries[1].utilization, 0.6);
-    ck_assert_double_eq(sc->countries[0].pue, 1.16);
+    ck_assert_double_eq(sc->countries[1].pue.param.v.number, 1.2);
+    ck_assert_double_eq(sc->countries[1].utilization.param.v.number, 0.6);
+    ck_assert_double_eq(sc->countries[0].pue.param.v.number, 1.16);
     ck_assert_uint_eq(sc->countries[1].growth.n_segments, 2);
     ck_assert_int_eq(sc->countries[1].growth.segments[1].until, 0);
     ck_assert_double_eq_tol(sc->events[0].start_months, 5 + 10.0 / 30, 1e-12);
