@@ -34,36 +34,17 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "oracle"))
 try:
     import numpy as np
     from scipy import integrate, optimize
 except ImportError:
     print("SKIP: numpy/scipy not installed")
     sys.exit(77)
+# RFC 7396 and SPEC 2's ignored keys: the oracle's (tests/oracle), one copy among the test tools.
+from oracle import _strip as strip_ignored, merge_patch as merge  # noqa: E402
 
 RTOL = 1e-9
-
-
-def merge(target, patch):
-    """RFC 7396, keeping key order (existing keys in place, new ones appended)."""
-    if not isinstance(patch, dict):
-        return patch
-    out = dict(target) if isinstance(target, dict) else {}
-    for k, v in patch.items():
-        if v is None:
-            out.pop(k, None)
-        else:
-            out[k] = merge(out.get(k), v)
-    return out
-
-
-def strip_ignored(x):
-    """SPEC 2: keys that start with $ or _ are ignored everywhere."""
-    if isinstance(x, dict):
-        return {k: strip_ignored(v) for k, v in x.items() if not k.startswith(("$", "_"))}
-    if isinstance(x, list):
-        return [strip_ignored(v) for v in x]
-    return x
 
 
 def resolve(path):
