@@ -311,6 +311,8 @@ static int convert_power(struct ctx *c, const struct frame *top, int *present)
         bad++;
     } else if (parse_power_input(c, &pf, &R_PUE, &sc->pue) != 0) {
         bad++;
+    } else {
+        warn_pue_input(c, &pf, &sc->pue);
     }
     if (uf.node == NULL) {
         report(c, &pw, "missing key \"utilization\" (power needs \"pue\" and \"utilization\")");

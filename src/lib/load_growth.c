@@ -608,7 +608,10 @@ static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_co
         /* a country's pue or utilization replaces the top-level one whole */
         if (pf.node != NULL) {
             own_pue = 1;
-            bad += parse_power_input(c, &pf, &R_PUE, &co->pue) != 0;
+            if (parse_power_input(c, &pf, &R_PUE, &co->pue) != 0)
+                bad++;
+            else
+                warn_pue_input(c, &pf, &co->pue);
         }
         if (uf.node != NULL) {
             own_util = 1;

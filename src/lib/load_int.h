@@ -161,6 +161,9 @@ int parse_power_input(struct ctx *c, const struct frame *f, const struct range *
 int power_input_copy(struct ctx *c, const struct dcproj_power_input *from,
                      struct dcproj_power_input *to);
 void power_input_free(struct dcproj_power_input *p);
+/* SPEC §9: the "pue above 3" warning for a written pue, a distribution's
+ * mean or every point of a pue curve. */
+void warn_pue_input(struct ctx *c, const struct frame *f, const struct dcproj_power_input *in);
 
 /* An object of year-end values {"2019": v, ...} at frame `f` (points
  * curves, history): keys "YYYY" (`$`/`_` keys and the key `skip`, if not

@@ -56,8 +56,6 @@ static int parse_curve(struct ctx *c, const struct frame *f, const struct range 
         struct frame vf = fchild(&pf, pts[i].node, -1);
         if (plain_number(c, &vf, r, &pts[i].value) != 0)
             bad++;
-        else if (r == &R_PUE)
-            warn_pue(c, &vf, pts[i].value);
     }
     if (bad) {
         dcproj_free(pts);
@@ -85,12 +83,7 @@ int parse_power_input(struct ctx *c, const struct frame *f, const struct range *
     memset(out, 0, sizeof *out);
     if (cJSON_IsObject(f->node) && cJSON_GetObjectItemCaseSensitive(f->node, "points") != NULL)
         return parse_curve(c, f, r, out);
-    if (parse_param(c, f, r, &out->param, NULL) != 0)
-        return -1;
-    double pue;
-    if (r == &R_PUE && written_mean(&out->param, &pue) == 0)
-        warn_pue(c, f, pue); /* SPEC §9: written numbers and distribution means */
-    return 0;
+    return parse_param(c, f, r, &out->param, NULL);
 }
 
 int power_input_copy(struct ctx *c, const struct dcproj_power_input *from,
@@ -187,4 +180,16 @@ int parse_metrics(struct ctx *c, const struct frame *f)
         return -1;
     sc->n_metrics = n;
     return 0;
+}
+
+void warn_pue_input(struct ctx *c, const struct frame *f, const struct dcproj_power_input *in)
+{
+    double mean;
+    if (in->is_curve) {
+        struct frame pf = fkey(f, "points");
+        for (size_t k = 0; k < in->n_points; k++)
+            warn_pue(c, &pf, in->values[k]);
+    } else if (written_mean(&in->param, &mean) == 0) {
+        warn_pue(c, f, mean);
+    }
 }
