@@ -112,13 +112,8 @@ static double draw_param(const struct dcproj_param *p, const double *vars, gsl_r
     }
     case DCPROJ_DIST_UNIFORM:
         return gsl_ran_flat(r, value_at(&p->f[0], vars), value_at(&p->f[1], vars));
-    case DCPROJ_DIST_TRIANGULAR: {
-        a = value_at(&p->f[0], vars);
-        c = value_at(&p->f[1], vars);
-        b = value_at(&p->f[2], vars);
-        double u = gsl_rng_uniform(r), fc = (c - a) / (b - a);
-        return u < fc ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1.0 - u) * (b - a) * (b - c));
-    }
+    case DCPROJ_DIST_TRIANGULAR: /* by its inverse CDF: the one formula, in model.c */
+        return param_quantile(p, vars, gsl_rng_uniform(r));
     case DCPROJ_DIST_PERT: {
         a = value_at(&p->f[0], vars);
         c = value_at(&p->f[1], vars);
