@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dcproj/prepared.h"
 
 #define MAX_POINTS 1000000L
 #define CHUNK 256
@@ -39,8 +40,23 @@ struct point {
     char *error;          /* --keep-going: the caught data error's text, or NULL */
 };
 
+/* The fast path (issue 22): the base scenario prepared once, each axis's
+ * slots; a point whose every value is a number its slots accept is
+ * evaluated in place, any other point (or any point that fails there) is
+ * loaded in full, so messages and bytes are a full load's. */
+#define MAX_AXIS_SLOTS 4096
+struct fast {
+    struct dcproj_prepared *prep;
+    size_t *slots[CLI_MAX_VARY];
+    size_t n_slots[CLI_MAX_VARY];
+    size_t row, col;
+    struct dcproj_evaluator *ev[64]; /* one per worker */
+};
+
 struct sweep {
     struct cli_opts *o;
+    struct fast *fast;    /* NULL: every point is loaded in full */
+    atomic_int worker_ids;
     const char *data;
     size_t len;
     const char *name;
@@ -397,9 +413,57 @@ static void catch_point(struct sweep *s, const struct dcproj_load_options *lo, s
     pt->rc = DCPROJ_OK;
 }
 
-/* Project grid point `idx` into *pt. */
-static void run_point(struct sweep *s, long idx, struct point *pt)
+static void point_clear(struct point *pt);
+
+/* Grid point `idx` on the prepared scenario: 1 if done (values in *pt),
+ * 0 if it must be loaded in full. */
+static int fast_point(struct sweep *s, struct dcproj_evaluator *ev, long idx, struct point *pt)
 {
+    const struct fast *f = s->fast;
+    const struct dcproj_result *b = dcproj_prepared_base(f->prep);
+    long rem = idx;
+    dcproj_evaluator_reset(ev);
+    for (int k = s->n_ax - 1; k >= 0; k--) {
+        size_t v = (size_t)(rem % (long)s->ax[k].n);
+        rem /= (long)s->ax[k].n;
+        double x = s->ax[k].number[v];
+        for (size_t j = 0; j < f->n_slots[k]; j++) {
+            if (!dcproj_prepared_accepts(f->prep, f->slots[k][j], x))
+                return 0;
+            dcproj_evaluator_set(ev, f->slots[k][j], x);
+        }
+    }
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    pt->labels = malloc((b->n_periods ? b->n_periods : 1) * sizeof *pt->labels);
+    pt->values = malloc((b->n_periods ? b->n_periods : 1) * sizeof *pt->values);
+    if (pt->labels == NULL || pt->values == NULL
+        || dcproj_evaluator_run(ev, f->row, f->col, pt->values, &err) != DCPROJ_OK) {
+        point_clear(pt);
+        return 0;
+    }
+    int B = b->scenario->baseline_year;
+    for (size_t p = 0; p < b->n_periods; p++) {
+        const struct dcproj_period *per = &b->periods[p];
+        if (s->o->at_year != 0 && per->end_months != 12 * (s->o->at_year - B))
+            continue;
+        memcpy(pt->labels[pt->n], per->label, sizeof pt->labels[0]);
+        pt->values[pt->n++] = pt->values[p]; /* n <= p */
+    }
+    if (pt->n == 0) { /* --at names no year-end: the full load says so */
+        point_clear(pt);
+        return 0;
+    }
+    dcproj_error_init(&pt->err);
+    pt->rc = DCPROJ_OK;
+    return 1;
+}
+
+/* Project grid point `idx` into *pt. */
+static void run_point(struct sweep *s, struct dcproj_evaluator *ev, long idx, struct point *pt)
+{
+    if (ev != NULL && fast_point(s, ev, idx, pt))
+        return;
     struct cli_opts *o = s->o;
     size_t np = o->n_patches + (size_t)s->n_ax;
     struct dcproj_patch *patches = malloc(np * sizeof *patches);
@@ -473,11 +537,13 @@ out:
 static void *sweep_worker(void *arg)
 {
     struct sweep *s = arg;
+    int id = atomic_fetch_add(&s->worker_ids, 1);
+    struct dcproj_evaluator *ev = s->fast != NULL && id < 64 ? s->fast->ev[id] : NULL;
     for (;;) {
         long k = atomic_fetch_add(&s->next, 1);
         if (k >= s->count)
             break;
-        run_point(s, s->first + k, &s->pts[k]);
+        run_point(s, ev, s->first + k, &s->pts[k]);
         atomic_fetch_add(&s->done, 1);
     }
     return NULL;
@@ -531,6 +597,7 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
         s->count = c->last - base < CHUNK ? c->last - base : CHUNK;
         atomic_store(&s->next, 0);
         atomic_store(&s->done, 0);
+        atomic_store(&s->worker_ids, 0);
         pthread_t th[64];
         int started = 0;
         for (int t = 0; t < c->threads && t < 64 && t < s->count; t++, started++)
@@ -612,6 +679,55 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
     if (!header) /* an empty shard: the header alone */
         write_header(&w, s);
     return dcproj_table_finish(&w, err);
+}
+
+static void fast_close(struct fast *f)
+{
+    for (int t = 0; t < 64; t++)
+        dcproj_evaluator_free(f->ev[t]);
+    for (int k = 0; k < CLI_MAX_VARY; k++)
+        free(f->slots[k]);
+    dcproj_prepared_free(f->prep);
+    memset(f, 0, sizeof *f);
+}
+
+/*
+ * Prepare the fast path for the loaded base scenario: every --vary path
+ * must name slots that can change in place (dcproj_prepared_find), --scope
+ * and --metric must exist, and the scenario must prepare (no Monte Carlo,
+ * its own projection succeeds).  Returns 1 if so.  The environment variable
+ * DCPROJ_SWEEP_FULL_LOAD (tests and benchmarks only) turns it off.
+ */
+static int fast_open(struct sweep *s, const struct dcproj_scenario *base, int threads,
+                     struct fast *f)
+{
+    memset(f, 0, sizeof *f);
+    const char *off = getenv("DCPROJ_SWEEP_FULL_LOAD");
+    if (off != NULL && *off != '\0')
+        return 0;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    if (dcproj_prepared_new(base, &f->prep, &err) != DCPROJ_OK)
+        return 0;
+    const struct dcproj_result *b = dcproj_prepared_base(f->prep);
+    long col = dcproj_result_find_col(b, s->metric), row = -1;
+    for (size_t r = 0; r < b->n_rows && row < 0; r++)
+        if (strcmp(b->rows[r].code, s->o->scope) == 0)
+            row = (long)r;
+    int ok = col >= 0 && row >= 0;
+    f->row = (size_t)row;
+    f->col = (size_t)col;
+    for (int k = 0; k < s->n_ax && ok; k++) {
+        f->slots[k] = malloc(MAX_AXIS_SLOTS * sizeof *f->slots[k]);
+        ok = f->slots[k] != NULL
+             && (f->n_slots[k] = dcproj_prepared_find(f->prep, s->ax[k].path, f->slots[k],
+                                                      MAX_AXIS_SLOTS)) > 0;
+    }
+    for (int t = 0; t < threads && t < 64 && ok; t++)
+        ok = dcproj_evaluator_new(f->prep, &f->ev[t]) == DCPROJ_OK;
+    if (!ok)
+        fast_close(f);
+    return ok;
 }
 
 int cmd_sweep(struct cli_opts *o)
@@ -709,15 +825,21 @@ int cmd_sweep(struct cli_opts *o)
             brc = dcproj_solve(base, &sol, &berr);
             dcproj_solution_clear(&sol);
         }
-        dcproj_scenario_free(base);
     }
     if (brc != DCPROJ_OK && o->keep_going) {
         rc = cli_print_errors(&berr);
         free(ids);
         cli_progress_end(c.bar);
+        dcproj_scenario_free(base);
         goto done;
     }
+    struct fast fast;
+    if (brc == DCPROJ_OK && fast_open(&s, base, c.threads, &fast))
+        s.fast = &fast;
     rc = cli_write(o->output, ids, n_ids, write_sweep, &c);
+    if (s.fast != NULL)
+        fast_close(&fast);
+    dcproj_scenario_free(base);
     if (c.rc != 0) /* a failed point: its errors are printed, its code is the exit code */
         rc = c.rc;
     free(ids);

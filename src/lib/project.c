@@ -284,3 +284,10 @@ fail:
     dcproj_result_free(res);
     return rc;
 }
+
+int project_fill(const struct model *m, const double *vars, struct dcproj_result *res,
+                 unsigned char *floored, struct dcproj_error *err)
+{
+    int rc = project_deterministic(m, vars, res, floored, err);
+    return rc == DCPROJ_OK ? check_finite(res, err) : rc;
+}
