@@ -10,6 +10,8 @@
 #ifndef DCPROJ_BACKTEST_H
 #define DCPROJ_BACKTEST_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 
 #include "dcproj/error.h"
@@ -66,10 +68,10 @@ struct dcproj_backtest_summary_row {
  * too few points or otherwise ill-posed (the messages of the fit).
  * On success *out is set (free with dcproj_backtest_free()).
  */
-int dcproj_backtest_run(const struct dcproj_scenario *sc, const int *as_of, size_t n_as_of,
+DCPROJ_API int dcproj_backtest_run(const struct dcproj_scenario *sc, const int *as_of, size_t n_as_of,
                         struct dcproj_backtest **out, struct dcproj_error *err);
 
-void dcproj_backtest_free(struct dcproj_backtest *bt);
+DCPROJ_API void dcproj_backtest_free(struct dcproj_backtest *bt);
 
 /*
  * The --summary of a back-test (SPEC §7): per country (file order) and
@@ -79,10 +81,10 @@ void dcproj_backtest_free(struct dcproj_backtest *bt);
  * row per horizon pooling every country.  Free *rows with
  * dcproj_backtest_summary_free().  Returns DCPROJ_OK or DCPROJ_ERR_NOMEM.
  */
-int dcproj_backtest_summary(const struct dcproj_backtest *bt,
+DCPROJ_API int dcproj_backtest_summary(const struct dcproj_backtest *bt,
                             struct dcproj_backtest_summary_row **rows, size_t *n_rows);
 
-void dcproj_backtest_summary_free(struct dcproj_backtest_summary_row *rows);
+DCPROJ_API void dcproj_backtest_summary_free(struct dcproj_backtest_summary_row *rows);
 
 #ifdef __cplusplus
 }

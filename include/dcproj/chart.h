@@ -32,6 +32,8 @@
 #ifndef DCPROJ_CHART_H
 #define DCPROJ_CHART_H
 
+#include "dcproj/api.h"
+
 #include <stdio.h>
 
 #include "dcproj/error.h"
@@ -75,7 +77,7 @@ struct dcproj_chart_options {
 };
 
 /* Set `opt` to the defaults (top = DCPROJ_CHART_DEFAULT_TOP). */
-void dcproj_chart_options_init(struct dcproj_chart_options *opt);
+DCPROJ_API void dcproj_chart_options_init(struct dcproj_chart_options *opt);
 
 /*
  * Write the chart of `res` to `out` as a standalone SVG 1.1 document (UTF-8,
@@ -92,7 +94,7 @@ void dcproj_chart_options_init(struct dcproj_chart_options *opt);
  * value is not finite; DCPROJ_ERR_NOMEM; DCPROJ_ERR_IO if writing fails
  * (ferror).  Does not close `out`.  Thread-safe.
  */
-int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_chart_options *opt,
+DCPROJ_API int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_chart_options *opt,
                        FILE *out, struct dcproj_error *err);
 
 /*
@@ -102,7 +104,7 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
  * computes its own bands).  The result refers to `sc`, which must outlive
  * it.  Same errors as dcproj_project().  Thread-safe.
  */
-int dcproj_chart_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
+DCPROJ_API int dcproj_chart_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
                          struct dcproj_result **out, struct dcproj_error *err);
 
 #ifdef __cplusplus

@@ -12,6 +12,8 @@
 #ifndef DCPROJ_CHECK_H
 #define DCPROJ_CHECK_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 
 #include "dcproj/error.h"
@@ -36,10 +38,10 @@ struct dcproj_csv {
  * is DCPROJ_ERR_DATA naming `name` and the line.  On success fills *out
  * (free with dcproj_csv_clear()).
  */
-int dcproj_csv_parse(const char *name, const char *text, size_t len, char delimiter,
+DCPROJ_API int dcproj_csv_parse(const char *name, const char *text, size_t len, char delimiter,
                      struct dcproj_csv *out, struct dcproj_error *err);
 
-void dcproj_csv_clear(struct dcproj_csv *csv);
+DCPROJ_API void dcproj_csv_clear(struct dcproj_csv *csv);
 
 /* One differing cell, for the report. */
 struct dcproj_check_diff {
@@ -71,7 +73,7 @@ struct dcproj_check_options {
     size_t max_diffs;     /* differences kept for the report; default 20 */
 };
 
-void dcproj_check_options_init(struct dcproj_check_options *opt);
+DCPROJ_API void dcproj_check_options_init(struct dcproj_check_options *opt);
 
 /*
  * Compare `got` (CSV text the program just produced) with the golden
@@ -80,11 +82,11 @@ void dcproj_check_options_init(struct dcproj_check_options *opt);
  * DCPROJ_ERR_DATA for a malformed golden (naming its line).  Free the
  * report with dcproj_check_report_clear().
  */
-int dcproj_check_compare(const char *golden_name, const char *expected, size_t expected_len,
+DCPROJ_API int dcproj_check_compare(const char *golden_name, const char *expected, size_t expected_len,
                          const char *got, size_t got_len, const struct dcproj_check_options *opt,
                          struct dcproj_check_report *report, struct dcproj_error *err);
 
-void dcproj_check_report_clear(struct dcproj_check_report *report);
+DCPROJ_API void dcproj_check_report_clear(struct dcproj_check_report *report);
 
 #ifdef __cplusplus
 }

@@ -12,6 +12,8 @@
 #ifndef DCPROJ_ERROR_H
 #define DCPROJ_ERROR_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -57,7 +59,7 @@ struct dcproj_error {
 };
 
 /* Clear `err` (no problems).  `err` may be NULL. */
-void dcproj_error_init(struct dcproj_error *err);
+DCPROJ_API void dcproj_error_init(struct dcproj_error *err);
 
 /* Record one problem.  `file`, `path` may be NULL or empty; `line`/`column`
  * 0 when unknown.  The message is printf-formatted and truncated to fit.
@@ -65,7 +67,7 @@ void dcproj_error_init(struct dcproj_error *err);
  * takes precedence over DCPROJ_ERR_DATA (SPEC §9).  Returns `code` so callers
  * can write `return dcproj_error_set(...)`.  `err` may be NULL (then only
  * returns `code`). */
-int dcproj_error_set(struct dcproj_error *err, int code, const char *file,
+DCPROJ_API int dcproj_error_set(struct dcproj_error *err, int code, const char *file,
                      const char *path, int line, int column, const char *fmt,
                      ...)
 #if defined(__GNUC__)
@@ -74,17 +76,17 @@ int dcproj_error_set(struct dcproj_error *err, int code, const char *file,
     ;
 
 /* Copy every problem of `src` into `dst` (as dcproj_error_set would). */
-void dcproj_error_merge(struct dcproj_error *dst, const struct dcproj_error *src);
+DCPROJ_API void dcproj_error_merge(struct dcproj_error *dst, const struct dcproj_error *src);
 
 /* Format item `i` of `err` as one GNU-style line without the program name
  * and without a newline: "FILE:LINE:COL: message" (JSON syntax),
  * "FILE:LINE: message" (a line without a column, e.g. of a golden CSV),
  * "FILE: path: message", "FILE: message" or "message".  Writes at most `size` bytes (NUL included);
  * returns the length it wanted, like snprintf. */
-int dcproj_error_format(const struct dcproj_error *err, int i, char *buf, size_t size);
+DCPROJ_API int dcproj_error_format(const struct dcproj_error *err, int i, char *buf, size_t size);
 
 /* A short English name for a status code ("invalid data", ...). */
-const char *dcproj_status_name(int code);
+DCPROJ_API const char *dcproj_status_name(int code);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,8 @@
 #ifndef DCPROJ_MODEL_H
 #define DCPROJ_MODEL_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -113,7 +115,7 @@ struct dcproj_run_options {
                                     column (SPEC §3.9) */
 };
 
-void dcproj_run_options_init(struct dcproj_run_options *opt);
+DCPROJ_API void dcproj_run_options_init(struct dcproj_run_options *opt);
 
 /*
  * Project `sc`.  On success returns DCPROJ_OK and sets *out (free with
@@ -123,10 +125,10 @@ void dcproj_run_options_init(struct dcproj_run_options *opt);
  * period); DCPROJ_ERR_NOMEM.  `opt` may be NULL.  Thread-safe: distinct
  * calls share no mutable state.
  */
-int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
+DCPROJ_API int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
                    struct dcproj_result **out, struct dcproj_error *err);
 
-void dcproj_result_free(struct dcproj_result *res);
+DCPROJ_API void dcproj_result_free(struct dcproj_result *res);
 
 /*
  * The output periods of SPEC §1 for baseline year B, horizon H (B < H) and
@@ -134,29 +136,28 @@ void dcproj_result_free(struct dcproj_result *res);
  * periods (free with dcproj_periods_free()).  Returns DCPROJ_OK or
  * DCPROJ_ERR_NOMEM.  Thread-safe.
  */
-int dcproj_periods(int baseline_year, int horizon, enum dcproj_step step,
-                   struct dcproj_period **out, size_t *n);
-void dcproj_periods_free(struct dcproj_period *periods);
+DCPROJ_API int dcproj_periods(int baseline_year, int horizon, enum dcproj_step step,
+                              struct dcproj_period **out, size_t *n);
+DCPROJ_API void dcproj_periods_free(struct dcproj_period *periods);
 
 /* Index of column `name` in `res`, or -1. */
-long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
+DCPROJ_API long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
 
-/* Value at (row, period, col). */
-static inline double dcproj_result_at(const struct dcproj_result *res, size_t row,
-                                      size_t period, size_t col)
-{
-    return res->values[(row * res->n_periods + period) * res->n_cols + col];
-}
+/* Value at (row, period, col): res->values[(row·n_periods + period)·n_cols
+ * + col].  No bounds check.  A function, not an inline, so that bindings
+ * (ctypes, FFI) can call it.  Thread-safe (reads only). */
+DCPROJ_API double dcproj_result_at(const struct dcproj_result *res, size_t row, size_t period,
+                                   size_t col);
 
 /*
  * Solve the calibration of `sc` alone (SPEC §4) into `out` (caller frees with
  * dcproj_solution_clear()).  With `sc->frozen`, solves the parent and fixes
  * the variables.  dcproj_project() calls this itself.
  */
-int dcproj_solve(const struct dcproj_scenario *sc, struct dcproj_solution *out,
+DCPROJ_API int dcproj_solve(const struct dcproj_scenario *sc, struct dcproj_solution *out,
                  struct dcproj_error *err);
 
-void dcproj_solution_clear(struct dcproj_solution *sol);
+DCPROJ_API void dcproj_solution_clear(struct dcproj_solution *sol);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #ifndef DCPROJ_PROVENANCE_H
 #define DCPROJ_PROVENANCE_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 
 #include "dcproj/error.h"
@@ -19,7 +21,7 @@ extern "C" {
 
 /* The SHA-256 (nettle) of the `len` bytes at `data`, as 64 lower-case hex
  * digits and a NUL, into `hex`.  Cannot fail; thread-safe. */
-void dcproj_sha256_hex(const void *data, size_t len, char hex[DCPROJ_SHA256_HEX_LEN]);
+DCPROJ_API void dcproj_sha256_hex(const void *data, size_t len, char hex[DCPROJ_SHA256_HEX_LEN]);
 
 /*
  * The scenario hash of SPEC §7: the SHA-256 of the resolved document (after
@@ -31,7 +33,7 @@ void dcproj_sha256_hex(const void *data, size_t len, char hex[DCPROJ_SHA256_HEX_
  * DCPROJ_ERR_DATA (with `err` filled; `hex` then holds "") when the
  * scenario has no resolved document.  Thread-safe.
  */
-int dcproj_scenario_hash(const struct dcproj_scenario *sc, char hex[DCPROJ_SHA256_HEX_LEN],
+DCPROJ_API int dcproj_scenario_hash(const struct dcproj_scenario *sc, char hex[DCPROJ_SHA256_HEX_LEN],
                          struct dcproj_error *err);
 
 /* One input of SPEC §2: a §2.1 parameter, a history value, a `points`
@@ -71,10 +73,10 @@ struct dcproj_provenance {
  * dcproj_provenance_free()) and returns DCPROJ_OK; DCPROJ_ERR_DATA when the
  * scenario has no resolved document; DCPROJ_ERR_NOMEM.  Thread-safe.
  */
-int dcproj_provenance_build(const struct dcproj_scenario *sc, struct dcproj_provenance **out,
+DCPROJ_API int dcproj_provenance_build(const struct dcproj_scenario *sc, struct dcproj_provenance **out,
                             struct dcproj_error *err);
 
-void dcproj_provenance_free(struct dcproj_provenance *p);
+DCPROJ_API void dcproj_provenance_free(struct dcproj_provenance *p);
 
 #ifdef __cplusplus
 }

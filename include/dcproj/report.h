@@ -7,6 +7,8 @@
 #ifndef DCPROJ_REPORT_H
 #define DCPROJ_REPORT_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 #include <stdio.h>
 
@@ -33,7 +35,7 @@ extern "C" {
  * point is ','.  Never locale-dependent.  Returns the length written.
  * A non-finite `v` prints "nan"/"inf"/"-inf" (callers refuse those first).
  */
-int dcproj_format_number(double v, int precision, int decimal_comma, char *buf);
+DCPROJ_API int dcproj_format_number(double v, int precision, int decimal_comma, char *buf);
 
 /*
  * Parse a number written by dcproj_format_number() (or any C-locale strtod
@@ -41,7 +43,7 @@ int dcproj_format_number(double v, int precision, int decimal_comma, char *buf);
  * `s` must be the number.  Returns 0 and sets *out on success, -1 otherwise.
  * Never locale-dependent.
  */
-int dcproj_parse_number(const char *s, int decimal_comma, double *out);
+DCPROJ_API int dcproj_parse_number(const char *s, int decimal_comma, double *out);
 
 /*
  * Write `s` to `out` as XML or HTML text (character data or a quoted
@@ -50,7 +52,7 @@ int dcproj_parse_number(const char *s, int decimal_comma, double *out);
  * escaper of SVG charts, the HTML report and JUnit files.  NULL writes
  * nothing.
  */
-void dcproj_markup_escape(FILE *out, const char *s);
+DCPROJ_API void dcproj_markup_escape(FILE *out, const char *s);
 
 enum dcproj_out_format { DCPROJ_FMT_CSV = 0, DCPROJ_FMT_TSV, DCPROJ_FMT_JSON, DCPROJ_FMT_TABLE };
 enum dcproj_layout { DCPROJ_LAYOUT_LONG = 0, DCPROJ_LAYOUT_WIDE, DCPROJ_LAYOUT_IAMC };
@@ -69,29 +71,55 @@ struct dcproj_format {
     int crlf;
 };
 
-void dcproj_format_init(struct dcproj_format *fmt);
+DCPROJ_API void dcproj_format_init(struct dcproj_format *fmt);
 
 /* Resolve the delimiter the format will use. */
-char dcproj_format_delimiter(const struct dcproj_format *fmt);
+DCPROJ_API char dcproj_format_delimiter(const struct dcproj_format *fmt);
 
 /* The `precision` (for dcproj_format_number) of the numbers of a CSV or
  * TSV written in `fmt`: fmt->precision when given, else
  * DCPROJ_PRECISION_EXCEL with fmt->excel, else -1 (the shortest rule). */
-int dcproj_format_csv_precision(const struct dcproj_format *fmt);
+DCPROJ_API int dcproj_format_csv_precision(const struct dcproj_format *fmt);
 
 /*
  * Write the result table to `out` in `fmt`.  Returns DCPROJ_OK, or
  * DCPROJ_ERR_IO if a write fails (ferror), or DCPROJ_ERR_USAGE for a metric
  * the result does not have.  Does not close `out`.
  */
-int dcproj_report_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
+DCPROJ_API int dcproj_report_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
                         FILE *out, struct dcproj_error *err);
+
+/*
+ * Where a report can go besides a FILE *: a callback that receives the
+ * bytes in order (return 0 to go on, non-zero to stop the write, which then
+ * fails with DCPROJ_ERR_IO "write error"), or a new buffer.  For hosts
+ * without stdio streams (language bindings, servers).
+ */
+typedef int (*dcproj_write_fn)(void *ctx, const char *data, size_t len);
+
+/* dcproj_report_write() into `fn` (called with `ctx`; possibly many times,
+ * never after it returned non-zero).  Same statuses. */
+DCPROJ_API int dcproj_report_write_callback(const struct dcproj_result *res,
+                                            const struct dcproj_format *fmt, dcproj_write_fn fn,
+                                            void *ctx, struct dcproj_error *err);
+
+/* dcproj_report_write() into a new buffer: on DCPROJ_OK *data holds *len
+ * bytes and a terminating NUL; release it with dcproj_buffer_free().  On
+ * failure *data is NULL. */
+DCPROJ_API int dcproj_report_write_buffer(const struct dcproj_result *res,
+                                          const struct dcproj_format *fmt, char **data,
+                                          size_t *len, struct dcproj_error *err);
+
+/* Release a buffer the library handed over (dcproj_report_write_buffer(),
+ * dcproj_file_read()); NULL is a no-op.  Bindings must use this rather than
+ * their own free(), which may belong to another C runtime. */
+DCPROJ_API void dcproj_buffer_free(void *data);
 
 /*
  * Write the solution CSV of SPEC §4 (`type,id,value,residual,cagr`),
  * honouring delimiter, decimal comma, precision, BOM and CRLF of `fmt`.
  */
-int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
+DCPROJ_API int dcproj_solution_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
                           FILE *out, struct dcproj_error *err);
 
 /*
@@ -113,15 +141,15 @@ struct dcproj_table_writer {
 };
 
 /* Start writing to `out` (writes the BOM if fmt->bom). */
-void dcproj_table_begin(struct dcproj_table_writer *w, FILE *out, const struct dcproj_format *fmt);
+DCPROJ_API void dcproj_table_begin(struct dcproj_table_writer *w, FILE *out, const struct dcproj_format *fmt);
 /* Append a text field (quoted as needed). */
-void dcproj_table_text(struct dcproj_table_writer *w, const char *s);
+DCPROJ_API void dcproj_table_text(struct dcproj_table_writer *w, const char *s);
 /* Append a number (dcproj_format_number with the writer's settings). */
-void dcproj_table_number(struct dcproj_table_writer *w, double v);
+DCPROJ_API void dcproj_table_number(struct dcproj_table_writer *w, double v);
 /* End the current record (LF or CRLF). */
-void dcproj_table_end_record(struct dcproj_table_writer *w);
+DCPROJ_API void dcproj_table_end_record(struct dcproj_table_writer *w);
 /* DCPROJ_OK, or DCPROJ_ERR_IO (with a message in `err`) if any write failed. */
-int dcproj_table_finish(struct dcproj_table_writer *w, struct dcproj_error *err);
+DCPROJ_API int dcproj_table_finish(struct dcproj_table_writer *w, struct dcproj_error *err);
 
 #ifdef __cplusplus
 }

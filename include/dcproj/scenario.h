@@ -13,6 +13,8 @@
 #ifndef DCPROJ_SCENARIO_H
 #define DCPROJ_SCENARIO_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -299,20 +301,36 @@ struct dcproj_patch {
     const char *text; /* SET: "PATH=VALUE"; FILE: a path to a JSON merge patch */
 };
 
-/* What the command line adds on top of the file.  Zero-initialise, then set
- * what is given: `horizon` 0, `step` -1, `draws` -1, `seed` -1 mean "keep". */
+/* Which of the override fields of struct dcproj_load_options are given. */
+enum dcproj_load_set {
+    DCPROJ_LOAD_SET_HORIZON = 1u << 0,
+    DCPROJ_LOAD_SET_STEP = 1u << 1,
+    DCPROJ_LOAD_SET_DRAWS = 1u << 2,
+    DCPROJ_LOAD_SET_SEED = 1u << 3
+};
+
+/*
+ * What the command line adds on top of the file.  A zero-initialised struct
+ * (or NULL, or dcproj_load_options_init()) means "the scenario's own
+ * settings": no patches, not frozen, and the scenario's horizon, step,
+ * draws and seed.  An override counts only when its bit is in `set`
+ * (`horizon` a year, `step` an enum dcproj_step, `draws` 0 to
+ * DCPROJ_MAX_DRAWS, `seed` 0 to 2^53), so that every value, 0 included,
+ * can be asked for.
+ */
 struct dcproj_load_options {
     const struct dcproj_patch *patches;
     size_t n_patches;
     int frozen;          /* --frozen: solve before applying the patches */
+    unsigned set;        /* enum dcproj_load_set bits: the overrides given */
     int horizon;
     int step;
     long long draws;
     long long seed;
 };
 
-/* Initialise `opt` to "no overrides". */
-void dcproj_load_options_init(struct dcproj_load_options *opt);
+/* Initialise `opt` to "no overrides" (all zero). */
+DCPROJ_API void dcproj_load_options_init(struct dcproj_load_options *opt);
 
 /*
  * Load and validate the scenario at `path` ("-" reads standard input,
@@ -324,7 +342,7 @@ void dcproj_load_options_init(struct dcproj_load_options *opt);
  * `opt` may be NULL.  Validation here covers SPEC §1–§6 except what needs the
  * model to run (calibration solvability, non-finite results).
  */
-int dcproj_scenario_load(const char *path, const struct dcproj_load_options *opt,
+DCPROJ_API int dcproj_scenario_load(const char *path, const struct dcproj_load_options *opt,
                          struct dcproj_scenario **out, struct dcproj_error *err);
 
 /*
@@ -332,7 +350,7 @@ int dcproj_scenario_load(const char *path, const struct dcproj_load_options *opt
  * display name for messages; `base_dir` is where a relative `extends`
  * resolves (NULL: the working directory).
  */
-int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
+DCPROJ_API int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
                                 const char *base_dir,
                                 const struct dcproj_load_options *opt,
                                 struct dcproj_scenario **out,
@@ -347,24 +365,24 @@ int dcproj_scenario_load_buffer(const char *name, const char *data, size_t len,
  * three outputs, or a non-zero status (nothing reported) when the document
  * cannot be built or one of the three is invalid.  Thread-safe.
  */
-int dcproj_scenario_time_buffer(const char *name, const char *data, size_t len,
+DCPROJ_API int dcproj_scenario_time_buffer(const char *name, const char *data, size_t len,
                                 const char *base_dir, const struct dcproj_load_options *opt,
                                 int *baseline_year, int *horizon, enum dcproj_step *step);
 
 /* Free a scenario and everything it owns (its parent included).  NULL is a
  * no-op. */
-void dcproj_scenario_free(struct dcproj_scenario *sc);
+DCPROJ_API void dcproj_scenario_free(struct dcproj_scenario *sc);
 
 /* Index of the country with code `code`, or -1. */
-long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *code);
+DCPROJ_API long dcproj_scenario_find_country(const struct dcproj_scenario *sc, const char *code);
 /* Index of the group named `name`, or -1. */
-long dcproj_scenario_find_group(const struct dcproj_scenario *sc, const char *name);
+DCPROJ_API long dcproj_scenario_find_group(const struct dcproj_scenario *sc, const char *name);
 /* Index of the variable with id `id`, or -1. */
-long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char *id);
+DCPROJ_API long dcproj_scenario_find_variable(const struct dcproj_scenario *sc, const char *id);
 
 /* Index of the event with id `id` (object-form `events`, SPEC §3.5), or -1
  * (always -1 for events by position). */
-long dcproj_scenario_find_event(const struct dcproj_scenario *sc, const char *id);
+DCPROJ_API long dcproj_scenario_find_event(const struct dcproj_scenario *sc, const char *id);
 
 /*
  * The JSON path of event `i` as messages, draw sites and sensitivity
@@ -373,16 +391,16 @@ long dcproj_scenario_find_event(const struct dcproj_scenario *sc, const char *id
  * appended after a dot.  Writes at most `size` bytes with a NUL (truncated
  * like snprintf) and returns `buf`.  Thread-safe; allocates nothing.
  */
-char *dcproj_event_path(const struct dcproj_scenario *sc, size_t i, const char *field,
+DCPROJ_API char *dcproj_event_path(const struct dcproj_scenario *sc, size_t i, const char *field,
                         char *buf, size_t size);
 
 /* Names of enum values as written in scenario files ("compound", "cspline",
  * "quarter", "normal", ...). */
-const char *dcproj_step_name(enum dcproj_step step);
-const char *dcproj_model_name(enum dcproj_model model);
-const char *dcproj_interp_name(enum dcproj_interp interp);
-const char *dcproj_dist_name(enum dcproj_dist dist);
-const char *dcproj_source_kind_name(enum dcproj_source_kind kind); /* "fact", ... */
+DCPROJ_API const char *dcproj_step_name(enum dcproj_step step);
+DCPROJ_API const char *dcproj_model_name(enum dcproj_model model);
+DCPROJ_API const char *dcproj_interp_name(enum dcproj_interp interp);
+DCPROJ_API const char *dcproj_dist_name(enum dcproj_dist dist);
+DCPROJ_API const char *dcproj_source_kind_name(enum dcproj_source_kind kind); /* "fact", ... */
 
 #ifdef __cplusplus
 }

@@ -14,6 +14,8 @@
 #ifndef DCPROJ_SITES_H
 #define DCPROJ_SITES_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 
 #include "dcproj/error.h"
@@ -37,15 +39,15 @@ struct dcproj_site {
  * free with dcproj_sites_free()); a site's position in the array is its
  * position in the draw.  Returns DCPROJ_OK or DCPROJ_ERR_NOMEM (in `err`).
  */
-int dcproj_sites(const struct dcproj_scenario *sc, struct dcproj_site **out, size_t *n,
+DCPROJ_API int dcproj_sites(const struct dcproj_scenario *sc, struct dcproj_site **out, size_t *n,
                  struct dcproj_error *err);
-void dcproj_sites_free(struct dcproj_site *sites);
+DCPROJ_API void dcproj_sites_free(struct dcproj_site *sites);
 
 /* The value of a site's distribution at probability u in (0, 1) (its inverse
  * CDF, SPEC §5.3; normal and lognormal through the normal score Φ⁻¹(u)),
  * fields evaluated at variable values `vars` (NULL: the scenario's fixed
  * values and guesses), before any clamp. */
-double dcproj_site_quantile(const struct dcproj_scenario *sc, const struct dcproj_site *site,
+DCPROJ_API double dcproj_site_quantile(const struct dcproj_scenario *sc, const struct dcproj_site *site,
                             const double *vars, double u);
 
 #ifdef __cplusplus

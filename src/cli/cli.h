@@ -137,9 +137,9 @@ void cli_add_scenario_ids(struct dcproj_file_id **ids, size_t *n, const struct d
  * before it writes any. */
 int cli_check_output(const char *path, const struct dcproj_file_id *inputs, size_t n_inputs);
 
-/* Read the whole file `path` ("-" = stdin) into a malloc'ed, NUL-terminated
- * buffer.  Prints the error and returns 66 when it cannot be read, 65 when
- * it is over DCPROJ_MAX_FILE_BYTES; 0 on success. */
+/* Read the whole file `path` ("-" = stdin) with dcproj_file_read() into a
+ * malloc'ed, NUL-terminated buffer.  Prints the error and returns 66 when it
+ * cannot be read, 65 when it is over DCPROJ_MAX_FILE_BYTES; 0 on success. */
 int cli_read_file(const char *path, char **data, size_t *len);
 
 /* Render the table of `res` in `fmt` into a malloc'ed buffer (for check and

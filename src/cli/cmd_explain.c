@@ -372,6 +372,7 @@ int cmd_explain(struct cli_opts *o)
         return explain_sites(o);
     /* The summary is deterministic: run no Monte Carlo draws. */
     o->load.draws = 0;
+    o->load.set |= DCPROJ_LOAD_SET_DRAWS;
     struct dcproj_scenario *sc = NULL;
     struct dcproj_result *res = NULL;
     int rc = cli_project(o, o->args[0], &sc, &res);

@@ -157,53 +157,10 @@ int cli_check_output(const char *path, const struct dcproj_file_id *inputs, size
 
 int cli_read_file(const char *path, char **data, size_t *len)
 {
-    int is_stdin = strcmp(path, "-") == 0;
-    const char *name = is_stdin ? "<stdin>" : path;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (f == NULL)
-        return cli_fail(DCPROJ_ERR_NOINPUT, "%s: cannot open: %s", name, strerror(errno));
-    size_t cap = 65536, n = 0;
-    char *buf = malloc(cap + 1);
-    if (buf == NULL) {
-        if (!is_stdin)
-            fclose(f);
-        return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
-    }
-    for (;;) {
-        if (n == cap) {
-            if (cap >= DCPROJ_MAX_FILE_BYTES) {
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                return cli_fail(DCPROJ_ERR_DATA, "%s: larger than the limit of %u MiB", name,
-                                DCPROJ_MAX_FILE_BYTES >> 20);
-            }
-            cap *= 2;
-            char *p = realloc(buf, cap + 1);
-            if (p == NULL) {
-                free(buf);
-                if (!is_stdin)
-                    fclose(f);
-                return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
-            }
-            buf = p;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    int saved = errno;
-    if (!is_stdin)
-        fclose(f);
-    if (bad) {
-        free(buf);
-        return cli_fail(DCPROJ_ERR_NOINPUT, "%s: cannot read: %s", name, strerror(saved));
-    }
-    buf[n] = '\0';
-    *data = buf;
-    *len = n;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    if (dcproj_file_read(path, data, len, &err) != DCPROJ_OK)
+        return cli_print_errors(&err);
     return 0;
 }
 

@@ -314,22 +314,26 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             if (cli_parse_long(arg, 1000, 9999, &ll) != 0)
                 return usage(cmd, "--horizon: expected a year from 1000 to 9999, got '%s'", arg);
             o->load.horizon = (int)ll;
+            o->load.set |= DCPROJ_LOAD_SET_HORIZON;
             break;
         case O_STEP:
             if (strcmp(arg, "year") == 0) o->load.step = DCPROJ_STEP_YEAR;
             else if (strcmp(arg, "quarter") == 0) o->load.step = DCPROJ_STEP_QUARTER;
             else if (strcmp(arg, "month") == 0) o->load.step = DCPROJ_STEP_MONTH;
             else return usage(cmd, "--step: expected year, quarter or month, got '%s'", arg);
+            o->load.set |= DCPROJ_LOAD_SET_STEP;
             break;
         case O_DRAWS:
             if (cli_parse_long(arg, 0, DCPROJ_MAX_DRAWS, &ll) != 0)
                 return usage(cmd, "--draws: expected a whole number from 0 to 1000000000, got '%s'", arg);
             o->load.draws = ll;
+            o->load.set |= DCPROJ_LOAD_SET_DRAWS;
             break;
         case O_SEED:
             if (cli_parse_long(arg, 0, 9007199254740992LL, &ll) != 0)
                 return usage(cmd, "--seed: expected a whole number from 0 to 2^53, got '%s'", arg);
             o->load.seed = ll;
+            o->load.set |= DCPROJ_LOAD_SET_SEED;
             break;
         case O_THREADS:
             if (cli_parse_long(arg, 0, 1024, &ll) != 0)

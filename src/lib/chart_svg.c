@@ -16,6 +16,7 @@
 #include "dcproj/report.h"
 #include "alloc_int.h"
 #include "markup_int.h"
+#include "model_int.h"
 
 /* Okabe-Ito-like safety is not enough for nine lines: Paul Tol's "muted"
  * qualitative scheme is distinguishable for the common colour-vision
@@ -66,6 +67,8 @@ struct chart {
     struct series *series;  /* countries by rank, then other, then TOTAL */
     size_t n_series;
     double *p5, *p95;       /* TOTAL's band (borrowed from its series), or NULL */
+    double *vars;           /* chart_vars(): n_vars values of the variables */
+    size_t n_vars;
     long col;               /* the metric's column */
     long lo_col, hi_col;    /* its P5 and P95 columns, or -1 */
     int stack;
@@ -166,46 +169,49 @@ static const char *value_label(struct chart *c, double v)
     return b;
 }
 
-/* The deterministic value of a parameter (its mean, SPEC §2.1) with variable
- * references resolved from the solution (else from fixed variables); NaN if
- * a referenced variable has no value. */
-static double value_of(const struct dcproj_value *v, const struct dcproj_result *res)
+/* The value of each variable for the chart into c->vars (c->n_vars):
+ * solved, else fixed, else NaN, so that a parameter referring to it is
+ * NaN.  -1 when out of memory. */
+static int chart_vars(struct chart *c)
 {
-    if (v->var < 0)
-        return v->number;
-    size_t i = (size_t)v->var;
-    double x;
-    if (i < res->solution.n_variables && res->solution.variables != NULL)
-        x = res->solution.variables[i];
-    else if (res->scenario != NULL && i < res->scenario->n_variables &&
-             res->scenario->variables[i].fixed)
-        x = res->scenario->variables[i].value;
-    else
-        return NAN;
-    return v->times * x + v->plus;
+    const struct dcproj_result *res = c->res;
+    const struct dcproj_scenario *sc = res->scenario;
+    size_t n = sc != NULL ? sc->n_variables : 0;
+    if (res->solution.n_variables > n)
+        n = res->solution.n_variables;
+    if (n == 0)
+        return 0;
+    double *v = dcproj_malloc(n * sizeof *v);
+    if (v == NULL)
+        return -1;
+    c->vars = v;
+    c->n_vars = n;
+    for (size_t i = 0; i < n; i++) {
+        if (i < res->solution.n_variables && res->solution.variables != NULL)
+            v[i] = res->solution.variables[i];
+        else if (sc != NULL && i < sc->n_variables && sc->variables[i].fixed)
+            v[i] = sc->variables[i].value;
+        else
+            v[i] = NAN;
+    }
+    return 0;
 }
 
-/* The mean of a parameter: its value, or the mean of its distribution
- * (PERT with lambda 4); NaN if a field cannot be resolved. */
-static double param_mean(const struct dcproj_param *p, const struct dcproj_result *res)
+/* The deterministic value of a parameter, SPEC §5.1's mean, by the one rule
+ * (param_mean(), model.c) with the chart's variables; NaN if it refers to a
+ * variable the chart has no value for. */
+static double param_mean_of(const struct chart *c, const struct dcproj_param *p)
 {
-    switch (p->dist) {
-    case DCPROJ_DIST_NONE:
-        return value_of(&p->v, res);
-    case DCPROJ_DIST_NORMAL:
-    case DCPROJ_DIST_LOGNORMAL:
-        return value_of(&p->f[0], res);
-    case DCPROJ_DIST_UNIFORM:
-        return (value_of(&p->f[0], res) + value_of(&p->f[1], res)) / 2.0;
-    case DCPROJ_DIST_TRIANGULAR:
-        return (value_of(&p->f[0], res) + value_of(&p->f[1], res) + value_of(&p->f[2], res)) /
-               3.0;
-    case DCPROJ_DIST_PERT:
-        return (value_of(&p->f[0], res) + 4.0 * value_of(&p->f[1], res) +
-                value_of(&p->f[2], res)) /
-               6.0;
+    /* the fields param_mean() reads: the value, or the first 1, 2 or 3 */
+    size_t used = p->dist == DCPROJ_DIST_NONE ? 0
+                  : p->dist == DCPROJ_DIST_NORMAL || p->dist == DCPROJ_DIST_LOGNORMAL ? 1
+                  : p->dist == DCPROJ_DIST_UNIFORM ? 2 : 3;
+    for (size_t i = 0; i < (used == 0 ? 1 : used); i++) {
+        const struct dcproj_value *v = used == 0 ? &p->v : &p->f[i];
+        if (v->var >= 0 && (size_t)v->var >= c->n_vars)
+            return NAN;
     }
-    return NAN;
+    return param_mean(p, c->vars);
 }
 
 /* The smallest 1-2-5 step (times a power of ten) that is at least `raw`. */
@@ -294,6 +300,7 @@ static void chart_free(struct chart *c)
     }
     dcproj_free(c->series);
     dcproj_free(c->x);
+    dcproj_free(c->vars);
     dcproj_free(c);
 }
 
@@ -570,7 +577,7 @@ static const struct series *series_of_country(const struct chart *c, size_t coun
  * (SPEC §3.5); an unresolvable delay counts as 0. */
 static double event_x(const struct chart *c, const struct dcproj_event *e)
 {
-    double delay = param_mean(&e->delay_months, c->res);
+    double delay = param_mean_of(c, &e->delay_months);
     if (!isfinite(delay) || delay < 0.0)
         delay = 0.0;
     return c->origin + (e->start_months + delay) / 12.0;
@@ -592,7 +599,7 @@ static void put_event_text(struct chart *c, const struct dcproj_event *e, const 
 {
     const struct dcproj_scenario *sc = c->res->scenario;
     markup_text(c->out, e->country < sc->n_countries ? sc->countries[e->country].code : "?", 0);
-    double add = param_mean(&e->add, c->res);
+    double add = param_mean_of(c, &e->add);
     if (isfinite(add)) {
         const char *v = value_label(c, add);
         fprintf(c->out, " %s%s ", v[0] == '-' ? "" : "+", v);
@@ -600,10 +607,10 @@ static void put_event_text(struct chart *c, const struct dcproj_event *e, const 
     }
     fputs(" (", c->out);
     markup_text(c->out, e->date, 0);
-    double delay = param_mean(&e->delay_months, c->res);
+    double delay = param_mean_of(c, &e->delay_months);
     if (isfinite(delay) && delay > 0.0)
         fprintf(c->out, " + %s months", value_label(c, delay));
-    double prob = param_mean(&e->probability, c->res);
+    double prob = param_mean_of(c, &e->probability);
     if (isfinite(prob) && prob != 1.0)
         fprintf(c->out, ", probability %s", value_label(c, prob));
     fputc(')', c->out);
@@ -750,8 +757,8 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
             const struct dcproj_event *e = &sc->events[i];
             size_t n = markup_chars(e->date) + markup_chars(unit) + 8 +
                        markup_chars(e->country < sc->n_countries ? sc->countries[e->country].code : "?") +
-                       markup_chars(value_label(c, param_mean(&e->add, res)));
-            if (param_mean(&e->probability, res) != 1.0)
+                       markup_chars(value_label(c, param_mean_of(c, &e->add)));
+            if (param_mean_of(c, &e->probability) != 1.0)
                 n += 20;
             if (!event_drawn(c, e))
                 n += 20;
@@ -1113,7 +1120,7 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
     describe_metric(c, metric);
     c->n_periods = res->n_periods;
     c->x = dcproj_malloc(c->n_periods * sizeof *c->x);
-    if (c->x == NULL) {
+    if (c->x == NULL || chart_vars(c) != 0) {
         chart_free(c);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     }

@@ -11,6 +11,7 @@
 #include "dcproj/check.h"
 #include "dcproj/report.h"
 #include "alloc_int.h"
+#include "idmap_int.h"
 
 void dcproj_csv_clear(struct dcproj_csv *csv)
 {
@@ -275,64 +276,51 @@ static void row_key(const struct dcproj_csv *t, const long *keys, size_t n_keys,
     }
 }
 
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-/* Open-addressing map from row key to record index. */
+/* Row key -> record index: the one hash map (idmap.c) over keys this map
+ * owns (row keys are built in a scratch buffer). */
 struct keymap {
-    size_t cap;
-    char **keys;
-    size_t *rows;
+    struct idmap map;
+    char **owned;
+    size_t n_owned;
 };
 
 static int keymap_init(struct keymap *m, size_t n)
 {
-    m->cap = 16;
-    while (m->cap < 2 * n + 16)
-        m->cap *= 2;
-    m->keys = dcproj_calloc(m->cap, sizeof *m->keys);
-    m->rows = dcproj_calloc(m->cap, sizeof *m->rows);
-    return m->keys && m->rows ? 0 : -1;
+    memset(m, 0, sizeof *m);
+    m->owned = dcproj_calloc(n ? n : 1, sizeof *m->owned);
+    return m->owned != NULL ? 0 : -1;
 }
 
 static void keymap_free(struct keymap *m)
 {
-    if (m->keys)
-        for (size_t i = 0; i < m->cap; i++)
-            dcproj_free(m->keys[i]);
-    dcproj_free(m->keys);
-    dcproj_free(m->rows);
+    for (size_t i = 0; i < m->n_owned; i++)
+        dcproj_free(m->owned[i]);
+    dcproj_free(m->owned);
+    idmap_free(&m->map);
+    m->owned = NULL;
+    m->n_owned = 0;
 }
 
-/* Insert; returns 1 if the key was already there, -1 on no memory. */
+/* Insert (at most the `n` keys of keymap_init()); returns 1 if the key was
+ * already there, -1 on no memory. */
 static int keymap_put(struct keymap *m, const char *key, size_t row)
 {
-    size_t i = hash_str(key) & (m->cap - 1);
-    while (m->keys[i] != NULL) {
-        if (strcmp(m->keys[i], key) == 0)
-            return 1;
-        i = (i + 1) & (m->cap - 1);
-    }
-    if ((m->keys[i] = dcproj_strdup(key)) == NULL)
+    if (idmap_get(&m->map, key) >= 0)
+        return 1;
+    char *own = dcproj_strdup(key);
+    if (own == NULL)
         return -1;
-    m->rows[i] = row;
+    if (idmap_put(&m->map, own, row) < 0) {
+        dcproj_free(own);
+        return -1;
+    }
+    m->owned[m->n_owned++] = own;
     return 0;
 }
 
 static long keymap_get(const struct keymap *m, const char *key)
 {
-    size_t i = hash_str(key) & (m->cap - 1);
-    while (m->keys[i] != NULL) {
-        if (strcmp(m->keys[i], key) == 0)
-            return (long)m->rows[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return -1;
+    return idmap_get(&m->map, key);
 }
 
 /* Copy `src` into dst[size], cutting it short if needed. */

@@ -24,6 +24,13 @@
 /* What the top-level value may be. */
 enum json_top { JSON_TOP_OBJECT = 0, JSON_TOP_ANY };
 
+/* What json_read_file() may read: anything but a directory (the files a
+ * caller names: a FIFO or /dev/stdin is the caller's choice), or only a
+ * regular file (what a scenario's `extends` names, so that a parent that
+ * is a FIFO or a device is refused instead of blocking the read forever).
+ * "-" is standard input either way. */
+enum json_read_kind { JSON_READ_ANY = 0, JSON_READ_REGULAR };
+
 /* Identity of an opened file, for `extends` cycle detection. */
 struct json_file_id {
     int valid;
@@ -38,11 +45,14 @@ struct json_file_id {
  * directory is DCPROJ_ERR_NOINPUT ("cannot open: <strerror>"); more than
  * DCPROJ_MAX_FILE_BYTES is DCPROJ_ERR_DATA, found by stat() for regular
  * files and by stopping the read for pipes, so memory stays bounded.
- * `id` (may be NULL) receives the device and inode.  Outputs are written
- * only on success.
+ * With JSON_READ_REGULAR, a path that is not a regular file is
+ * DCPROJ_ERR_NOINPUT ("cannot open: not a regular file"), found without
+ * blocking.  `id` (may be NULL) receives the device and inode.  Outputs are
+ * written only on success.  The one file reader of the library and the
+ * CLI (through dcproj_file_read()): one size limit, one set of messages.
  */
-int json_read_file(const char *path, const char *name, char **out, size_t *out_len,
-                   struct json_file_id *id, struct dcproj_error *err);
+int json_read_file(const char *path, const char *name, enum json_read_kind kind, char **out,
+                   size_t *out_len, struct json_file_id *id, struct dcproj_error *err);
 
 /*
  * Parse the `len` bytes at `data` strictly (SPEC §2, §9); `data[len]` must
@@ -57,10 +67,6 @@ int json_read_file(const char *path, const char *name, char **out, size_t *out_l
  */
 int json_parse_strict(const char *data, size_t len, const char *name, enum json_top top,
                       cJSON **out, struct dcproj_error *err);
-
-/* 1 if the `len` bytes at `s` are valid UTF-8 (no surrogates, no overlong
- * forms, at most U+10FFFF), else 0. */
-int json_utf8_valid(const char *s, size_t len);
 
 /* Nesting depth of `v`: 0 for a scalar, 1 for an object or array holding
  * only scalars, and so on. */

@@ -51,6 +51,7 @@
  */
 #include "load_int.h"
 #include "model_int.h"
+#include "numfmt_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -219,15 +220,15 @@ static int convert_variable(struct ctx *c, const struct frame *f, struct dcproj_
     if (bad)
         return -1;
     if (!(v->min < v->max)) {
-        report(c, &hi, "expected a max greater than min %s, got %s", N(v->min).s, R(hi.node).s);
+        report(c, &hi, "expected a max greater than min %s, got %s", shown_number(v->min).s, shown_json(hi.node).s);
         return -1;
     }
     v->guess = v->min + (v->max - v->min) / 2;
     if (gf.node != NULL) {
         struct range r = {"", v->min, v->max, 0, 0};
         if (!cJSON_IsNumber(gf.node) || !in_range(&r, gf.node->valuedouble)) {
-            report(c, &gf, "expected a number in [%s, %s] (min and max), got %s", N(v->min).s,
-                   N(v->max).s, R(gf.node).s);
+            report(c, &gf, "expected a number in [%s, %s] (min and max), got %s", shown_number(v->min).s,
+                   shown_number(v->max).s, shown_json(gf.node).s);
             return -1;
         }
         v->guess = gf.node->valuedouble;
@@ -357,7 +358,7 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         report(c, f, "missing key \"country\"");
         bad++;
     } else if (!cJSON_IsString(cf.node)) {
-        report(c, &cf, "expected a country code, got %s", R(cf.node).s);
+        report(c, &cf, "expected a country code, got %s", shown_json(cf.node).s);
         bad++;
     } else {
         long idx = idmap_get(&c->countries, cf.node->valuestring);
@@ -376,13 +377,13 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
     } else if (!cJSON_IsString(df.node) ||
                parse_date(df.node->valuestring, c->B, &year, &e->start_months) != 0) {
         report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s",
-               R(df.node).s);
+               shown_json(df.node).s);
         bad++;
     } else if (e->start_months < 0) {
         report(c, &df,
                "expected a date from the start of %d on, got %s: the baseline already holds what "
                "existed in %d",
-               c->B + 1, R(df.node).s, c->B);
+               c->B + 1, shown_json(df.node).s, c->B);
         bad++;
     } else {
         snprintf(e->date, sizeof e->date, "%s", df.node->valuestring);
@@ -438,7 +439,7 @@ static int convert_events(struct ctx *c, const struct frame *top)
     int by_id = cJSON_IsObject(es.node);
     if (!by_id && !cJSON_IsArray(es.node)) {
         report(c, &es, "expected an array of events or an object of events keyed by id, got %s",
-               R(es.node).s);
+               shown_json(es.node).s);
         return -1;
     }
     int n = 0;
@@ -501,7 +502,7 @@ static int last_evaluated_year(const cJSON *root, int B, int H)
 static int target_scope(struct ctx *c, const struct frame *f, struct dcproj_target *t)
 {
     if (!cJSON_IsString(f->node)) {
-        report(c, f, "expected \"TOTAL\", a group or a country code, got %s", R(f->node).s);
+        report(c, f, "expected \"TOTAL\", a group or a country code, got %s", shown_json(f->node).s);
         return -1;
     }
     const char *s = f->node->valuestring;
@@ -553,7 +554,7 @@ static int convert_target(struct ctx *c, const struct frame *f, struct dcproj_ta
     if (idf.node != NULL) {
         if (!cJSON_IsString(idf.node) || !is_identifier(idf.node->valuestring)) {
             report(c, &idf, "expected a target id ([A-Za-z0-9][A-Za-z0-9_-]{0,31}), got %s",
-                   R(idf.node).s);
+                   shown_json(idf.node).s);
             bad++;
         } else {
             snprintf(t->id, sizeof t->id, "%s", idf.node->valuestring);
@@ -600,7 +601,7 @@ static int convert_target(struct ctx *c, const struct frame *f, struct dcproj_ta
             bad++;
         } else if (yf.node != NULL && b == y) {
             report(c, &bf, "expected a base_year other than the target year %lld, got %s", y,
-                   R(bf.node).s);
+                   shown_json(bf.node).s);
             bad++;
         } else {
             t->base_year = (int)b;
@@ -620,7 +621,7 @@ static int convert_targets(struct ctx *c, const struct frame *top)
     if (ts.node == NULL)
         return 0;
     if (!cJSON_IsArray(ts.node)) {
-        report(c, &ts, "expected an array of targets, got %s", R(ts.node).s);
+        report(c, &ts, "expected an array of targets, got %s", shown_json(ts.node).s);
         return -1;
     }
     int n = cJSON_GetArraySize(ts.node);
@@ -630,7 +631,7 @@ static int convert_targets(struct ctx *c, const struct frame *top)
         return -1;
     }
     sc->n_targets = (size_t)n;
-    struct idmap ids = {0, 0, NULL, NULL};
+    struct idmap ids = {0};
     int bad = 0;
     long i = 0;
     for (const cJSON *t = ts.node->child; t != NULL && !c->nomem; t = t->next, i++) {
@@ -656,15 +657,6 @@ static int convert_targets(struct ctx *c, const struct frame *top)
 /* ------------------------------------------------------------------------ */
 /* Uncertainty (SPEC §5)                                                    */
 
-/* The output column of quantile q: "p" + q·100 printed with %.10g. */
-static void quantile_column(double q, char *buf, size_t size)
-{
-    snprintf(buf, size, "p%.10g", q * 100);
-    for (char *p = buf; *p != '\0'; p++)
-        if (*p == ',')
-            *p = '.';
-}
-
 /* `uncertainty.correlation` (SPEC §5.3): [{"params": [path, ...], "rho": r}].
  * Which draw sites the paths match, and whether the matrix is positive
  * definite, is checked on the converted scenario (mc_sites.c). */
@@ -678,7 +670,7 @@ static int convert_correlation(struct ctx *c, const struct frame *uf)
         return 0;
     if (!cJSON_IsArray(cf.node)) {
         report(c, &cf, "expected an array of {\"params\": [...], \"rho\": r}, got %s",
-               R(cf.node).s);
+               shown_json(cf.node).s);
         return -1;
     }
     size_t n = (size_t)cJSON_GetArraySize(cf.node);
@@ -712,7 +704,7 @@ static int convert_correlation(struct ctx *c, const struct frame *uf)
             else
                 report(c, &pf, "expected a non-empty array of written paths of distributions, "
                                "got %s",
-                       R(pf.node).s);
+                       shown_json(pf.node).s);
             bad++;
             continue;
         }
@@ -728,7 +720,7 @@ static int convert_correlation(struct ctx *c, const struct frame *uf)
             if (!cJSON_IsString(q)) {
                 report(c, &qf, "expected a written path such as \"countries.IE.growth.rate\", "
                                "got %s",
-                       R(q).s);
+                       shown_json(q).s);
                 bad++;
                 continue;
             }
@@ -768,7 +760,7 @@ static int convert_uncertainty(struct ctx *c, const struct frame *top)
     if (qf.node != NULL) {
         if (!cJSON_IsArray(qf.node) || cJSON_GetArraySize(qf.node) == 0) {
             report(c, &qf, "expected a non-empty array of quantiles in [0, 1], got %s",
-                   R(qf.node).s);
+                   shown_json(qf.node).s);
             return -1;
         }
         nq = (size_t)cJSON_GetArraySize(qf.node);
@@ -794,16 +786,16 @@ static int convert_uncertainty(struct ctx *c, const struct frame *top)
                 continue;
             double prev = sc->quantiles[i - 1];
             char a[40], b[40];
-            quantile_column(prev, a, sizeof a);
-            quantile_column(sc->quantiles[i], b, sizeof b);
+            quantile_column_name(prev, a, sizeof a);
+            quantile_column_name(sc->quantiles[i], b, sizeof b);
             if (!(sc->quantiles[i] > prev)) {
                 report(c, &f, "expected a quantile greater than the previous one %s, got %s",
-                       N(prev).s, R(q).s);
+                       shown_number(prev).s, shown_json(q).s);
                 qbad++;
             } else if (strcmp(a, b) == 0) {
                 report(c, &f,
                        "quantiles %s and %s both make the output column \"%s\"; drop one",
-                       N(prev).s, R(q).s, a);
+                       shown_number(prev).s, shown_json(q).s, a);
                 qbad++;
             }
         }
@@ -852,7 +844,7 @@ static void convert_header(struct ctx *c, const struct frame *top, int *frozen_a
         report(c, top, "missing key \"name\"");
     else if (!cJSON_IsString(nf.node) || !is_scenario_name(nf.node->valuestring))
         report(c, &nf, "expected a name of 1 to 64 characters from A-Z a-z 0-9 . _ -, got %s",
-               R(nf.node).s);
+               shown_json(nf.node).s);
     else
         sc->name = xstrdup(c, nf.node->valuestring);
     opt_string(c, top, "title", &sc->title);
@@ -989,7 +981,7 @@ int convert_doc(const struct doc *d, struct dcproj_error *err,
     c.frozen = doc_parent(d) != NULL;
 
     if (!cJSON_IsObject(root)) {
-        report(&c, &top, "expected a JSON object (a scenario), got %s", R(root).s);
+        report(&c, &top, "expected a JSON object (a scenario), got %s", shown_json(root).s);
         goto done;
     }
     check_keys(&c, &top, TOP_KEYS, NULL);

@@ -8,6 +8,7 @@
  * See load_convert.c for the decisions taken where SPEC is silent.
  */
 #include "load_int.h"
+#include "numfmt_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -52,76 +53,6 @@ static const struct merge_entry *map_find(const struct merge_map *m, const cJSON
     return NULL;
 }
 
-static uint64_t hash_str(const char *s, uint64_t h)
-{
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-long idmap_get(const struct idmap *m, const char *key)
-{
-    if (m->cap == 0 || key == NULL)
-        return -1;
-    size_t i = (size_t)hash_str(key, 1469598103934665603ULL) & (m->cap - 1);
-    while (m->keys[i] != NULL) {
-        if (strcmp(m->keys[i], key) == 0)
-            return (long)m->vals[i];
-        i = (i + 1) & (m->cap - 1);
-    }
-    return -1;
-}
-
-/* Insert `key` -> `val` unless present.  Returns 1 if inserted, 0 if the key
- * was already there, -1 when out of memory. */
-int idmap_put(struct idmap *m, const char *key, size_t val)
-{
-    if ((m->n + 1) * 2 > m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 16;
-        const char **keys = dcproj_calloc(cap, sizeof *keys);
-        size_t *vals = dcproj_calloc(cap, sizeof *vals);
-        if (keys == NULL || vals == NULL) {
-            dcproj_free(keys);
-            dcproj_free(vals);
-            return -1;
-        }
-        for (size_t i = 0; i < m->cap; i++) {
-            if (m->keys[i] == NULL)
-                continue;
-            size_t j = (size_t)hash_str(m->keys[i], 1469598103934665603ULL) & (cap - 1);
-            while (keys[j] != NULL)
-                j = (j + 1) & (cap - 1);
-            keys[j] = m->keys[i];
-            vals[j] = m->vals[i];
-        }
-        dcproj_free(m->keys);
-        dcproj_free(m->vals);
-        m->keys = keys;
-        m->vals = vals;
-        m->cap = cap;
-    }
-    size_t i = (size_t)hash_str(key, 1469598103934665603ULL) & (m->cap - 1);
-    while (m->keys[i] != NULL) {
-        if (strcmp(m->keys[i], key) == 0)
-            return 0;
-        i = (i + 1) & (m->cap - 1);
-    }
-    m->keys[i] = key;
-    m->vals[i] = val;
-    m->n++;
-    return 1;
-}
-
-void idmap_free(struct idmap *m)
-{
-    dcproj_free(m->keys);
-    dcproj_free(m->vals);
-    m->keys = NULL;
-    m->vals = NULL;
-    m->cap = m->n = 0;
-}
 
 /* Optimal-string-alignment distance (edits plus adjacent transpositions);
  * a large value for words too long to be typos of a known name. */
@@ -192,26 +123,17 @@ static void render(const cJSON *node, char *buf, size_t size)
     cJSON_free(text);
 }
 
-/* Format a number for a message, independent of the locale. */
-static void fmt_num(double x, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.15g", x);
-    for (char *p = buf; *p != '\0'; p++)
-        if (*p == ',')
-            *p = '.';
-}
-
-struct rbuf R(const cJSON *node)
+struct rbuf shown_json(const cJSON *node)
 {
     struct rbuf r;
     render(node, r.s, sizeof r.s);
     return r;
 }
 
-struct rbuf N(double x)
+struct rbuf shown_number(double x)
 {
     struct rbuf r;
-    fmt_num(x, r.s, sizeof r.s);
+    numfmt_g(x, 15, r.s, sizeof r.s);
     return r;
 }
 
@@ -437,7 +359,7 @@ void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
     const struct doc_origin *org = NULL;
     char used[DCPROJ_ID_LEN + 32] = "";
     if (message_path(c, f, path, sizeof path, &org)) {
-        if (seen_before(c, hash_str(msg, hash_str(path, 1469598103934665603ULL))))
+        if (seen_before(c, idmap_hash(msg, idmap_hash(path, 1469598103934665603ULL))))
             return;
         snprintf(used, sizeof used, " (used by country %s)", c->country ? c->country : "?");
     }
@@ -504,7 +426,7 @@ int want_object(struct ctx *c, const struct frame *f, const char *what)
 {
     if (cJSON_IsObject(f->node))
         return 0;
-    report(c, f, "expected %s, got %s", what, R(f->node).s);
+    report(c, f, "expected %s, got %s", what, shown_json(f->node).s);
     return -1;
 }
 
@@ -516,7 +438,7 @@ int opt_string(struct ctx *c, const struct frame *up, const char *key, char **ou
     if (f.node == NULL)
         return 0;
     if (!cJSON_IsString(f.node)) {
-        report(c, &f, "expected a string, got %s", R(f.node).s);
+        report(c, &f, "expected a string, got %s", shown_json(f.node).s);
         return -1;
     }
     *out = xstrdup(c, f.node->valuestring);
@@ -530,7 +452,7 @@ int get_int(struct ctx *c, const struct frame *f, double lo, double hi, const ch
     const cJSON *n = f->node;
     if (!cJSON_IsNumber(n) || n->valuedouble != floor(n->valuedouble) || n->valuedouble < lo ||
         n->valuedouble > hi) {
-        report(c, f, "expected %s, got %s", what, R(n).s);
+        report(c, f, "expected %s, got %s", what, shown_json(n).s);
         return -1;
     }
     *out = (long long)n->valuedouble;
@@ -542,7 +464,7 @@ static int source_id(struct ctx *c, const struct frame *f)
 {
     if (!cJSON_IsString(f->node)) {
         report(c, f, "expected a source id (a key of \"sources\") or a non-empty array of "
-                     "them, got %s", R(f->node).s);
+                     "them, got %s", shown_json(f->node).s);
         return -1;
     }
     const char *id = f->node->valuestring;

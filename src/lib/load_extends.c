@@ -290,16 +290,17 @@ static char *parent_path(const struct source *src, const char *ext)
     return r;
 }
 
-/* Read and strictly parse the object of `src`, and note its file identity. */
-static int load_source(const struct source *src, cJSON **out, struct json_file_id *id,
-                       struct dcproj_error *err)
+/* Read and strictly parse the object of `src`, and note its file identity.
+ * `kind`: a parent named by `extends` must be a regular file. */
+static int load_source(const struct source *src, enum json_read_kind kind, cJSON **out,
+                       struct json_file_id *id, struct dcproj_error *err)
 {
     char *buf = NULL;
     size_t len = 0;
     int rc;
     id->valid = 0;
     if (src->path != NULL) {
-        rc = json_read_file(src->path, src->name, &buf, &len, id, err);
+        rc = json_read_file(src->path, src->name, kind, &buf, &len, id, err);
         if (rc != DCPROJ_OK)
             return rc;
     } else {
@@ -356,7 +357,7 @@ static int resolve(const struct source *src, struct chain *ch, int top, int keep
 {
     cJSON *tree = NULL;
     struct json_file_id id;
-    int rc = load_source(src, &tree, &id, err);
+    int rc = load_source(src, top ? JSON_READ_ANY : JSON_READ_REGULAR, &tree, &id, err);
     if (rc != DCPROJ_OK)
         return rc;
     if (id.valid) {
@@ -492,7 +493,7 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
               const char *base_dir, const struct dcproj_load_options *opt,
               struct doc **out, struct dcproj_error *err)
 {
-    struct dcproj_load_options none = {NULL, 0, 0, 0, -1, -1, -1};
+    struct dcproj_load_options none = {0};
     if (opt == NULL)
         opt = &none;
     struct source src;

@@ -194,7 +194,7 @@ int enum_value(struct ctx *c, const struct frame *f, const char *const *names,
     }
     if (!cJSON_IsString(f->node)) {
         report(c, f, "expected %s %s (%s), got %s", strchr("aeiou", what[0]) ? "an" : "a", what,
-               list, R(f->node).s);
+               list, shown_json(f->node).s);
         return -1;
     }
     int i = name_index(names, f->node->valuestring);
@@ -204,9 +204,9 @@ int enum_value(struct ctx *c, const struct frame *f, const char *const *names,
     for (size_t k = 0; names[k] != NULL; k++)
         nearest_consider(&nb, names[k]);
     if (nb.best != NULL)
-        report(c, f, "unknown %s %s; did you mean \"%s\"?", what, R(f->node).s, nb.best);
+        report(c, f, "unknown %s %s; did you mean \"%s\"?", what, shown_json(f->node).s, nb.best);
     else
-        report(c, f, "unknown %s %s (known: %s)", what, R(f->node).s, list);
+        report(c, f, "unknown %s %s (known: %s)", what, shown_json(f->node).s, list);
     return -1;
 }
 
@@ -230,7 +230,7 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
     if (!cJSON_IsArray(rsf.node) || n == 0) {
         report(c, &rsf,
                "expected a non-empty array of segments {\"until\": year, \"rate\": r}, got %s",
-               R(rsf.node).s);
+               shown_json(rsf.node).s);
         return -1;
     }
     g->segments = dcproj_calloc((size_t)n, sizeof *g->segments);
@@ -402,11 +402,11 @@ static int parse_growth_body(struct ctx *c, const struct frame *gf, struct dcpro
         }
         if (base->known && base->lo <= 0) {
             report(c, bf, "expected a baseline > 0 for logistic growth, got %s",
-                   R(bf->node).s);
+                   shown_json(bf->node).s);
             bad++;
         } else if (!bad && base->known && cap.known && !(cap.lo > base->hi)) {
             report(c, &kf, "expected a cap greater than the baseline %s, got %s",
-                   N(base->hi).s, R(kf.node).s);
+                   shown_number(base->hi).s, shown_json(kf.node).s);
             bad++;
         }
         return bad ? -1 : 0;
@@ -446,7 +446,7 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
     param_number(&co->growth.cap, 0);
     param_number(&co->baseline, 0);
     if (own.node != NULL && !cJSON_IsObject(own.node)) {
-        report(c, &own, "expected a growth object {\"model\": ...}, got %s", R(own.node).s);
+        report(c, &own, "expected a growth object {\"model\": ...}, got %s", shown_json(own.node).s);
         bad++;
     } else if (own.node == NULL && c->dgrowth == NULL) {
         if (!c->dgrowth_bad)
@@ -487,7 +487,7 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
                 report(c, &bf,
                        "expected a plain number >= 0 (the baseline of a \"points\" curve is "
                        "not a parameter), got %s",
-                       R(bf.node).s);
+                       shown_json(bf.node).s);
                 bad++;
             } else {
                 co->has_baseline = 1;
@@ -533,7 +533,7 @@ static int country_groups(struct ctx *c, const struct frame *cf, struct dcproj_c
     if (gl.node == NULL)
         return 0;
     if (!cJSON_IsArray(gl.node)) {
-        report(c, &gl, "expected an array of group names, got %s", R(gl.node).s);
+        report(c, &gl, "expected an array of group names, got %s", shown_json(gl.node).s);
         c->groups_incomplete = 1;
         return -1;
     }
@@ -553,7 +553,7 @@ static int country_groups(struct ctx *c, const struct frame *cf, struct dcproj_c
             dup |= cJSON_IsString(h) && strcmp(h->valuestring, name) == 0;
         if (!is_identifier(name)) {
             report(c, &f, "expected a group name ([A-Za-z0-9][A-Za-z0-9_-]{0,31}), got %s",
-                   R(g).s);
+                   shown_json(g).s);
         } else if (strcmp(name, "TOTAL") == 0) {
             report(c, &f, "\"TOTAL\" is reserved and cannot name a group");
         } else if (idmap_get(&c->countries, name) >= 0) {

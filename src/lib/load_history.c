@@ -33,7 +33,7 @@ int parse_history(struct ctx *c, const struct frame *cf, struct dcproj_country *
                    c->B - 100, c->B, obs[i].year);
             bad++;
         } else if (!(obs[i].value >= 0)) {
-            report(c, &vf, "expected an observed value >= 0, got %s", R(obs[i].node).s);
+            report(c, &vf, "expected an observed value >= 0, got %s", shown_json(obs[i].node).s);
             bad++;
         }
     }
@@ -96,7 +96,7 @@ int parse_fit(struct ctx *c, const struct frame *gf, struct dcproj_growth *g)
     }
     if (uf.node != NULL) {
         if (!cJSON_IsBool(uf.node)) {
-            report(c, &uf, "expected true or false, got %s", R(uf.node).s);
+            report(c, &uf, "expected true or false, got %s", shown_json(uf.node).s);
             bad++;
         } else {
             g->fit_uncertain = cJSON_IsTrue(uf.node);

@@ -15,6 +15,7 @@
 #include "dcproj/scenario.h"
 #include "doc_int.h"
 #include "json_int.h"
+#include "idmap_int.h"
 #include "alloc_int.h"
 
 /* One step of the walk from the root to the node being converted. */
@@ -39,13 +40,6 @@ struct merge_map {
     size_t n, cap;
 };
 
-/* An open-addressing hash set of names (keys borrowed) mapped to indices. */
-struct idmap {
-    size_t cap; /* power of two, or 0 */
-    size_t n;
-    const char **keys;
-    size_t *vals;
-};
 
 /* The closest candidate to a misspelt word, if it is close enough to be a
  * typo: at most one edit per three characters of the longer word. */
@@ -125,12 +119,13 @@ extern const char *const STEP_NAMES[];
 struct frame fkey(const struct frame *up, const char *key);
 struct frame fchild(const struct frame *up, const cJSON *ch, long index);
 int ignored_key(const char *key);
-long idmap_get(const struct idmap *m, const char *key);
-int idmap_put(struct idmap *m, const char *key, size_t val);
-void idmap_free(struct idmap *m);
 void nearest_consider(struct nearest *nb, const char *cand);
-struct rbuf R(const cJSON *node);
-struct rbuf N(double x);
+/* A JSON value as a message shows it: compact, cut to about 40 characters
+ * with "..." ("nothing" for NULL).  Returned by value so that several can
+ * stand in one report() call: report(c, f, "got %s", shown_json(v).s). */
+struct rbuf shown_json(const cJSON *node);
+/* A number as a message shows it: %.15g with '.' in any locale. */
+struct rbuf shown_number(double x);
 int is_identifier(const char *s);
 int is_scenario_name(const char *s);
 const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f);

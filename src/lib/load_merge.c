@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "alloc_int.h"
+#include "idmap_int.h"
 
 /* ------------------------------------------------------------- origin map */
 
@@ -147,67 +148,21 @@ static cJSON *clean_copy(const cJSON *patch)
 }
 
 /* Index of an object's members by key, for patches onto large objects
- * (a linear lookup per patch key would be quadratic).  Linear probing; a
- * removed member leaves a tombstone (used, item NULL) so probe chains hold. */
-struct ix_slot {
-    cJSON *item;
-    int used;
-};
-
-struct key_index {
-    struct ix_slot *slots;
-    size_t cap;
-};
-
-static size_t hash_str(const char *s, size_t mask)
+ * (a linear lookup per patch key would be quadratic): the one hash map
+ * (idmap.c), key -> member, keys borrowed from the members themselves.
+ * Of duplicate keys the first is indexed, like cJSON's own lookup. */
+static int index_build(struct idmap *ix, const cJSON *obj)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ULL;
-    }
-    return (size_t)h & mask;
-}
-
-/* The slot holding `key`, or else the first free slot on its probe chain. */
-static struct ix_slot *index_slot(struct key_index *ix, const char *key)
-{
-    size_t mask = ix->cap - 1, j = hash_str(key, mask);
-    struct ix_slot *free_slot = NULL;
-    while (ix->slots[j].used) {
-        if (ix->slots[j].item == NULL) {
-            if (free_slot == NULL)
-                free_slot = &ix->slots[j];
-        } else if (strcmp(ix->slots[j].item->string, key) == 0) {
-            return &ix->slots[j];
-        }
-        j = (j + 1) & mask;
-    }
-    return free_slot != NULL ? free_slot : &ix->slots[j];
-}
-
-/* Index the members of `obj`, with room for `n_extra` more.  Of duplicate
- * keys the first is indexed, like cJSON's own lookup. */
-static int index_build(struct key_index *ix, const cJSON *obj, size_t n_extra)
-{
-    size_t n = n_extra;
-    for (const cJSON *c = obj->child; c != NULL; c = c->next)
-        n++;
-    size_t cap = 16;
-    while (cap < n * 2)
-        cap *= 2;
-    ix->slots = dcproj_calloc(cap, sizeof *ix->slots);
-    if (ix->slots == NULL)
-        return DCPROJ_ERR_NOMEM;
-    ix->cap = cap;
-    for (cJSON *c = obj->child; c != NULL; c = c->next) {
-        struct ix_slot *sl = index_slot(ix, c->string);
-        if (sl->item == NULL) {
-            sl->item = c;
-            sl->used = 1;
-        }
-    }
+    for (cJSON *c = obj->child; c != NULL; c = c->next)
+        if (idmap_put(ix, c->string, (size_t)(uintptr_t)c) < 0)
+            return DCPROJ_ERR_NOMEM;
     return DCPROJ_OK;
+}
+
+static cJSON *index_get(const struct idmap *ix, const char *key)
+{
+    long v = idmap_get(ix, key);
+    return v < 0 ? NULL : (cJSON *)(uintptr_t)(size_t)v;
 }
 
 static int mark(struct origin_map *map, const cJSON *node, const struct doc_origin *origin)
@@ -244,22 +199,24 @@ static int merge_object(cJSON *target, const cJSON *patch, struct origin_map *ma
         n_patch++;
     for (const cJSON *c = target->child; c != NULL; c = c->next)
         n_target++;
-    struct key_index ix = {NULL, 0};
+    struct idmap ix = {0};
     int use_index = n_patch * n_target > 256;
-    if (use_index && index_build(&ix, target, n_patch) != DCPROJ_OK)
+    if (use_index && index_build(&ix, target) != DCPROJ_OK) {
+        idmap_free(&ix);
         return DCPROJ_ERR_NOMEM;
+    }
 
     int rc = DCPROJ_OK;
     for (const cJSON *pc = patch->child; pc != NULL && rc == DCPROJ_OK; pc = pc->next) {
-        struct ix_slot *slot = use_index ? index_slot(&ix, pc->string) : NULL;
-        cJSON *cur = use_index ? slot->item : cJSON_GetObjectItemCaseSensitive(target, pc->string);
+        cJSON *cur = use_index ? index_get(&ix, pc->string)
+                               : cJSON_GetObjectItemCaseSensitive(target, pc->string);
         if (cJSON_IsNull(pc)) {
             if (cur != NULL) {
+                if (use_index)
+                    idmap_del(&ix, pc->string);
                 cJSON_DetachItemViaPointer(target, cur);
                 origin_map_forget_tree(map, cur);
                 cJSON_Delete(cur);
-                if (use_index)
-                    slot->item = NULL; /* tombstone */
             }
             continue;
         }
@@ -273,6 +230,9 @@ static int merge_object(cJSON *target, const cJSON *patch, struct origin_map *ma
             break;
         }
         if (cur != NULL) {
+            /* the index borrows cur's key, which replace_member() frees */
+            if (use_index)
+                idmap_del(&ix, pc->string);
             origin_map_forget_tree(map, cur);
             if (replace_member(target, cur, v) != DCPROJ_OK) {
                 cJSON_Delete(v);
@@ -284,13 +244,13 @@ static int merge_object(cJSON *target, const cJSON *patch, struct origin_map *ma
             rc = DCPROJ_ERR_NOMEM;
             break;
         }
-        if (use_index) {
-            slot->item = v;
-            slot->used = 1;
+        if (use_index && idmap_put(&ix, v->string, (size_t)(uintptr_t)v) < 0) {
+            rc = DCPROJ_ERR_NOMEM;
+            break;
         }
         rc = mark(map, v, origin);
     }
-    dcproj_free(ix.slots);
+    idmap_free(&ix);
     return rc;
 }
 

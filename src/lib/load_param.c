@@ -71,7 +71,7 @@ int year_values(struct ctx *c, const struct frame *f, const char *skip, struct y
         }
         if (!cJSON_IsNumber(p)) {
             struct frame vf = fchild(f, p, -1);
-            report(c, &vf, "expected a number, got %s", R(p).s);
+            report(c, &vf, "expected a number, got %s", shown_json(p).s);
             bad++;
             continue;
         }
@@ -145,7 +145,7 @@ int in_range(const struct range *r, double x)
 int plain_number(struct ctx *c, const struct frame *f, const struct range *r, double *out)
 {
     if (!cJSON_IsNumber(f->node) || !in_range(r, f->node->valuedouble)) {
-        report(c, f, "expected %s, got %s", r->text, R(f->node).s);
+        report(c, f, "expected %s, got %s", r->text, shown_json(f->node).s);
         return -1;
     }
     *out = f->node->valuedouble;
@@ -191,7 +191,7 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
     if (pf.node != NULL && plain_number(c, &pf, &R_ANY, &v->plus) != 0)
         bad++;
     if (!cJSON_IsString(vf.node)) {
-        report(c, &vf, "expected a variable id, got %s", R(vf.node).s);
+        report(c, &vf, "expected a variable id, got %s", shown_json(vf.node).s);
         return -1;
     }
     long idx = idmap_get(&c->vars, vf.node->valuestring);
@@ -234,8 +234,8 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
         if (r != NULL && (!in_range(r, lo) || !in_range(r, hi))) {
             report(c, f, "expected %s, got %s = [%s, %s] (the shared uncertain variable \"%s\" "
                          "ranges over [%s, %s])",
-                   r->text, R(f->node).s, N(lo).s, N(hi).s, var->id, N(var->min).s,
-                   N(var->max).s);
+                   r->text, shown_json(f->node).s, shown_number(lo).s, shown_number(hi).s, var->id, shown_number(var->min).s,
+                   shown_number(var->max).s);
             return -1;
         }
         *known = 1;
@@ -246,7 +246,7 @@ static int parse_ref(struct ctx *c, const struct frame *f, const struct range *r
         double x = v->times * var->value + v->plus;
         if (r != NULL && !in_range(r, x)) {
             report(c, f, "expected %s, got %s = %s (variable \"%s\" is fixed at %s)", r->text,
-                   R(f->node).s, N(x).s, var->id, N(var->value).s);
+                   shown_json(f->node).s, shown_number(x).s, var->id, shown_number(var->value).s);
             return -1;
         }
         *known = 1;
@@ -271,7 +271,7 @@ static int dist_field(struct ctx *c, const struct frame *f, struct dcproj_value 
     if (cJSON_IsObject(f->node) && cJSON_GetObjectItemCaseSensitive(f->node, "var") != NULL)
         return parse_ref(c, f, NULL, 1, v, known, value);
     report(c, f, "expected a number or a reference to a fixed variable {\"var\": ...}, got %s",
-           R(f->node).s);
+           shown_json(f->node).s);
     return -1;
 }
 
@@ -308,13 +308,13 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
         for (size_t i = 0; i < N_DISTS && cJSON_IsString(df.node); i++)
             nearest_consider(&nb, DISTS[i].name);
         if (nb.best != NULL)
-            report(c, &df, "unknown distribution %s; did you mean \"%s\"?", R(df.node).s,
+            report(c, &df, "unknown distribution %s; did you mean \"%s\"?", shown_json(df.node).s,
                    nb.best);
         else
             report(c, &df,
                    "expected a distribution (normal, lognormal, uniform, triangular, pert), "
                    "got %s",
-                   R(df.node).s);
+                   shown_json(df.node).s);
         return -1;
     }
     const char *allowed[5] = {"dist", def->fields[0], def->fields[1], def->fields[2], NULL};
@@ -342,15 +342,15 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
     size_t last = def->n - 1;
     if (def->dist == DCPROJ_DIST_NORMAL || def->dist == DCPROJ_DIST_LOGNORMAL) {
         if (known[1] && val[1] < 0) {
-            report(c, &ff[1], "expected a standard deviation >= 0, got %s", R(ff[1].node).s);
+            report(c, &ff[1], "expected a standard deviation >= 0, got %s", shown_json(ff[1].node).s);
             bad++;
         }
         if (known[0] && def->dist == DCPROJ_DIST_LOGNORMAL && val[0] <= 0) {
-            report(c, &ff[0], "expected a mean > 0 (lognormal), got %s", R(ff[0].node).s);
+            report(c, &ff[0], "expected a mean > 0 (lognormal), got %s", shown_json(ff[0].node).s);
             bad++;
         } else if (known[0] && !in_range(r, val[0])) {
             report(c, &ff[0], "expected %s (the mean is the deterministic value), got %s",
-                   r->text, R(ff[0].node).s);
+                   r->text, shown_json(ff[0].node).s);
             bad++;
         }
         if (!bad && known[0]) {
@@ -360,13 +360,13 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
         return bad ? -1 : 0;
     }
     if (known[0] && known[last] && !(val[0] < val[last])) {
-        report(c, &ff[last], "expected a max greater than min %s, got %s", N(val[0]).s,
-               R(ff[last].node).s);
+        report(c, &ff[last], "expected a max greater than min %s, got %s", shown_number(val[0]).s,
+               shown_json(ff[last].node).s);
         return -1;
     }
     if (def->n == 3 && known[1] && known[0] && known[2] && (val[1] < val[0] || val[1] > val[2])) {
-        report(c, &ff[1], "expected a mode in [%s, %s], got %s", N(val[0]).s, N(val[2]).s,
-               R(ff[1].node).s);
+        report(c, &ff[1], "expected a mode in [%s, %s], got %s", shown_number(val[0]).s, shown_number(val[2]).s,
+               shown_json(ff[1].node).s);
         return -1;
     }
     for (size_t i = 0; i < def->n; i += last) {
@@ -374,7 +374,7 @@ static int parse_dist(struct ctx *c, const struct frame *f, const struct range *
             report(c, &ff[i],
                    "expected %s (a bounded distribution must lie inside the parameter's "
                    "valid range), got %s",
-                   r->text, R(ff[i].node).s);
+                   r->text, shown_json(ff[i].node).s);
             bad++;
         }
     }
@@ -471,9 +471,9 @@ int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
     if (cJSON_IsObject(n))
         report(c, f, "expected %s, a variable reference {\"var\": ...} or a distribution "
                      "{\"dist\": ...}, got %s",
-               r->text, R(n).s);
+               r->text, shown_json(n).s);
     else
-        report(c, f, "expected %s, got %s", r->text, R(n).s);
+        report(c, f, "expected %s, got %s", r->text, shown_json(n).s);
     return -1;
 }
 

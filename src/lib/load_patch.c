@@ -5,6 +5,7 @@
  * --draws and --seed, each recorded as the origin of what it wrote.
  */
 #include "load_doc_int.h"
+#include "utf8_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -244,7 +245,7 @@ int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
     if (eq == NULL || eq == text)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "--set %s: expected PATH=VALUE", text);
-    if (!json_utf8_valid(text, strlen(text)))
+    if (!utf8_valid(text, strlen(text)))
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                 "--set %s: not valid UTF-8", text);
     struct step steps[DCPROJ_MAX_DEPTH];
@@ -299,7 +300,7 @@ int apply_patch_file(struct doc *d, const char *path, struct dcproj_error *err)
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     char *buf = NULL;
     size_t len = 0;
-    int rc = json_read_file(path, name, &buf, &len, NULL, err);
+    int rc = json_read_file(path, name, JSON_READ_ANY, &buf, &len, NULL, err);
     if (rc != DCPROJ_OK)
         return rc;
     cJSON *patch = NULL;
@@ -353,23 +354,23 @@ int apply_overrides(struct doc *d, const struct dcproj_load_options *opt,
     static const char *const steps[] = {"year", "quarter", "month"};
     char label[64];
     int rc = DCPROJ_OK;
-    if (opt->horizon != 0) {
+    if (opt->set & DCPROJ_LOAD_SET_HORIZON) {
         snprintf(label, sizeof label, "--horizon %d", opt->horizon);
         rc = apply_option(d, NULL, "horizon", cJSON_CreateNumber(opt->horizon), label, err);
     }
-    if (rc == DCPROJ_OK && opt->step >= 0) {
-        if (opt->step > DCPROJ_STEP_MONTH)
+    if (rc == DCPROJ_OK && (opt->set & DCPROJ_LOAD_SET_STEP)) {
+        if (opt->step < 0 || opt->step > DCPROJ_STEP_MONTH)
             return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
                                     "--step: invalid step %d", opt->step);
         snprintf(label, sizeof label, "--step %s", steps[opt->step]);
         rc = apply_option(d, NULL, "step", cJSON_CreateString(steps[opt->step]), label, err);
     }
-    if (rc == DCPROJ_OK && opt->draws >= 0) {
+    if (rc == DCPROJ_OK && (opt->set & DCPROJ_LOAD_SET_DRAWS)) {
         snprintf(label, sizeof label, "--draws %lld", opt->draws);
         rc = apply_option(d, "uncertainty", "draws", cJSON_CreateNumber((double)opt->draws),
                           label, err);
     }
-    if (rc == DCPROJ_OK && opt->seed >= 0) {
+    if (rc == DCPROJ_OK && (opt->set & DCPROJ_LOAD_SET_SEED)) {
         snprintf(label, sizeof label, "--seed %lld", opt->seed);
         rc = apply_option(d, "uncertainty", "seed", cJSON_CreateNumber((double)opt->seed),
                           label, err);
@@ -395,7 +396,7 @@ int probe_patch_files(const struct dcproj_load_options *opt, int rc,
         size_t len = 0;
         struct dcproj_error probe;
         dcproj_error_init(&probe);
-        if (json_read_file(pt->text, pt->text, &buf, &len, NULL, &probe) == DCPROJ_ERR_NOINPUT) {
+        if (json_read_file(pt->text, pt->text, JSON_READ_ANY, &buf, &len, NULL, &probe) == DCPROJ_ERR_NOINPUT) {
             dcproj_error_merge(err, &probe);
             rc = DCPROJ_ERR_NOINPUT;
         }

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "dcproj/scenario.h"
+#include "utf8_int.h"
 #include "alloc_int.h"
 
 /* ---------------------------------------------------------------- reading */
@@ -34,6 +35,12 @@ static int io_error(struct dcproj_error *err, const char *name, const char *what
     return dcproj_error_set(err, DCPROJ_ERR_NOINPUT, name, NULL, 0, 0, "%s: %s", what, msg);
 }
 
+int dcproj_file_read(const char *path, char **data, size_t *len, struct dcproj_error *err)
+{
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    return json_read_file(path, name, JSON_READ_ANY, data, len, NULL, err);
+}
+
 static int too_large(struct dcproj_error *err, const char *name)
 {
     return dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, 0, 0,
@@ -41,11 +48,15 @@ static int too_large(struct dcproj_error *err, const char *name)
                             (unsigned)DCPROJ_MAX_FILE_BYTES);
 }
 
-int json_read_file(const char *path, const char *name, char **out, size_t *out_len,
-                   struct json_file_id *id, struct dcproj_error *err)
+int json_read_file(const char *path, const char *name, enum json_read_kind kind, char **out,
+                   size_t *out_len, struct json_file_id *id, struct dcproj_error *err)
 {
     int is_stdin = strcmp(path, "-") == 0;
-    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int regular_only = kind == JSON_READ_REGULAR && !is_stdin;
+    /* O_NONBLOCK: opening a FIFO for reading blocks until a writer comes;
+     * a regular-only read must see what the path is before that. */
+    int fd = is_stdin ? STDIN_FILENO
+                      : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (regular_only ? O_NONBLOCK : 0));
     if (fd < 0)
         return io_error(err, name, "cannot open", errno);
 
@@ -59,6 +70,18 @@ int json_read_file(const char *path, const char *name, char **out, size_t *out_l
     if (S_ISDIR(st.st_mode)) {
         rc = io_error(err, name, "cannot open", EISDIR);
         goto done;
+    }
+    if (regular_only && !S_ISREG(st.st_mode)) {
+        rc = dcproj_error_set(err, DCPROJ_ERR_NOINPUT, name, NULL, 0, 0,
+                              "cannot open: not a regular file");
+        goto done;
+    }
+    if (regular_only) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+            rc = io_error(err, name, "cannot open", errno);
+            goto done;
+        }
     }
     if (S_ISREG(st.st_mode) && st.st_size > (off_t)DCPROJ_MAX_FILE_BYTES) {
         rc = too_large(err, name);
@@ -122,51 +145,6 @@ done:
 
 /* ------------------------------------------------------------------ UTF-8 */
 
-/* Length of the valid UTF-8 sequence at `p` (before `end`), or 0 when it is
- * invalid (truncated, overlong, a surrogate, above U+10FFFF).  Sets *cp. */
-static size_t utf8_seq(const unsigned char *p, const unsigned char *end, unsigned *cp)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2; min = 0x80; c &= 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3; min = 0x800; c &= 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4; min = 0x10000; c &= 0x07;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < n)
-        return 0;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (p[i] & 0x3F);
-    }
-    if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return n;
-}
-
-int json_utf8_valid(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s, *end = p + len;
-    while (p < end) {
-        unsigned cp;
-        size_t n = utf8_seq(p, end, &cp);
-        if (n == 0)
-            return 0;
-        p += n;
-    }
-    return 1;
-}
-
 /* ---------------------------------------------------------------- scanner */
 
 struct scan {
@@ -220,7 +198,7 @@ static void describe_here(const struct scan *s, char *buf, size_t size)
     unsigned c = *s->p, cp;
     if (c >= 0x21 && c < 0x7F)
         snprintf(buf, size, "'%c'", (char)c);
-    else if (utf8_seq(s->p, s->end, &cp) > 0)
+    else if (utf8_decode(s->p, s->end, &cp) > 0)
         snprintf(buf, size, "U+%04X", cp);
     else
         snprintf(buf, size, "byte 0x%02X", c);
@@ -230,7 +208,7 @@ static void describe_here(const struct scan *s, char *buf, size_t size)
 static int expected(struct scan *s, const char *what)
 {
     unsigned cp;
-    if (s->p < s->end && *s->p >= 0x80 && utf8_seq(s->p, s->end, &cp) == 0)
+    if (s->p < s->end && *s->p >= 0x80 && utf8_decode(s->p, s->end, &cp) == 0)
         return fail_at(s, s->p, "invalid UTF-8");
     char got[32];
     describe_here(s, got, sizeof got);
@@ -306,7 +284,7 @@ static int scan_string(struct scan *s)
                            "control character U+%04X in string (write it as an escape)", c);
         if (c >= 0x80) {
             unsigned cp;
-            size_t n = utf8_seq(s->p, s->end, &cp);
+            size_t n = utf8_decode(s->p, s->end, &cp);
             if (n == 0)
                 return fail_at(s, s->p, "invalid UTF-8");
             s->p += n;

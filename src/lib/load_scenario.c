@@ -22,11 +22,6 @@ void dcproj_load_options_init(struct dcproj_load_options *opt)
     if (opt == NULL)
         return;
     memset(opt, 0, sizeof *opt);
-    opt->patches = NULL;
-    opt->horizon = 0;
-    opt->step = -1;
-    opt->draws = -1;
-    opt->seed = -1;
 }
 
 /* Build the document, convert it, free it. */

@@ -5,40 +5,20 @@
  * XML 1.0 nor HTML5 may hold (C0 controls, invalid UTF-8) becomes U+FFFD.
  */
 #include <stdint.h>
+#include <string.h>
 
 #include "dcproj/report.h"
 #include "markup_int.h"
+#include "utf8_int.h"
 
-/* Length in bytes of the valid UTF-8 sequence at `s`, or 0 if it is not a
- * valid, shortest-form sequence of a non-surrogate code point. */
+/* Length of the valid UTF-8 sequence at NUL-terminated `s` (the one
+ * decoder, utf8.c), or 0 when invalid or a character XML 1.0 cannot hold
+ * (U+FFFE, U+FFFF). */
 static size_t utf8_seq(const unsigned char *s)
 {
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t n;
-    uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        cp = c & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
-        return 0;
-    return n;
+    unsigned cp = 0;
+    size_t n = utf8_decode(s, s + strnlen((const char *)s, 4), &cp);
+    return n == 0 || cp == 0xFFFE || cp == 0xFFFF ? 0 : n;
 }
 
 size_t markup_chars(const char *s)

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt_int.h"
 #include "report_int.h"
 #include "alloc_int.h"
 
@@ -399,4 +400,36 @@ int dcproj_parse_number(const char *s, int decimal_comma, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* snprintf's %.*g, then whatever the locale put between the integer and
+ * the fraction digits (',' in de_DE, a multibyte mark elsewhere) replaced
+ * by '.'.  The radix is found in the text itself, not asked of the
+ * locale, so the result cannot depend on which locale (global or
+ * per-thread) snprintf used. */
+int numfmt_g(double v, int digits, char *buf, size_t size)
+{
+    int len = snprintf(buf, size, "%.*g", digits, v);
+    if (len < 0 || (size_t)len >= size)
+        return -1;
+    char *p = buf;
+    while (*p == '-' || *p == '+')
+        p++;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    char *q = p;
+    while (*q != '\0' && !(*q >= '0' && *q <= '9') && *q != 'e' && *q != 'E')
+        q++;
+    if (q == p)
+        return len;
+    *p++ = '.';
+    memmove(p, q, strlen(q) + 1);
+    return (int)strlen(buf);
+}
+
+void quantile_column_name(double q, char *buf, size_t size)
+{
+    buf[0] = 'p';
+    if (numfmt_g(q * 100.0, 10, buf + 1, size - 1) < 0)
+        buf[1] = '\0';
 }

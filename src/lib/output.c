@@ -6,8 +6,10 @@
  * successful flush, fsync and close; the old file's mode is kept.  The
  * temporary's name is fixed per target so that one left behind by a killed
  * process is removed by the next write to the same file.  Anything else
- * (standard output, /dev and /proc paths, FIFOs, devices) is written
- * directly, opened with O_APPEND so that `-o /dev/stdout >> log` appends.
+ * (standard output, FIFOs, devices, whatever stat() says is not a regular
+ * file, and links through procfs such as /dev/stdout) is written directly,
+ * opened with O_APPEND so that `-o /dev/stdout >> log` appends.  What a
+ * path is comes from stat() and statfs(), never from its spelling.
  */
 #include "dcproj/output.h"
 
@@ -17,7 +19,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include "alloc_int.h"
 
@@ -42,11 +46,19 @@ int dcproj_file_id_of(const char *path, struct dcproj_file_id *id)
     return 0;
 }
 
-/* Whether `p` lies under /dev or /proc, where names are not plain files
- * (e.g. /dev/stdout -> /proc/self/fd/1 -> "pipe:[123]"). */
-static int special_path(const char *p)
+/* Whether directory `dir` is on procfs or sysfs, whose entries are not
+ * plain files even when stat() says "regular": /proc/self/fd/1 is a link
+ * to an open descriptor ("pipe:[123]", or a file the shell opened with
+ * >>, which must be appended to, not replaced), /proc/sys/... takes writes
+ * in place and allows no temporary beside it.  Decided by the file
+ * system's type, never by how the path is spelled (/dev/shm/x.csv is a
+ * regular file on tmpfs and is replaced like any other). */
+static int on_kernel_fs(const char *dir)
 {
-    return strncmp(p, "/dev/", 5) == 0 || strncmp(p, "/proc/", 6) == 0;
+    struct statfs fs;
+    if (statfs(dir, &fs) != 0)
+        return 0;
+    return fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC;
 }
 
 /* A malloc'ed "dir/name" (just `name` when it is absolute). */
@@ -88,14 +100,23 @@ static char *base_of(const char *p)
 
 /* Follow the symlinks of `path` (also dangling ones, so that writing
  * through a link creates its target).  Returns the malloc'ed final path and
- * sets *special when the chain reaches /dev or /proc (write directly
- * there).  NULL with errno set on failure (ELOOP for a cycle). */
+ * sets *special when the chain reaches an entry of procfs or sysfs (write
+ * directly there, see on_kernel_fs()).  NULL with errno set on failure
+ * (ELOOP for a cycle). */
 static char *follow_links(const char *path, int *special)
 {
     char *p = dcproj_strdup(path);
     *special = 0;
     for (int i = 0; p != NULL; i++) {
-        if (special_path(p)) {
+        char *pdir = dir_of(p);
+        if (pdir == NULL) {
+            dcproj_free(p);
+            errno = ENOMEM;
+            return NULL;
+        }
+        int kernel = on_kernel_fs(pdir);
+        dcproj_free(pdir);
+        if (kernel) {
             *special = 1;
             return p;
         }

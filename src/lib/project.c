@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "model_int.h"
+#include "numfmt_int.h"
 #include "alloc_int.h"
 
 void dcproj_run_options_init(struct dcproj_run_options *opt)
@@ -34,7 +35,7 @@ static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *
     if (sc->draws > 0) {
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "mean");
         for (size_t q = 0; q < sc->n_quantiles; q++)
-            snprintf(res->cols[k++], DCPROJ_COL_LEN, "p%.10g", sc->quantiles[q] * 100.0);
+            quantile_column_name(sc->quantiles[q], res->cols[k++], DCPROJ_COL_LEN);
     }
     if (sc->has_power) {
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "it_load_mw");

@@ -1,6 +1,7 @@
 /*
  * report_int.h — internals shared by the number formatter and the table
- * writers (numfmt.c, report_csv.c, report_json.c).
+ * writers (numfmt.c, report_sink.c, report_dsv.c, report_table.c,
+ * report_json.c, table_write.c).
  *
  * Writers look the process's decimal point up once per write call
  * (dcproj_numfmt_radix()) and pass it to dcproj_numfmt_format(), so the hot
@@ -65,6 +66,18 @@ static inline void rsink_putc(struct rsink *s, char c)
  * write failed or the stream's error flag is set.  Does not close the
  * FILE. */
 int dcproj_rsink_finish(struct rsink *s, struct dcproj_error *err);
+
+/* Receives the bytes of a field written by dsv_field_text(). */
+typedef void (*dsv_put_fn)(void *ctx, const char *p, size_t n);
+
+/* Write text `t` (NULL: empty) as one field of a delimited table with
+ * delimiter `delim`, CSV quoting or (with `tsv`) TSV replacement: the one
+ * field rule of SPEC §8 (report_dsv.c). */
+void dsv_field_text(dsv_put_fn put, void *ctx, const char *t, char delim, int tsv);
+
+/* The aligned human table of --format table (report_table.c). */
+int report_write_table(const struct dcproj_result *res, const struct dcproj_format *fmt,
+                       FILE *out, struct dcproj_error *err);
 
 /* Write the JSON format (report_json.c). */
 int dcproj_report_write_json(const struct dcproj_result *res, const struct dcproj_format *fmt,

@@ -47,3 +47,8 @@ long dcproj_result_find_col(const struct dcproj_result *res, const char *name)
             return (long)i;
     return -1;
 }
+
+double dcproj_result_at(const struct dcproj_result *res, size_t row, size_t period, size_t col)
+{
+    return res->values[(row * res->n_periods + period) * res->n_cols + col];
+}

@@ -1,10 +1,9 @@
 /*
  * table_write.c — the record-by-record delimited-table writer declared in
  * dcproj/report.h: RFC 4180 quoting, TSV sanitising, numbers through the
- * one formatter.  The same field rules as the buffered writer of the main
- * report (report_csv.c), which keeps its own copy for speed; a number is
- * written through dcproj_table_text(), so it is quoted should it ever hold
- * the delimiter.
+ * one formatter.  A field is written by the one field rule of the main
+ * report (dsv_field_text(), report_dsv.c); a number is written through
+ * dcproj_table_text(), so it is quoted should it ever hold the delimiter.
  */
 #include <errno.h>
 #include <math.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 
 #include "dcproj/report.h"
+#include "report_int.h"
 
 void dcproj_table_begin(struct dcproj_table_writer *w, FILE *out, const struct dcproj_format *fmt)
 {
@@ -32,34 +32,15 @@ static void separator(struct dcproj_table_writer *w)
         putc(w->delimiter, w->out);
 }
 
+static void file_put(void *ctx, const char *p, size_t n)
+{
+    fwrite(p, 1, n, ctx);
+}
+
 void dcproj_table_text(struct dcproj_table_writer *w, const char *s)
 {
     separator(w);
-    if (w->tsv) {
-        /* as the main report's TSV: the delimiter, tabs and line breaks
-         * become spaces, a CRLF pair one space */
-        for (const char *p = s; *p; p++) {
-            if (*p == '\r' && p[1] == '\n')
-                continue;
-            putc(*p == w->delimiter || *p == '\t' || *p == '\n' || *p == '\r' ? ' ' : *p, w->out);
-        }
-        return;
-    }
-    int quote = 0;
-    for (const char *p = s; *p; p++)
-        if (*p == w->delimiter || *p == '"' || *p == '\r' || *p == '\n')
-            quote = 1;
-    if (!quote) {
-        fputs(s, w->out);
-        return;
-    }
-    putc('"', w->out);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            putc('"', w->out);
-        putc(*p, w->out);
-    }
-    putc('"', w->out);
+    dsv_field_text(file_put, w->out, s, w->delimiter, w->tsv);
 }
 
 void dcproj_table_number(struct dcproj_table_writer *w, double v)

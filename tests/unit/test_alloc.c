@@ -125,6 +125,7 @@ START_TEST(load_with_patches_and_frozen)
     opt.frozen = 1;
     opt.draws = 50;
     opt.seed = 7;
+    opt.set = DCPROJ_LOAD_SET_DRAWS | DCPROJ_LOAD_SET_SEED;
     struct load_ctx c = {src_path("scenarios/what-if/ai-surge.json"), &opt};
     exhaust("ai-surge --frozen --set", op_load, &c, 0);
 }
@@ -155,8 +156,10 @@ static struct dcproj_scenario *load_clean(const char *rel, long long draws)
 {
     struct dcproj_load_options opt;
     dcproj_load_options_init(&opt);
-    if (draws > 0)
+    if (draws > 0) {
         opt.draws = draws;
+        opt.set |= DCPROJ_LOAD_SET_DRAWS;
+    }
     struct dcproj_error err;
     dcproj_error_init(&err);
     struct dcproj_scenario *sc = NULL;

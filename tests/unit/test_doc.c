@@ -138,9 +138,6 @@ static void opts(struct dcproj_load_options *o, const struct dcproj_patch *p, si
     memset(o, 0, sizeof *o);
     o->patches = p;
     o->n_patches = n;
-    o->step = -1;
-    o->draws = -1;
-    o->seed = -1;
 }
 
 /* ------------------------------------------------------------- reading */
@@ -908,6 +905,8 @@ START_TEST(test_overrides)
     o.step = 1;
     o.draws = 500;
     o.seed = 9007199254740992LL; /* 2^53, exact in a double */
+    o.set = DCPROJ_LOAD_SET_HORIZON | DCPROJ_LOAD_SET_STEP | DCPROJ_LOAD_SET_DRAWS |
+            DCPROJ_LOAD_SET_SEED;
     struct doc *d = NULL;
     struct dcproj_error e;
     /* top.json has no uncertainty (mid deleted it): --draws creates it */
@@ -930,6 +929,7 @@ START_TEST(test_overrides)
     opts(&o, NULL, 0);
     o.seed = 0;
     o.step = 2;
+    o.set = DCPROJ_LOAD_SET_SEED | DCPROJ_LOAD_SET_STEP;
     ck_assert_int_eq(build_file(fx(p, sizeof p, "chain/base.json"), &o, &d, &e), DCPROJ_OK);
     assert_json(cJSON_GetObjectItemCaseSensitive(doc_root(d), "uncertainty"),
                 "{\"draws\":100,\"seed\":0}");
@@ -1012,6 +1012,7 @@ START_TEST(test_frozen_option)
     opts(&o, &pt, 1);
     o.frozen = 1;
     o.horizon = 2040;
+    o.set = DCPROJ_LOAD_SET_HORIZON;
     struct doc *d = NULL;
     struct dcproj_error e;
     /* --frozen: the parent is the same file before --set and overrides */

@@ -461,10 +461,7 @@ START_TEST(test_frozen)
 {
     struct dcproj_load_options opt;
     dcproj_load_options_init(&opt);
-    ck_assert_int_eq(opt.step, -1);
-    ck_assert_int_eq(opt.draws, -1);
-    ck_assert_int_eq(opt.seed, -1);
-    ck_assert_int_eq(opt.horizon, 0);
+    ck_assert_uint_eq(opt.set, 0);
     opt.frozen = 1;
     struct dcproj_error e;
     struct dcproj_scenario *sc;

@@ -549,6 +549,46 @@ START_TEST(test_write_error)
 }
 END_TEST
 
+/* The record writer (table_write.c) follows the field rule of the main
+ * report: a NULL text is an empty field (it crashed before the two writers
+ * shared dsv_field_text()), CSV quotes only what holds the delimiter, '"',
+ * CR or LF and doubles '"', TSV turns tabs and line breaks into spaces. */
+START_TEST(test_record_writer_fields)
+{
+    static const struct {
+        enum dcproj_out_format format;
+        const char *expected;
+    } cases[] = {
+        {DCPROJ_FMT_CSV, ",a\tb,\"q\"\"x\",\"l,m\",\"r\r\nn\",2.5\n"},
+        {DCPROJ_FMT_TSV, "\ta b\tq\"x\tl,m\tr n\t2.5\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&buf, &len);
+        ck_assert_ptr_nonnull(fp);
+        struct dcproj_format fmt;
+        dcproj_format_init(&fmt);
+        fmt.format = cases[i].format;
+        struct dcproj_table_writer w;
+        dcproj_table_begin(&w, fp, &fmt);
+        dcproj_table_text(&w, NULL);
+        dcproj_table_text(&w, "a\tb");
+        dcproj_table_text(&w, "q\"x");
+        dcproj_table_text(&w, "l,m");
+        dcproj_table_text(&w, "r\r\nn");
+        dcproj_table_number(&w, 2.5);
+        dcproj_table_end_record(&w);
+        struct dcproj_error err;
+        dcproj_error_init(&err);
+        ck_assert_int_eq(dcproj_table_finish(&w, &err), DCPROJ_OK);
+        fclose(fp);
+        ck_assert_str_eq(buf, cases[i].expected);
+        free(buf);
+    }
+}
+END_TEST
+
 START_TEST(test_result_helpers)
 {
     struct dcproj_result *res = calloc(1, sizeof *res);
@@ -591,6 +631,7 @@ int main(void)
     tcase_add_test(tc, test_table_fits_80_columns);
     tcase_add_test(tc, test_write_error);
     tcase_add_test(tc, test_result_helpers);
+    tcase_add_test(tc, test_record_writer_fields);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,77 @@
+/*
+ * report_sink.c — the buffered output every report writer shares (struct
+ * rsink, report_int.h): lines are built in one large buffer and handed to
+ * fwrite() in big chunks; the first failing write is remembered and
+ * reported once, by dcproj_rsink_finish().  Kept apart from the writers so
+ * that report_dsv.c, report_table.c and report_json.c depend on it and not
+ * on each other.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report_int.h"
+#include "alloc_int.h"
+
+int dcproj_rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err)
+{
+    s->out = out;
+    s->len = 0;
+    s->failed = 0;
+    s->err_no = 0;
+    s->buf = dcproj_malloc(RSINK_SIZE);
+    if (s->buf == NULL)
+        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    return DCPROJ_OK;
+}
+
+void dcproj_rsink_flush(struct rsink *s)
+{
+    if (s->len > 0 && !s->failed) {
+        errno = 0;
+        if (fwrite(s->buf, 1, s->len, s->out) != s->len) {
+            s->failed = 1;
+            s->err_no = errno != 0 ? errno : EIO;
+        }
+    }
+    s->len = 0;
+}
+
+void dcproj_rsink_write(struct rsink *s, const char *p, size_t n)
+{
+    while (n > 0) {
+        if (s->len == RSINK_SIZE)
+            dcproj_rsink_flush(s);
+        size_t room = RSINK_SIZE - s->len;
+        size_t k = n < room ? n : room;
+        memcpy(s->buf + s->len, p, k);
+        s->len += k;
+        p += k;
+        n -= k;
+    }
+}
+
+void dcproj_rsink_puts(struct rsink *s, const char *str)
+{
+    dcproj_rsink_write(s, str, strlen(str));
+}
+
+int dcproj_rsink_finish(struct rsink *s, struct dcproj_error *err)
+{
+    dcproj_rsink_flush(s);
+    dcproj_free(s->buf);
+    s->buf = NULL;
+    errno = 0;
+    if (!s->failed && fflush(s->out) != 0) {
+        s->failed = 1;
+        s->err_no = errno != 0 ? errno : EIO;
+    }
+    if (!s->failed && ferror(s->out)) {
+        s->failed = 1;
+        s->err_no = EIO;
+    }
+    if (s->failed)
+        return dcproj_error_set(err, DCPROJ_ERR_IO, NULL, NULL, 0, 0, "write error: %s",
+                                strerror(s->err_no));
+    return DCPROJ_OK;
+}
