@@ -18,6 +18,8 @@
 #ifndef DCPROJ_PREPARED_H
 #define DCPROJ_PREPARED_H
 
+#include "dcproj/api.h"
+
 #include <stddef.h>
 
 #include "dcproj/error.h"
@@ -39,36 +41,36 @@ struct dcproj_evaluator;
  * point).  A Monte Carlo scenario (draws > 0) is not prepared:
  * DCPROJ_ERR_USAGE.
  */
-int dcproj_prepared_new(const struct dcproj_scenario *sc, struct dcproj_prepared **out,
+DCPROJ_API int dcproj_prepared_new(const struct dcproj_scenario *sc, struct dcproj_prepared **out,
                         struct dcproj_error *err);
-void dcproj_prepared_free(struct dcproj_prepared *p);
+DCPROJ_API void dcproj_prepared_free(struct dcproj_prepared *p);
 
 /* The projection of the scenario as given: its periods, rows and columns
  * (and values) are those every evaluation fills. */
-const struct dcproj_result *dcproj_prepared_base(const struct dcproj_prepared *p);
+DCPROJ_API const struct dcproj_result *dcproj_prepared_base(const struct dcproj_prepared *p);
 
 /* Whether the variables are solved again per evaluation (targets or
  * unknowns, not frozen). */
-int dcproj_prepared_resolves(const struct dcproj_prepared *p);
+DCPROJ_API int dcproj_prepared_resolves(const struct dcproj_prepared *p);
 
 /*
  * The slots (0-based indices into sc->slots) that `--set PATH=number` would
  * change, into slots[0..max); returns how many, or 0 when PATH cannot be
  * changed in place (see above), or when more than `max` match.
  */
-size_t dcproj_prepared_find(const struct dcproj_prepared *p, const char *path, size_t *slots,
+DCPROJ_API size_t dcproj_prepared_find(const struct dcproj_prepared *p, const char *path, size_t *slots,
                             size_t max);
 
 /* 1 if x lies in slot `slot`'s valid range (so the loader would take it). */
-int dcproj_prepared_accepts(const struct dcproj_prepared *p, size_t slot, double x);
+DCPROJ_API int dcproj_prepared_accepts(const struct dcproj_prepared *p, size_t slot, double x);
 
 /* An evaluator: per-thread scratch and replacement values (none set). */
-int dcproj_evaluator_new(const struct dcproj_prepared *p, struct dcproj_evaluator **out);
-void dcproj_evaluator_free(struct dcproj_evaluator *e);
+DCPROJ_API int dcproj_evaluator_new(const struct dcproj_prepared *p, struct dcproj_evaluator **out);
+DCPROJ_API void dcproj_evaluator_free(struct dcproj_evaluator *e);
 /* Give slot `slot` the value x (NaN: the scenario's own value again). */
-void dcproj_evaluator_set(struct dcproj_evaluator *e, size_t slot, double x);
+DCPROJ_API void dcproj_evaluator_set(struct dcproj_evaluator *e, size_t slot, double x);
 /* Every slot back to the scenario's own value. */
-void dcproj_evaluator_reset(struct dcproj_evaluator *e);
+DCPROJ_API void dcproj_evaluator_reset(struct dcproj_evaluator *e);
 
 /*
  * Evaluate with the values set: solve the calibration again when
@@ -78,7 +80,7 @@ void dcproj_evaluator_reset(struct dcproj_evaluator *e);
  * projection gives (the caller may load the scenario again to report them
  * as a full load would).
  */
-int dcproj_evaluator_run(struct dcproj_evaluator *e, size_t row, size_t col, double *out,
+DCPROJ_API int dcproj_evaluator_run(struct dcproj_evaluator *e, size_t row, size_t col, double *out,
                          struct dcproj_error *err);
 
 #ifdef __cplusplus
