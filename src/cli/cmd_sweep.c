@@ -562,7 +562,14 @@ static void point_clear(struct point *pt)
     free(pt->labels);
     free(pt->values);
     free(pt->error);
-    memset(pt, 0, sizeof *pt);
+    /* not the whole struct: its error holds DCPROJ_ERROR_MAX messages,
+       ~26 kB, and only code and count mean anything once cleared */
+    pt->n = 0;
+    pt->labels = NULL;
+    pt->values = NULL;
+    pt->error = NULL;
+    pt->rc = DCPROJ_OK;
+    dcproj_error_init(&pt->err);
 }
 
 /* The header: one column per varied path, period, the metric. */
@@ -648,20 +655,23 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                 vi[a] = (size_t)(rem % (long)s->ax[a].n);
                 rem /= (long)s->ax[a].n;
             }
-            for (size_t p = 0; p < pt->n; p++) {
-                for (int a = 0; a < s->n_ax; a++) {
-                    /* a number as a number (the decimal comma applies, not
-                       --precision, which would merge grid values); other
-                       values as written */
-                    double v = s->ax[a].number[vi[a]];
-                    if (isfinite(v)) {
-                        char text[DCPROJ_NUMBER_LEN];
-                        dcproj_format_number(v, -1, s->o->fmt.decimal_comma, text);
-                        dcproj_table_text(&w, text);
-                    } else {
-                        dcproj_table_text(&w, s->ax[a].label[vi[a]]);
-                    }
+            /* a number as a number (the decimal comma applies, not
+               --precision, which would merge grid values); other values as
+               written; formatted once per point */
+            char vtext[CLI_MAX_VARY][DCPROJ_NUMBER_LEN];
+            const char *vcell[CLI_MAX_VARY];
+            for (int a = 0; a < s->n_ax; a++) {
+                double v = s->ax[a].number[vi[a]];
+                if (isfinite(v)) {
+                    dcproj_format_number(v, -1, s->o->fmt.decimal_comma, vtext[a]);
+                    vcell[a] = vtext[a];
+                } else {
+                    vcell[a] = s->ax[a].label[vi[a]];
                 }
+            }
+            for (size_t p = 0; p < pt->n; p++) {
+                for (int a = 0; a < s->n_ax; a++)
+                    dcproj_table_text(&w, vcell[a]);
                 dcproj_table_text(&w, pt->labels[p]);
                 if (pt->error != NULL)
                     dcproj_table_text(&w, "");
