@@ -162,8 +162,12 @@ static int shared_variable(struct ctx *c, const struct frame *f, const struct fr
     struct pinfo pi;
     if (parse_param(c, vf, &R_ANY, &v->dist, &pi) != 0)
         return -1;
+    /* its site is named variables.ID, not variables.ID.value: in the slot
+       registry too */
     if ((v->dist.path = written_path(c, f)) == NULL)
         return -1;
+    if (v->dist.slot > 0)
+        c->slots[v->dist.slot - 1].path = v->dist.path;
     /* its fields are numbers or earlier fixed variables (parse_ref checked) */
     double *vals = dcproj_malloc((c->sc->n_variables ? c->sc->n_variables : 1) * sizeof *vals);
     if (vals == NULL) {

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
@@ -141,68 +140,6 @@ void dcproj_sites_free(struct dcproj_site *sites)
     dcproj_free(sites);
 }
 
-/* ------------------------------------------------------------------------ */
-/* Inverse CDFs (SPEC §5.3)                                                 */
-
-#define U_MIN 0x1p-53
-#define U_MAX (1.0 - 0x1p-53)
-
-static double clamp_u(double u)
-{
-    return u < U_MIN ? U_MIN : u > U_MAX ? U_MAX : u;
-}
-
-/* A bounded distribution at probability u. */
-static double bounded_quantile(const struct dcproj_param *p, const double *vars, double u)
-{
-    double a = value_at(&p->f[0], vars);
-    switch (p->dist) {
-    case DCPROJ_DIST_UNIFORM: {
-        double b = value_at(&p->f[1], vars);
-        return a + (b - a) * u;
-    }
-    case DCPROJ_DIST_TRIANGULAR: {
-        double c = value_at(&p->f[1], vars), b = value_at(&p->f[2], vars);
-        double fc = (c - a) / (b - a);
-        return u < fc ? a + sqrt(u * (b - a) * (c - a)) : b - sqrt((1.0 - u) * (b - a) * (b - c));
-    }
-    case DCPROJ_DIST_PERT: {
-        double c = value_at(&p->f[1], vars), b = value_at(&p->f[2], vars);
-        double alpha = 1.0 + 4.0 * (c - a) / (b - a), beta = 1.0 + 4.0 * (b - c) / (b - a);
-        return a + (b - a) * gsl_cdf_beta_Pinv(u, alpha, beta);
-    }
-    default:
-        return NAN;
-    }
-}
-
-double param_quantile_z(const struct dcproj_param *p, const double *vars, double z)
-{
-    switch (p->dist) {
-    case DCPROJ_DIST_NONE:
-        return value_at(&p->v, vars);
-    case DCPROJ_DIST_NORMAL:
-        return value_at(&p->f[0], vars) + value_at(&p->f[1], vars) * z;
-    case DCPROJ_DIST_LOGNORMAL: {
-        double m = value_at(&p->f[0], vars), s = value_at(&p->f[1], vars);
-        double s2 = log1p((s * s) / (m * m));
-        return exp(log(m) - s2 / 2.0 + sqrt(s2) * z);
-    }
-    default:
-        return bounded_quantile(p, vars, clamp_u(gsl_cdf_ugaussian_P(z)));
-    }
-}
-
-double param_quantile_u(const struct dcproj_param *p, const double *vars, double u)
-{
-    u = clamp_u(u);
-    if (p->dist == DCPROJ_DIST_NORMAL || p->dist == DCPROJ_DIST_LOGNORMAL)
-        return param_quantile_z(p, vars, gsl_cdf_ugaussian_Pinv(u));
-    if (p->dist == DCPROJ_DIST_NONE)
-        return value_at(&p->v, vars);
-    return bounded_quantile(p, vars, u);
-}
-
 double dcproj_site_quantile(const struct dcproj_scenario *sc, const struct dcproj_site *site,
                             const double *vars, double u)
 {
@@ -214,7 +151,7 @@ double dcproj_site_quantile(const struct dcproj_scenario *sc, const struct dcpro
         model_default_vars(sc, own);
         vars = own;
     }
-    double x = param_quantile_u(site->param, vars, u);
+    double x = param_quantile(site->param, vars, u);
     dcproj_free(own);
     return x;
 }
@@ -231,7 +168,7 @@ static int entry_sites(const struct dcproj_correlation *e, const struct site_lis
     for (size_t j = 0; j < e->n_params; j++) {
         int found = 0;
         for (size_t s = 0; s < sl->n; s++)
-            if (strcmp(sl->s[s].path, e->params[j]) == 0) {
+            if (sl->s[s].path != NULL && strcmp(sl->s[s].path, e->params[j]) == 0) {
                 mark[s] = 1;
                 found = 1;
             }
@@ -306,14 +243,13 @@ static int not_pd_error(const struct dcproj_scenario *sc, const struct site_list
         for (size_t s = 0; s < sl->n; s++)
             m += mark[s];
         dcproj_free(use);
-        char rho[DCPROJ_NUMBER_LEN], lim[DCPROJ_NUMBER_LEN];
+        char rho[DCPROJ_NUMBER_LEN];
         dcproj_format_number(sc->correlations[last].rho, -1, 0, rho);
-        dcproj_format_number(-1.0 / (double)(m - 1), 6, 0, lim);
         return dcproj_error_set(err, DCPROJ_ERR_DATA, sc->file, path, 0, 0,
                                 "rho %s between all %zu draw sites this entry matches makes a "
-                                "correlation matrix that is not positive definite (needs rho > "
-                                "-1/(%zu - 1) = %s)",
-                                rho, m, m, lim);
+                                "correlation matrix that is not positive definite (%zu sites "
+                                "correlated alike need rho > -1/%zu)",
+                                rho, m, m, m - 1);
     }
     for (size_t e = 0; e < last; e++) {
         size_t pair[2] = {e, last};

@@ -94,6 +94,24 @@ double param_mean(const struct dcproj_param *p, const double *vars)
 }
 
 /* The inverse of the normal CDF etc.: see model_int.h. */
+double param_quantile_z(const struct dcproj_param *p, const double *vars, double z)
+{
+    switch (p->dist) {
+    case DCPROJ_DIST_NORMAL:
+        return value_at(&p->f[0], vars) + value_at(&p->f[1], vars) * z;
+    case DCPROJ_DIST_LOGNORMAL: {
+        double m = value_at(&p->f[0], vars), s = value_at(&p->f[1], vars);
+        double s2 = log1p((s * s) / (m * m));
+        return exp(log(m) - s2 / 2.0 + sqrt(s2) * z);
+    }
+    default: {
+        double u = gsl_cdf_ugaussian_P(z);
+        const double lo = 0x1p-53, hi = 1.0 - 0x1p-53;
+        return param_quantile(p, vars, u < lo ? lo : u > hi ? hi : u);
+    }
+    }
+}
+
 double param_quantile(const struct dcproj_param *p, const double *vars, double u)
 {
     double a, b, c;
@@ -101,12 +119,8 @@ double param_quantile(const struct dcproj_param *p, const double *vars, double u
     case DCPROJ_DIST_NONE:
         return value_at(&p->v, vars);
     case DCPROJ_DIST_NORMAL:
-        return value_at(&p->f[0], vars) + value_at(&p->f[1], vars) * gsl_cdf_ugaussian_Pinv(u);
-    case DCPROJ_DIST_LOGNORMAL: {
-        double m = value_at(&p->f[0], vars), s = value_at(&p->f[1], vars);
-        double s2 = log1p((s * s) / (m * m));
-        return exp(log(m) - s2 / 2.0 + sqrt(s2) * gsl_cdf_ugaussian_Pinv(u));
-    }
+    case DCPROJ_DIST_LOGNORMAL:
+        return param_quantile_z(p, vars, gsl_cdf_ugaussian_Pinv(u));
     case DCPROJ_DIST_UNIFORM:
         a = value_at(&p->f[0], vars);
         b = value_at(&p->f[1], vars);

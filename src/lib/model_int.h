@@ -112,6 +112,12 @@ static inline double param_value(const struct model *m, const struct dcproj_para
  * α = 1 + 4(c − a)/(b − a), β = 1 + 4(b − c)/(b − a).  Not clamped. */
 double param_quantile(const struct dcproj_param *p, const double *vars, double u);
 
+/* The same at normal score z (the Gaussian copula of SPEC §5.3): normal
+ * m + s·z and lognormal exp(μ + σ·z) directly, a bounded distribution at
+ * u = Φ(z) clamped into [2^-53, 1 − 2^-53]; a plain value is returned as is.
+ * Not clamped into the parameter's range (§5.1: the caller does that). */
+double param_quantile_z(const struct dcproj_param *p, const double *vars, double z);
+
 /* Variable values to evaluate at when nothing is solved: fixed values, and
  * guesses for unknowns.  `vars` has sc->n_variables entries. */
 void model_default_vars(const struct dcproj_scenario *sc, double *vars);
@@ -253,11 +259,6 @@ void corr_scores(const struct mc_corr *c, const double *eps, double *z);
 /* The loader's check of `correlation` on a converted scenario. */
 int corr_check(const struct dcproj_scenario *sc, struct dcproj_error *err);
 
-/* Inverse CDF of a distribution at normal score z (normal: m + s·z;
- * lognormal: exp(μ + σ·z); bounded: F⁻¹(Φ(z)) with Φ(z) clamped into
- * [2^-53, 1 - 2^-53]) or at probability u; no §5.1 clamp. */
-double param_quantile_z(const struct dcproj_param *p, const double *vars, double z);
-double param_quantile_u(const struct dcproj_param *p, const double *vars, double u);
 
 /* The seed of stream `stream` of block `block` (SplitMix64 of seed, block
  * and stream; stream 0 is the v1 draw generator, 1 the copula's ε). */

@@ -1,7 +1,11 @@
 /*
  * test_montecarlo.c — Monte Carlo against closed forms and sampling error:
  * quantiles of C0(1+r)^t with r normal, a Bernoulli event's mean, thread
- * invariance, seed sensitivity, aggregate bands, the streaming estimator.
+ * invariance, seed sensitivity, aggregate bands, the streaming estimator;
+ * the Gaussian copula (SPEC §5.3): Cholesky factors worked out by hand,
+ * later entries overriding, an entry that pairs nothing, the entries a
+ * non-positive-definite matrix is blamed on, and only correlated countries
+ * changing.
  */
 #include <check.h>
 #include <math.h>
@@ -436,6 +440,165 @@ START_TEST(test_kept_parameter_equals_kept_cells)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* The Gaussian copula (SPEC §5.3) on scenarios built by hand                */
+
+static char *corr_paths[4] = {"countries.C0.growth.rate", "countries.C1.growth.rate",
+                              "countries.C2.growth.rate", "countries.C3.growth.rate"};
+
+/* scen(n) (n <= 4) with each rate written at countries.Ci.growth.rate. */
+static struct dcproj_scenario *corr_scen(size_t n, long long draws)
+{
+    struct dcproj_scenario *sc = scen(n, draws);
+    sc->horizon = 2026;
+    for (size_t i = 0; i < n; i++)
+        sc->countries[i].growth.rate.path = corr_paths[i];
+    return sc;
+}
+
+static void corr_free(struct dcproj_scenario *sc)
+{
+    free(sc->countries);
+    free(sc);
+}
+
+/* Entry e over paths[first .. first + n) with rho. */
+static void entry(struct dcproj_correlation *e, size_t first, size_t n, double rho)
+{
+    e->params = &corr_paths[first];
+    e->n_params = n;
+    e->rho = rho;
+}
+
+static int build(const struct dcproj_scenario *sc, struct mc_corr *c, struct dcproj_error *err)
+{
+    struct site_list sl;
+    ck_assert_int_eq(sites_build(sc, &sl), DCPROJ_OK);
+    dcproj_error_init(err);
+    int rc = corr_build(sc, &sl, c, err);
+    sites_clear(&sl);
+    return rc;
+}
+
+START_TEST(test_cholesky_by_hand)
+{
+    /* three sites alike at 0.5: L = [1; 0.5, sqrt(0.75); 0.5, 0.5/sqrt(3), sqrt(2/3)] */
+    struct dcproj_scenario *sc = corr_scen(3, 0);
+    struct dcproj_correlation e[1];
+    entry(&e[0], 0, 3, 0.5);
+    sc->correlations = e;
+    sc->n_correlations = 1;
+    struct mc_corr c;
+    struct dcproj_error err;
+    ck_assert_int_eq(build(sc, &c, &err), DCPROJ_OK);
+    ck_assert_uint_eq(c.k, 3);
+    double want[9] = {1, 0, 0, 0.5, sqrt(0.75), 0, 0.5, 0.5 / sqrt(3.0), sqrt(2.0 / 3.0)};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(c.index[i], (long)i);
+        for (size_t j = 0; j <= i; j++)
+            ck_assert_double_eq_tol(c.L[i * 3 + j], want[i * 3 + j], 1e-15);
+    }
+    /* z = L·eps */
+    double eps[3] = {1, 2, 3}, z[3];
+    corr_scores(&c, eps, z);
+    ck_assert_double_eq_tol(z[1], 0.5 + 2 * sqrt(0.75), 1e-15);
+    corr_clear(&c);
+    corr_free(sc);
+}
+END_TEST
+
+START_TEST(test_override_and_unpaired)
+{
+    /* C0–C1 at 0.3, then C1–C2 at 0.2, then C0–C1 again at -0.6 (overrides);
+       C3 is named by an entry of its own, which pairs nothing */
+    struct dcproj_scenario *sc = corr_scen(4, 0);
+    struct dcproj_correlation e[4];
+    entry(&e[0], 0, 2, 0.3);
+    entry(&e[1], 1, 2, 0.2);
+    entry(&e[2], 0, 2, -0.6);
+    entry(&e[3], 3, 1, 0.9);
+    sc->correlations = e;
+    sc->n_correlations = 4;
+    struct mc_corr c;
+    struct dcproj_error err;
+    ck_assert_int_eq(build(sc, &c, &err), DCPROJ_OK);
+    ck_assert_uint_eq(c.k, 3);
+    ck_assert_int_eq(c.index[3], -1);
+    /* row 1 of L: (C10, sqrt(1 - C10²)) with C10 = -0.6 */
+    ck_assert_double_eq_tol(c.L[1 * 3 + 0], -0.6, 1e-15);
+    ck_assert_double_eq_tol(c.L[1 * 3 + 1], 0.8, 1e-15);
+    /* row 2: C20 = 0, C21 = 0.2: L21 = 0.2/0.8 */
+    ck_assert_double_eq_tol(c.L[2 * 3 + 0], 0.0, 1e-15);
+    ck_assert_double_eq_tol(c.L[2 * 3 + 1], 0.25, 1e-15);
+    corr_clear(&c);
+    corr_free(sc);
+}
+END_TEST
+
+START_TEST(test_not_positive_definite_blames_entries)
+{
+    struct dcproj_scenario *sc = corr_scen(3, 0);
+    struct dcproj_correlation e[3];
+    struct mc_corr c;
+    struct dcproj_error err;
+    /* 0.6, 0.6 are fine; with C0–C2 = -0.6 the determinant is 0.64 - 1.152 */
+    entry(&e[0], 0, 2, 0.6);
+    entry(&e[1], 1, 2, 0.6);
+    e[2].params = (char *[]){corr_paths[0], corr_paths[2]};
+    e[2].n_params = 2;
+    e[2].rho = -0.6;
+    sc->correlations = e;
+    sc->n_correlations = 3;
+    ck_assert_int_eq(build(sc, &c, &err), DCPROJ_ERR_DATA);
+    ck_assert_str_eq(err.items[0].path, "uncertainty.correlation[2]");
+    ck_assert_ptr_nonnull(strstr(err.items[0].message, "[0], [1]"));
+    /* -0.9 between C0 and C1 against 0.9, 0.9 from C2: the pair [1], [2] */
+    entry(&e[0], 0, 2, 0.1);
+    e[1].params = (char *[]){corr_paths[0], corr_paths[2]};
+    e[1].n_params = 2;
+    e[1].rho = 0.9;
+    entry(&e[2], 1, 2, -0.9);
+    ck_assert_int_eq(build(sc, &c, &err), DCPROJ_ERR_DATA);
+    ck_assert_str_eq(err.items[0].path, "uncertainty.correlation[2]");
+    ck_assert_ptr_nonnull(strstr(err.items[0].message, "uncertainty.correlation[1]"));
+    /* one entry alone: three sites alike need rho > -1/2 */
+    entry(&e[0], 0, 3, -0.5);
+    sc->n_correlations = 1;
+    ck_assert_int_eq(build(sc, &c, &err), DCPROJ_ERR_DATA);
+    ck_assert_str_eq(err.items[0].path, "uncertainty.correlation[0]");
+    entry(&e[0], 0, 3, -0.49);
+    ck_assert_int_eq(build(sc, &c, &err), DCPROJ_OK);
+    corr_clear(&c);
+    corr_free(sc);
+}
+END_TEST
+
+START_TEST(test_only_correlated_sites_change)
+{
+    struct dcproj_scenario *sc = corr_scen(4, 3000);
+    struct run *plain = mc_run(sc, 1, 0);
+    struct dcproj_correlation e[1];
+    entry(&e[0], 1, 2, 0.8);   /* C1, C2 */
+    sc->correlations = e;
+    sc->n_correlations = 1;
+    struct run *r1 = mc_run(sc, 1, 0), *r2 = mc_run(sc, 2, 0);
+    size_t n = r1->res.n_rows * r1->res.n_periods * r1->res.n_cols, per_row = n / 5;
+    const double *p0 = plain->res.values, *c1 = r1->res.values;
+    /* C0 and C3 bit for bit as without correlation; C1, C2 and TOTAL differ */
+    ck_assert_int_eq(memcmp(p0, c1, per_row * sizeof(double)), 0);
+    ck_assert_int_eq(memcmp(p0 + 3 * per_row, c1 + 3 * per_row, per_row * sizeof(double)), 0);
+    ck_assert_int_ne(memcmp(p0 + per_row, c1 + per_row, per_row * sizeof(double)), 0);
+    ck_assert_int_ne(memcmp(p0 + 2 * per_row, c1 + 2 * per_row, per_row * sizeof(double)), 0);
+    ck_assert_int_ne(memcmp(p0 + 4 * per_row, c1 + 4 * per_row, per_row * sizeof(double)), 0);
+    /* any number of threads */
+    ck_assert_int_eq(memcmp(c1, r2->res.values, n * sizeof(double)), 0);
+    run_free(plain);
+    run_free(r1);
+    run_free(r2);
+    corr_free(sc);
+}
+END_TEST
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -451,6 +614,10 @@ int main(void)
     tcase_add_test(tc, test_selection_equals_sorting);
     tcase_add_test(tc, test_kept_parameter_equals_kept_cells);
     tcase_add_test(tc, test_filtered_selection_equals_sorting);
+    tcase_add_test(tc, test_cholesky_by_hand);
+    tcase_add_test(tc, test_override_and_unpaired);
+    tcase_add_test(tc, test_not_positive_definite_blames_entries);
+    tcase_add_test(tc, test_only_correlated_sites_change);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
