@@ -98,29 +98,37 @@ int dcproj_prepared_resolves(const struct dcproj_prepared *p)
     return p->resolve;
 }
 
-static int has_prefix(const char *s, const char *prefix)
-{
-    return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-/* Whether slot k may be changed in place (see the file comment). */
+/* Whether slot k may be changed in place (see the file comment): a plain
+ * number that model.c reads through param_value() — a compound, linear or
+ * logistic country's baseline or growth parameter, or an event's add,
+ * probability or delay — found by the parameter's address, so a field the
+ * model reads otherwise (power inputs) is never taken. */
 static int prepared_slot_ok(const struct dcproj_scenario *sc, size_t k)
 {
     const struct dcproj_slot *s = &sc->slots[k];
     const struct dcproj_param *q = s->param;
     if (q->dist != DCPROJ_DIST_NONE || q->v.var >= 0)
         return 0;
-    if (has_prefix(s->path, "events"))
-        return 1;
-    if (!has_prefix(s->path, "countries.") && !has_prefix(s->path, "defaults."))
-        return 0;
+    for (size_t j = 0; j < sc->n_events; j++) {
+        const struct dcproj_event *e = &sc->events[j];
+        if (q == &e->add || q == &e->probability || q == &e->delay_months)
+            return 1;
+    }
     if (s->country < 0 || (size_t)s->country >= sc->n_countries)
         return 0;
+    const struct dcproj_country *c = &sc->countries[s->country];
+    const struct dcproj_growth *g = &c->growth;
     /* a points curve's baseline is checked against the curve, a fit's
        values come from its history: load again */
-    enum dcproj_model model = sc->countries[s->country].growth.model;
-    return model == DCPROJ_MODEL_COMPOUND || model == DCPROJ_MODEL_LINEAR
-           || model == DCPROJ_MODEL_LOGISTIC;
+    if (g->model != DCPROJ_MODEL_COMPOUND && g->model != DCPROJ_MODEL_LINEAR
+        && g->model != DCPROJ_MODEL_LOGISTIC)
+        return 0;
+    if (q == &c->baseline || q == &g->rate || q == &g->per_year || q == &g->cap)
+        return 1;
+    for (size_t j = 0; j < g->n_segments; j++)
+        if (q == &g->segments[j].rate)
+            return 1;
+    return 0;
 }
 
 size_t dcproj_prepared_find(const struct dcproj_prepared *p, const char *path, size_t *slots,
