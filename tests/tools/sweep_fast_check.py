@@ -3,7 +3,8 @@
 `dcproj sweep` (issue 22) gives the same bytes as loading every point in full.
 
 1. For several scenarios (growth models compound/linear/logistic, events by
-   index and by id, a calibration solved per point, a frozen what-if, power
+   index and by id, a calibration solved per point, a frozen what-if, --frozen
+   with --set, a --set target ratio, power
    columns) and --vary paths (one or several slots, two axes, values out of
    range, values that are not numbers, --at, --scope, --metric,
    --keep-going), stdout, stderr and the exit status of the sweep are the
@@ -74,6 +75,9 @@ CASES = [
     (MSFT, ["--vary", "countries.IE.baseline=200:320:10", "--scope", "TOTAL"]),
     (MSFT, ["--vary", "events.es-madrid.add=0:400:50", "--scope", "ES"]),
     (MSFT, ["--vary", "power.utilization=0.4:0.9:0.05", "--metric", "energy_twh"]),
+    (MSFT, ["--frozen", "--vary", "countries.NL.baseline=100:400:25", "--scope", "EU"]),
+    (MSFT, ["--frozen", "--set", "countries.IE.baseline=100", "--vary", "events.es-madrid.add=0:300:60"]),
+    (MSFT, ["--set", "targets[0].ratio=1.9", "--vary", "countries.IE.baseline=100:300:50"]),
     (SLOWER, ["--vary", "countries.IE.baseline=200:320:20"]),
     (SLOWER, ["--vary", "events.es-madrid.add=0:400:100", "--metric", "capacity", "--scope", "EU"]),
 ]
@@ -111,7 +115,9 @@ def main():
             mine = {r[1]: r[2] for r in body if r[0] == v and (len(r) < 4 or r[3] == "")}
             if not mine:
                 continue
-            rc, out, err = run(["run", scen, "--set", path + "=" + v])
+            extra = [x for i, x in enumerate(args)
+                     if x == "--frozen" or x == "--set" or (i > 0 and args[i - 1] == "--set")]
+            rc, out, err = run(["run", scen] + extra + ["--set", path + "=" + v])
             expect(rc == 0, "run --set %s=%s: exit %d %s" % (path, v, rc, err.decode()))
             if rc != 0:
                 continue
