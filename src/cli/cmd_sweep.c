@@ -584,9 +584,41 @@ static void write_header(struct dcproj_table_writer *w, const struct sweep *s)
     dcproj_table_end_record(w);
 }
 
-/* Compute the shard's points chunk by chunk (in parallel within a chunk)
- * and write header and rows; a failed point stops it with its problems in
- * `err`. */
+/* The worker threads of one chunk. */
+struct chunk_run {
+    pthread_t th[64];
+    int started;
+};
+
+/* Start computing points base .. base + count into pts with up to
+ * `threads` workers (in this thread when none can be started). */
+static void chunk_start(struct sweep *s, struct point *pts, long base, long count, int threads,
+                        struct chunk_run *r)
+{
+    s->pts = pts;
+    s->first = base;
+    s->count = count;
+    atomic_store(&s->next, 0);
+    atomic_store(&s->done, 0);
+    atomic_store(&s->worker_ids, 0);
+    r->started = 0;
+    for (int t = 0; t < threads && t < 64 && t < count; t++, r->started++)
+        if (pthread_create(&r->th[t], NULL, sweep_worker, s) != 0)
+            break;
+    if (r->started == 0)
+        sweep_worker(s);
+}
+
+static void chunk_join(struct chunk_run *r)
+{
+    for (int t = 0; t < r->started; t++)
+        pthread_join(r->th[t], NULL);
+    r->started = 0;
+}
+
+/* Compute the shard's points chunk by chunk (in parallel within a chunk;
+ * the next chunk computes while this one is written) and write header and
+ * rows in grid order; a failed point stops it with its problems in `err`. */
 static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
 {
     struct out_ctx *c = ctx;
@@ -595,37 +627,39 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
     dcproj_table_begin(&w, out, &s->o->fmt);
     /* the header goes out with the first chunk that computed, so a sweep
        whose first point fails writes nothing */
-    int header = 0;
-    s->pts = calloc(CHUNK, sizeof *s->pts);
-    if (s->pts == NULL)
+    int header = 0, cur = 0;
+    struct point *bufs[2] = {calloc(CHUNK, sizeof(struct point)), calloc(CHUNK, sizeof(struct point))};
+    if (bufs[0] == NULL || bufs[1] == NULL) {
+        free(bufs[0]);
+        free(bufs[1]);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
-    for (long base = c->first; base < c->last; base += CHUNK) {
-        s->first = base;
-        s->count = c->last - base < CHUNK ? c->last - base : CHUNK;
-        atomic_store(&s->next, 0);
-        atomic_store(&s->done, 0);
-        atomic_store(&s->worker_ids, 0);
-        pthread_t th[64];
-        int started = 0;
-        for (int t = 0; t < c->threads && t < 64 && t < s->count; t++, started++)
-            if (pthread_create(&th[t], NULL, sweep_worker, s) != 0)
-                break;
-        if (started == 0)
-            sweep_worker(s);
-        for (int t = 0; t < started; t++)
-            pthread_join(th[t], NULL);
-        cli_progress_cb(c->bar, (uint64_t)(base + s->count - c->first), (uint64_t)(c->last - c->first));
+    }
+    struct chunk_run run;
+    if (c->first < c->last) {
+        chunk_start(s, bufs[0], c->first, c->last - c->first < CHUNK ? c->last - c->first : CHUNK,
+                    c->threads, &run);
+        chunk_join(&run);
+    }
+    for (long base = c->first; base < c->last; base += CHUNK, cur = 1 - cur) {
+        struct point *pts = bufs[cur];
+        long count = c->last - base < CHUNK ? c->last - base : CHUNK;
+        cli_progress_cb(c->bar, (uint64_t)(base + count - c->first), (uint64_t)(c->last - c->first));
         /* the first failed point of the chunk stops the sweep before any of
          * the chunk is written: an invalid scenario leaves stdout empty */
         long bad = 0;
-        while (bad < s->count && s->pts[bad].rc == DCPROJ_OK)
+        while (bad < count && pts[bad].rc == DCPROJ_OK)
             bad++;
-        if (!header && bad == s->count) {
+        if (!header && bad == count) {
             write_header(&w, s);
             header = 1;
         }
-        for (long k = bad < s->count ? bad : 0; k < s->count; k++) {
-            struct point *pt = &s->pts[k];
+        long next = base + count;
+        int pending = bad == count && next < c->last;
+        if (pending)
+            chunk_start(s, bufs[1 - cur], next, c->last - next < CHUNK ? c->last - next : CHUNK,
+                        c->threads, &run);
+        for (long k = bad < count ? bad : 0; k < count; k++) {
+            struct point *pt = &pts[k];
             if (pt->rc != DCPROJ_OK) {
                 long idx = base + k, rem = idx;
                 fprintf(stderr, "dcproj: sweep point %ld (", idx + 1);
@@ -639,9 +673,10 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                    their status (2 for a bad --scope, --metric or --at) */
                 *err = pt->err;
                 c->rc = pt->rc;
-                for (long j = 0; j < s->count; j++)
-                    point_clear(&s->pts[j]);
-                free(s->pts);
+                for (long j = 0; j < count; j++)
+                    point_clear(&pts[j]);
+                free(bufs[0]);
+                free(bufs[1]);
                 s->pts = NULL;
                 return c->rc;
             }
@@ -683,8 +718,11 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
             }
             point_clear(pt);
         }
+        if (pending)
+            chunk_join(&run);
     }
-    free(s->pts);
+    free(bufs[0]);
+    free(bufs[1]);
     s->pts = NULL;
     if (!header) /* an empty shard: the header alone */
         write_header(&w, s);
