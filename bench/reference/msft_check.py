@@ -484,7 +484,9 @@ def frozen_variables(path, method):
 # ---------------------------------------------------------------- output
 
 def num(x):
-    """SPEC 8: %.15g if it reads back, else %.17g; -0 prints as 0."""
+    """SPEC 8: %.15g if it reads back, else %.17g; -0 prints as 0; NaN is empty."""
+    if x != x:
+        return ""
     if x == 0:
         return "0"
     s = "%.15g" % x
@@ -528,7 +530,31 @@ def main(argv):
     def pw(code, key):
         p = dict(power)
         p.update(doc["countries"][code].get("power", {}))
-        return float(p[key])
+        return float(param(p[key], variables))  # a distribution's mean (SPEC v2 3.7)
+
+    def energy(code):
+        """SPEC v2 3.7: TWh used in each period, 8.76e-3 * u * pue * the integral
+        of the capacity (scipy's quad split at every event start, ramp end and
+        rate-segment boundary; first row NaN = empty)."""
+        from scipy.integrate import quad
+        kinks = set()
+        for ev in doc.get("events", []) if isinstance(doc.get("events"), list) else \
+                list((doc.get("events") or {}).values()):
+            if ev["country"] == code:
+                s0 = months_of_date(ev["date"], base) + param(ev.get("delay_months", 0), variables)
+                kinks |= {s0, s0 + float(ev.get("ramp_months", 0))}
+        g = effective_growth(doc, doc["countries"][code])
+        for seg in g.get("rates", []):
+            if "until" in seg:
+                kinks.add(12.0 * (seg["until"] - base))
+        ends = [e for _, e in rows]
+        out = [float("nan")]
+        for e0, e1 in zip(ends, ends[1:]):
+            cuts = [e0] + sorted(k for k in kinks if e0 < k < e1) + [e1]
+            mw_months = sum(quad(lambda e: capacities(doc, variables, [e])[code][0], a, z,
+                                 epsabs=0.0, epsrel=1e-13)[0] for a, z in zip(cuts, cuts[1:]))
+            out.append(8.76e-3 * pw(code, "utilization") * pw(code, "pue") * mw_months / 12.0)
+        return np.array(out)
 
     series = []   # (kind, code, name, capacity list, it, facility, energy)
     for code, c in doc["countries"].items():
@@ -536,7 +562,7 @@ def main(argv):
         if power:
             it = cap * pw(code, "utilization")
             fac = it * pw(code, "pue")
-            series.append(("country", code, c.get("name", ""), cap, it, fac, fac * 8760 / 1e6))
+            series.append(("country", code, c.get("name", ""), cap, it, fac, energy(code)))
         else:
             series.append(("country", code, c.get("name", ""), cap, None, None, None))
     by_code = {s[1]: s for s in series}

@@ -54,6 +54,63 @@ def period_table(b, h, step):
     return labels, np.array(ends, dtype=np.float64)
 
 
+def ramp_integral(t, s, ramp):
+    """Integral from 0 to t (years) of an event's fraction min(1, (12x - s)/ramp)
+    after its start s (months): a step for ramp 0."""
+    a = np.maximum(t - s / 12.0, 0.0)
+    r = np.where(ramp > 0, ramp / 12.0, 1.0)
+    return np.where(ramp > 0, np.where(a <= r, a * a / (2 * r), r / 2 + (a - r)), a)
+
+
+def integrated_capacity(c0, rate, t, events, idx, b, ev_c, ev_s, ev_ramp, ev_add):
+    """(countries, periods): the integral of the floored capacity over each period,
+    in MW-years.  Closed forms (compound growth, linear ramps); a country whose
+    unfloored curve may dip below 0 (a negative add or a falling rate) is
+    integrated with scipy's quad between its kinks and zeros instead."""
+    lam = np.log1p(rate)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        grow = np.where(lam[:, None] != 0,
+                        c0[:, None] * np.expm1(lam[:, None] * t[None, :]) / lam[:, None],
+                        c0[:, None] * t[None, :])
+    cum = grow.copy()
+    if ev_c is not None:
+        np.add.at(cum, ev_c, ev_add[:, None] * ramp_integral(t[None, :], ev_s[:, None], ev_ramp[:, None]))
+    out = np.zeros_like(cum)
+    out[:, 1:] = np.diff(cum, axis=1)
+    risky = rate < 0
+    if ev_c is not None:
+        risky = risky | np.isin(np.arange(len(c0)), ev_c[ev_add < 0])
+    if risky.any():
+        from scipy.integrate import quad
+        from scipy.optimize import brentq
+        for i in np.nonzero(risky)[0]:
+            mine = [] if ev_c is None else [(ev_s[k] / 12.0, ev_ramp[k] / 12.0, ev_add[k])
+                                             for k in np.nonzero(ev_c == i)[0]]
+
+            def f(x, i=i, mine=mine):
+                v = c0[i] * (1.0 + rate[i]) ** x
+                for s, r, add in mine:
+                    if x > s:
+                        v += add * (1.0 if r == 0 else min(1.0, (x - s) / r))
+                return v
+            kinks = sorted({s for s, _, _ in mine} | {s + r for s, r, _ in mine})
+            for p in range(1, len(t)):
+                lo, hi = t[p - 1], t[p]
+                cuts = [lo] + [k for k in kinks if lo < k < hi] + [hi]
+                pts = []
+                for a, z in zip(cuts, cuts[1:]):
+                    pts.append(a)
+                    grid = np.linspace(a, z, 9)
+                    vals = [f(x) for x in grid]
+                    for x0, x1, v0, v1 in zip(grid, grid[1:], vals, vals[1:]):
+                        if v0 * v1 < 0:
+                            pts.append(brentq(f, x0, x1, xtol=1e-15, rtol=1e-15))
+                pts.append(hi)
+                out[i, p] = sum(quad(lambda x: max(0.0, f(x)), a, z, epsabs=0.0, epsrel=1e-13)[0]
+                                for a, z in zip(pts, pts[1:]) if z > a)
+    return out
+
+
 def date_months(date, b):
     """Start of a date in months since the end of B (SPEC 1)."""
     parts = date.split("-")
@@ -78,9 +135,10 @@ def fmt(values):
     """SPEC 8 numbers: %.15g if it reads back to the same double, else %.17g; -0 as 0."""
     flat = np.asarray(values, dtype=np.float64).ravel()
     out = np.array(["%.15g" % v for v in flat.tolist()], dtype=object)
-    bad = np.flatnonzero(out.astype(np.float64) != flat)
+    bad = np.flatnonzero((out.astype(np.float64) != flat) & ~np.isnan(flat))
     out[bad] = ["%.17g" % v for v in flat[bad].tolist()]
     out[flat == 0] = "0"
+    out[np.isnan(flat)] = ""  # an empty cell: the first row's energy
     return out
 
 
@@ -190,7 +248,14 @@ def main(argv):
         fac = it * pue[:, None]
         out_cols["it_load_mw"] = with_aggregates(it)
         out_cols["facility_mw"] = with_aggregates(fac)
-        out_cols["energy_twh"] = with_aggregates(fac * 8760.0 / 1e6)
+        # SPEC v2 3.7: the energy used during each period, 8.76e-3 * u * pue * the
+        # integral of the capacity (first row empty)
+        mwyr = integrated_capacity(c0, rate_mean, t, events, idx, b,
+                                   ev_c if events else None, ev_s if events else None,
+                                   ev_ramp if events else None, ev_add if events else None)
+        energy = with_aggregates(8.76e-3 * (util * pue)[:, None] * mwyr)
+        energy[:, 0] = np.nan
+        out_cols["energy_twh"] = energy
 
     n_rows = n + len(groups) + 1
     kinds = ["country"] * n + ["group"] * len(groups) + ["total"]

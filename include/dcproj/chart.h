@@ -51,7 +51,8 @@ extern "C" {
 /* Which lines get a P5–P95 band (SPEC §7 `chart --bands`). */
 enum dcproj_chart_bands {
     DCPROJ_CHART_BANDS_TOTAL = 0, /* TOTAL only (the default) */
-    DCPROJ_CHART_BANDS_ALL,       /* every line drawn that has its own row ("other" has none) */
+    DCPROJ_CHART_BANDS_ALL,       /* every line drawn ("other" when the result has the
+                                     DCPROJ_CHART_OTHER_ROW of dcproj_chart_project()) */
     DCPROJ_CHART_BANDS_NONE
 };
 
@@ -97,15 +98,24 @@ DCPROJ_API void dcproj_chart_options_init(struct dcproj_chart_options *opt);
 DCPROJ_API int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_chart_options *opt,
                        FILE *out, struct dcproj_error *err);
 
+/* The code of the extra group row that dcproj_chart_project() adds for the
+ * band of "other" (not an identifier, so no scenario can have it). */
+#define DCPROJ_CHART_OTHER_ROW "(other)"
+
 /*
  * Project `sc` for a chart: as dcproj_project(), but with Monte Carlo
  * quantiles 0.05 and 0.95 whatever the scenario's `quantiles` say, so the
  * result has the columns `p5` and `p95` whenever draws > 0 (the chart
- * computes its own bands).  The result refers to `sc`, which must outlive
- * it.  Same errors as dcproj_project().  Thread-safe.
+ * computes its own bands).  With `chart` (may be NULL) asking for
+ * DCPROJ_CHART_BANDS_ALL on the top countries (no scopes, no stack), the
+ * countries summed as "other" also form one more group row,
+ * DCPROJ_CHART_OTHER_ROW, whose quantiles are those of the per-draw sum:
+ * the band of "other".  The result refers to `sc`, which must outlive it.
+ * Same errors as dcproj_project().  Thread-safe.
  */
 DCPROJ_API int dcproj_chart_project(const struct dcproj_scenario *sc, const struct dcproj_run_options *opt,
-                         struct dcproj_result **out, struct dcproj_error *err);
+                         const struct dcproj_chart_options *chart, struct dcproj_result **out,
+                         struct dcproj_error *err);
 
 #ifdef __cplusplus
 }

@@ -47,6 +47,7 @@
 #include "dcproj/api.h"
 
 #include "dcproj/error.h"
+#include "dcproj/warning.h"
 #include "dcproj/scenario.h"
 #include "dcproj/model.h"
 #include "dcproj/sites.h"
@@ -55,6 +56,7 @@
 #include "dcproj/check.h"
 #include "dcproj/chart.h"
 #include "dcproj/provenance.h"
+#include "dcproj/html.h"
 #include "dcproj/backtest.h"
 
 #ifdef __cplusplus

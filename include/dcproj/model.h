@@ -79,6 +79,10 @@ struct dcproj_solution {
     size_t n_fit_params;
     struct dcproj_fit_param *fit_params;  /* [v2] by country in file order, θ order,
                                              rmse last (filled by dcproj_project()) */
+    struct dcproj_warnings warnings; /* diagnostics of a solve with unknowns (SPEC §4 v2:
+                                        ill-conditioned, at a bound, implausible, a target
+                                        no unknown moves); dcproj_project() moves them
+                                        into the result's warnings */
 };
 
 struct dcproj_result {
@@ -91,15 +95,17 @@ struct dcproj_result {
     char (*cols)[DCPROJ_COL_LEN];/* "capacity"[, "mean", "p5"...][, "it_load_mw",
                                     "facility_mw", "energy_twh"] */
     double *values;              /* values[(row * n_periods + period) * n_cols + col];
-                                    NaN is an empty cell (history rows, `observed`) */
+                                    NaN is an empty cell (history rows, `observed`,
+                                    the first row's energy) */
     size_t history_periods;      /* [v2] with run option `history`: the first this many
                                     periods are history years before B (SPEC §3.9) */
     long long draws;             /* Monte Carlo draws used; 0 = deterministic */
     uint64_t seed;
     int exact_quantiles;         /* 1 exact, 0 streaming P² estimates */
     struct dcproj_solution solution;
-    size_t n_warnings;
-    char **warnings;             /* e.g. floor warnings, one per country; no newline */
+    struct dcproj_warnings warnings; /* run-time warnings (SPEC §9 v2): the §3.6 floor (one
+                                        per country), calibration diagnostics; the
+                                        scenario's load-time ones are in sc->warnings */
 };
 
 /* Progress callback: `done` of `total` units of work.  Called from the
@@ -143,9 +149,25 @@ DCPROJ_API void dcproj_periods_free(struct dcproj_period *periods);
 /* Index of column `name` in `res`, or -1. */
 DCPROJ_API long dcproj_result_find_col(const struct dcproj_result *res, const char *name);
 
+/* Whether column `name` holds energy (energy_twh or a statistic of it,
+ * energy_twh_mean, energy_twh_p5, ...), whose first row is empty. */
+DCPROJ_API int dcproj_col_is_energy(const char *name);
+
+/*
+ * The value of column `col` of row `row` "at year Y" (SPEC §7 `--at`): the
+ * cell of Y's year-end period, or for an energy column the energy of
+ * calendar year Y, the sum of its periods.  Returns DCPROJ_OK, or
+ * DCPROJ_ERR_DATA when Y = B for energy (that year is not projected) and
+ * DCPROJ_ERR_USAGE when Y is not a year of the projection; `err` names it.
+ */
+DCPROJ_API int dcproj_result_year_value(const struct dcproj_result *res, size_t row, size_t col,
+                                        int year, double *out, struct dcproj_error *err);
+
 /* Value at (row, period, col): res->values[(row·n_periods + period)·n_cols
- * + col].  No bounds check.  A function, not an inline, so that bindings
- * (ctypes, FFI) can call it.  Thread-safe (reads only). */
+ * + col].  No bounds check.  NaN means an empty cell (the first row's
+ * energy, SPEC §3.7): writers print it empty (JSON: null).  A function, not
+ * an inline, so that bindings (ctypes, FFI) can call it.  Thread-safe (reads
+ * only). */
 DCPROJ_API double dcproj_result_at(const struct dcproj_result *res, size_t row, size_t period,
                                    size_t col);
 

@@ -67,6 +67,11 @@ DCPROJ_API int dcproj_prepared_accepts(const struct dcproj_prepared *p, size_t s
 /* An evaluator: per-thread scratch and replacement values (none set). */
 DCPROJ_API int dcproj_evaluator_new(const struct dcproj_prepared *p, struct dcproj_evaluator **out);
 DCPROJ_API void dcproj_evaluator_free(struct dcproj_evaluator *e);
+/* 1 if a full load with slot `slot` = x might give a load-time warning
+ * (SPEC §9 v2 slips): a rate slot above 1, any per_year slot, a linear
+ * country's baseline.  Such values must be loaded in full to warn. */
+DCPROJ_API int dcproj_prepared_may_warn(const struct dcproj_prepared *p, size_t slot, double x);
+
 /* Give slot `slot` the value x (NaN: the scenario's own value again). */
 DCPROJ_API void dcproj_evaluator_set(struct dcproj_evaluator *e, size_t slot, double x);
 /* Every slot back to the scenario's own value. */
@@ -82,6 +87,10 @@ DCPROJ_API void dcproj_evaluator_reset(struct dcproj_evaluator *e);
  */
 DCPROJ_API int dcproj_evaluator_run(struct dcproj_evaluator *e, size_t row, size_t col, double *out,
                          struct dcproj_error *err);
+/* 1 if the last dcproj_evaluator_run() would have given a run-time warning
+ * in dcproj_project(): a country floored at 0 (§3.6), or a re-solved
+ * calibration with diagnostics.  The caller loads such a point in full. */
+DCPROJ_API int dcproj_evaluator_warned(const struct dcproj_evaluator *e);
 
 #ifdef __cplusplus
 }

@@ -39,7 +39,7 @@ DCPROJ_API int dcproj_scenario_hash(const struct dcproj_scenario *sc, char hex[D
 /* One input of SPEC §2: a §2.1 parameter, a history value, a `points`
  * value, a target's `value`/`ratio` or a fixed variable's `value`, at the
  * path where the resolved document writes it. */
-struct dcproj_input {
+struct dcproj_provenance_input {
     char *path;        /* "countries.IE.baseline", "events.narvik.add", "targets[0].ratio" */
     char *value;       /* as written: a number by the §8 rule, else compact JSON
                           ({"var":"g1"}, a distribution, a power curve) */
@@ -49,15 +49,15 @@ struct dcproj_input {
 
 /* A free-text note: every `note` and `_note` string (each element of an
  * array of strings) with its path ("countries.IE.note", "_note[2]"). */
-struct dcproj_note {
+struct dcproj_provenance_note {
     char *path;
     char *text;
 };
 
 struct dcproj_provenance {
-    struct dcproj_input *inputs; /* in document order */
+    struct dcproj_provenance_input *inputs; /* in document order */
     size_t n_inputs;
-    struct dcproj_note *notes;   /* in document order */
+    struct dcproj_provenance_note *notes;   /* in document order */
     size_t n_notes;
 };
 

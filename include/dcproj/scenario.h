@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "dcproj/error.h"
+#include "dcproj/warning.h"
 #include "dcproj/output.h"
 
 #ifdef __cplusplus
@@ -127,6 +128,17 @@ struct dcproj_growth {
     int fit_uncertain;
 };
 
+/* `pue` or `utilization` (SPEC §3.7): a parameter, or a curve over
+ * year-ends (linear in t between points, or `step`; flat outside). */
+struct dcproj_power_input {
+    int is_curve;
+    struct dcproj_param param; /* when !is_curve */
+    int *years;                /* curve: strictly increasing years, n_points >= 1 */
+    double *values;
+    size_t n_points;
+    int step;                  /* curve: 1 = "step", 0 = "linear" */
+};
+
 struct dcproj_country {
     char code[DCPROJ_ID_LEN];
     char *name;               /* never NULL ("" by default) */
@@ -136,8 +148,8 @@ struct dcproj_country {
     size_t *groups;           /* indices into dcproj_scenario.groups */
     size_t n_groups;
     struct dcproj_growth growth;
-    double pue;               /* effective power settings (top level merged */
-    double utilization;       /*  with the country's); valid if has_power */
+    struct dcproj_power_input pue;         /* effective power settings: the country's own */
+    struct dcproj_power_input utilization; /*  or the top level's (a copy); if has_power */
     char *source;             /* (first) source id or NULL; every input's sources:
                                  dcproj_provenance_build() */
     char *note;               /* or NULL */
@@ -184,6 +196,15 @@ struct dcproj_correlation {
     double rho;               /* in (-1, 1) */
 };
 
+/* What a target or a Monte Carlo statistic measures (SPEC §4 `metric`). */
+enum dcproj_metric {
+    DCPROJ_METRIC_CAPACITY = 0, /* year-end capacity */
+    DCPROJ_METRIC_IT_LOAD,      /* year-end it_load_mw */
+    DCPROJ_METRIC_FACILITY,     /* year-end facility_mw */
+    DCPROJ_METRIC_ENERGY        /* energy_twh: a calendar year's (targets) or a period's */
+};
+#define DCPROJ_N_METRICS 4
+
 enum dcproj_scope { DCPROJ_SCOPE_COUNTRY = 0, DCPROJ_SCOPE_GROUP, DCPROJ_SCOPE_TOTAL };
 
 struct dcproj_target {
@@ -197,6 +218,7 @@ struct dcproj_target {
     double ratio;             /* ratio target: > 0 */
     int base_year;            /* ratio target */
     double weight;            /* default 1 */
+    enum dcproj_metric metric;/* default capacity */
     char *source;
 };
 
@@ -256,13 +278,15 @@ struct dcproj_scenario {
     size_t n_targets;
 
     int has_power;
-    double pue, utilization;  /* top level */
+    struct dcproj_power_input pue, utilization; /* top level */
 
     int has_uncertainty;      /* the object is present (or --draws/--seed made it) */
     long long draws;          /* 0 = deterministic */
     uint64_t seed;
     double *quantiles;
     size_t n_quantiles;
+    enum dcproj_metric metrics[DCPROJ_N_METRICS]; /* uncertainty.metrics, distinct; */
+    size_t n_metrics;                             /*  default {capacity} */
     struct dcproj_correlation *correlations; /* [v2] in file order; later ones override */
     size_t n_correlations;
 
@@ -291,6 +315,11 @@ struct dcproj_scenario {
      * events): the slot registry (struct dcproj_slot). */
     struct dcproj_slot *slots;
     size_t n_slots;
+
+    /* Load-time warnings (SPEC §9 v2): a rate written as a percentage, a
+     * pue above 3, a --set/--patch that creates a key ...  The caller
+     * prints them (dcproj/warning.h). */
+    struct dcproj_warnings warnings;
 };
 
 /* Kinds of command-line patch, applied in command-line order. */
@@ -400,6 +429,8 @@ DCPROJ_API const char *dcproj_step_name(enum dcproj_step step);
 DCPROJ_API const char *dcproj_model_name(enum dcproj_model model);
 DCPROJ_API const char *dcproj_interp_name(enum dcproj_interp interp);
 DCPROJ_API const char *dcproj_dist_name(enum dcproj_dist dist);
+/* "capacity", "it_load_mw", "facility_mw", "energy_twh" (the column names). */
+DCPROJ_API const char *dcproj_metric_name(enum dcproj_metric metric);
 DCPROJ_API const char *dcproj_source_kind_name(enum dcproj_source_kind kind); /* "fact", ... */
 
 #ifdef __cplusplus

@@ -23,8 +23,8 @@ enum cli_opt_bit {
     OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard, --keep-going */
     OPT_HISTORY = 1u << 9,    /* [v2] --history */
     OPT_BACKTEST = 1u << 10,  /* [v2] --as-of (repeatable), --summary */
-    OPT_SITES = 1u << 15,     /* --sites (explain) */
     OPT_CHART = 1u << 8,      /* --top, --metric, --scope (repeatable), --bands, --stack */
+    OPT_SITES = 1u << 15,     /* --sites (explain) */
 };
 
 #define CLI_MAX_VARY 2
@@ -40,6 +40,9 @@ struct cli_opts {
     int threads;              /* 0 = all cores */
     const char *solution;     /* --solution FILE */
     int quiet;                /* -q */
+    int strict;               /* --strict: warnings are data errors (65) */
+    struct dcproj_warnings *shown; /* warnings printed by this command (each
+                                      (path, message) once); shared by copies */
     int history;              /* --history: history rows and `observed` (SPEC §3.9) */
     /* backtest */
     int *as_of;               /* owned array, command-line order */
@@ -58,15 +61,18 @@ struct cli_opts {
     int at_year;              /* 0 = all periods */
     long shard_k, shard_n;    /* 0/0 = whole */
     int keep_going;           /* --keep-going: a point's data error becomes an `error` cell */
-    /* chart */
-    int top;                  /* countries drawn before "other"; default 8 */
     /* explain */
     int sites;                /* --sites: list the draw sites instead */
+    /* chart */
+    int top;                  /* countries drawn before "other"; default 8 */
     char **scopes;            /* chart --scope codes (owned), command-line order */
     size_t n_scopes;
     enum dcproj_chart_bands bands;
     int stack;
-    int chart_bands;          /* cli_project(): project with quantiles 0.05, 0.95 */
+    const struct dcproj_chart_options *chart; /* cli_project(): dcproj_chart_project() for it */
+    /* the whole command line after the program name (report footer) */
+    char **words;
+    int n_words;
     /* positional arguments (scenario paths) */
     char **args;
     int n_args;
@@ -103,8 +109,11 @@ int cli_fail(int code, const char *fmt, ...)
 #endif
     ;
 
-/* Print the library's warnings of a result unless quiet. */
-void cli_print_warnings(const struct cli_opts *o, const struct dcproj_result *res);
+/* Print the library's warnings `w` (a scenario's or a result's) as
+ * `dcproj: FILE: PATH: warning: MESSAGE`, each (path, message) once per
+ * command, none with -q.  With --strict they are printed as errors (also
+ * with -q) and the result is DCPROJ_ERR_DATA; else 0 (SPEC §9 v2). */
+int cli_warnings(const struct cli_opts *o, const struct dcproj_warnings *w);
 
 /* Load the scenario `path` with the command-line patches and overrides of
  * `o`; prints errors.  Returns 0 or an exit code. */

@@ -23,10 +23,6 @@ int cmd_chart(struct cli_opts *o)
 {
     struct dcproj_scenario *sc = NULL;
     struct dcproj_result *res = NULL;
-    o->chart_bands = o->bands != DCPROJ_CHART_BANDS_NONE;
-    int rc = cli_project(o, o->args[0], &sc, &res);
-    if (rc != 0)
-        return rc;
     struct dcproj_chart_options copt;
     dcproj_chart_options_init(&copt);
     copt.top = o->top;
@@ -35,6 +31,11 @@ int cmd_chart(struct cli_opts *o)
     copt.n_scopes = o->n_scopes;
     copt.bands = o->bands;
     copt.stack = o->stack;
+    if (o->bands != DCPROJ_CHART_BANDS_NONE)
+        o->chart = &copt; /* the chart's own P5-P95 (and "other"'s with --bands all) */
+    int rc = cli_project(o, o->args[0], &sc, &res);
+    if (rc != 0)
+        return rc;
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);
     cli_add_scenario_ids(&ids, &n_ids, sc);

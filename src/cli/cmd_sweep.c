@@ -37,6 +37,7 @@ struct point {
     double *values;
     int rc;
     struct dcproj_error err;
+    struct dcproj_warnings warn; /* the point's load and run warnings (SPEC §9 v2) */
     char *error;          /* --keep-going: the caught data error's text, or NULL */
 };
 
@@ -428,7 +429,10 @@ static int fast_point(struct sweep *s, struct dcproj_evaluator *ev, long idx, st
         rem /= (long)s->ax[k].n;
         double x = s->ax[k].number[v];
         for (size_t j = 0; j < f->n_slots[k]; j++) {
-            if (!dcproj_prepared_accepts(f->prep, f->slots[k][j], x))
+            /* a value the loader's slip checks might warn about loads in
+               full, so its warning is the loader's */
+            if (!dcproj_prepared_accepts(f->prep, f->slots[k][j], x)
+                || dcproj_prepared_may_warn(f->prep, f->slots[k][j], x))
                 return 0;
             dcproj_evaluator_set(ev, f->slots[k][j], x);
         }
@@ -438,7 +442,8 @@ static int fast_point(struct sweep *s, struct dcproj_evaluator *ev, long idx, st
     pt->labels = malloc((b->n_periods ? b->n_periods : 1) * sizeof *pt->labels);
     pt->values = malloc((b->n_periods ? b->n_periods : 1) * sizeof *pt->values);
     if (pt->labels == NULL || pt->values == NULL
-        || dcproj_evaluator_run(ev, f->row, f->col, pt->values, &err) != DCPROJ_OK) {
+        || dcproj_evaluator_run(ev, f->row, f->col, pt->values, &err) != DCPROJ_OK
+        || dcproj_evaluator_warned(ev)) { /* a floor or calibration warning: a full load gives it */
         point_clear(pt);
         return 0;
     }
@@ -500,6 +505,11 @@ static void run_point(struct sweep *s, struct dcproj_evaluator *ev, long idx, st
         dcproj_scenario_free(sc);
         return;
     }
+    if (dcproj_warnings_merge(&pt->warn, &sc->warnings) != DCPROJ_OK
+        || dcproj_warnings_merge(&pt->warn, &res->warnings) != DCPROJ_OK) {
+        pt->rc = dcproj_error_set(&pt->err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+        goto out;
+    }
     long col = dcproj_result_find_col(res, s->metric);
     long row = -1;
     for (size_t r = 0; r < res->n_rows && row < 0; r++)
@@ -523,7 +533,13 @@ static void run_point(struct sweep *s, struct dcproj_evaluator *ev, long idx, st
         if (o->at_year != 0 && per->end_months != 12 * (o->at_year - sc->baseline_year))
             continue;
         memcpy(pt->labels[pt->n], per->label, sizeof pt->labels[0]);
-        pt->values[pt->n++] = dcproj_result_at(res, (size_t)row, p, (size_t)col);
+        pt->values[pt->n] = dcproj_result_at(res, (size_t)row, p, (size_t)col);
+        /* --at Y of an energy column: the energy of calendar year Y */
+        if (o->at_year != 0 &&
+            (pt->rc = dcproj_result_year_value(res, (size_t)row, (size_t)col, o->at_year,
+                                               &pt->values[pt->n], &pt->err)) != DCPROJ_OK)
+            goto out;
+        pt->n++;
     }
     if (o->at_year != 0 && pt->n == 0)
         pt->rc = dcproj_error_set(&pt->err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
@@ -561,6 +577,7 @@ static void point_clear(struct point *pt)
 {
     free(pt->labels);
     free(pt->values);
+    dcproj_warnings_clear(&pt->warn);
     free(pt->error);
     /* not the whole struct: its error holds DCPROJ_ERROR_MAX messages,
        ~26 kB, and only code and count mean anything once cleared */
@@ -649,6 +666,20 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
         long bad = 0;
         while (bad < count && pts[bad].rc == DCPROJ_OK)
             bad++;
+        /* the chunk's warnings, in point order, each once per command;
+           with --strict a warning fails the sweep before the chunk is
+           written */
+        for (long k = 0; k < bad; k++) {
+            if (cli_warnings(s->o, &pts[k].warn) != 0) {
+                c->rc = DCPROJ_ERR_DATA;
+                for (long j = 0; j < count; j++)
+                    point_clear(&pts[j]);
+                free(bufs[0]);
+                free(bufs[1]);
+                s->pts = NULL;
+                return c->rc;
+            }
+        }
         if (!header && bad == count) {
             write_header(&w, s);
             header = 1;
@@ -739,6 +770,32 @@ static void fast_close(struct fast *f)
     memset(f, 0, sizeof *f);
 }
 
+/* 1 if the scenario with the command line's patches and axis k's first
+ * value loads without a warning. */
+static int probe_quiet(const struct sweep *s, int k)
+{
+    const struct cli_opts *o = s->o;
+    size_t np = o->n_patches + 1;
+    struct dcproj_patch *patches = malloc(np * sizeof *patches);
+    if (patches == NULL)
+        return 0;
+    if (o->n_patches)
+        memcpy(patches, o->patches, o->n_patches * sizeof *patches);
+    patches[o->n_patches] = (struct dcproj_patch){DCPROJ_PATCH_SET, s->ax[k].set_text[0]};
+    struct dcproj_load_options lo = o->load;
+    lo.patches = patches;
+    lo.n_patches = np;
+    struct dcproj_scenario *sc = NULL;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    int ok = dcproj_scenario_load_buffer(s->name, s->data, s->len, s->base_dir, &lo, &sc, &err)
+                 == DCPROJ_OK
+             && sc->warnings.n == 0;
+    dcproj_scenario_free(sc);
+    free(patches);
+    return ok;
+}
+
 /*
  * Prepare the fast path for the loaded base scenario: every --vary path
  * must name slots that can change in place (dcproj_prepared_find), --scope
@@ -762,7 +819,12 @@ static int fast_open(struct sweep *s, const struct dcproj_scenario *base, int th
     for (size_t r = 0; r < b->n_rows && row < 0; r++)
         if (strcmp(b->rows[r].code, s->o->scope) == 0)
             row = (long)r;
-    int ok = col >= 0 && row >= 0;
+    /* warnings stay a full load's: none under --strict (a warning is an
+       error there), none when the base scenario or its projection warns
+       (every point would repeat them), and --at of an energy column is a
+       calendar year's sum (dcproj_result_year_value) */
+    int ok = col >= 0 && row >= 0 && !s->o->strict && base->warnings.n == 0 && b->warnings.n == 0
+             && !(s->o->at_year != 0 && dcproj_col_is_energy(b->cols[col]));
     f->row = (size_t)row;
     f->col = (size_t)col;
     for (int k = 0; k < s->n_ax && ok; k++) {
@@ -771,6 +833,12 @@ static int fast_open(struct sweep *s, const struct dcproj_scenario *base, int th
              && (f->n_slots[k] = dcproj_prepared_find(f->prep, s->ax[k].path, f->slots[k],
                                                       MAX_AXIS_SLOTS)) > 0;
     }
+    /* a --set of the path that creates a key warns whatever the value
+       (load_patch.c): one load per axis with its first value finds out;
+       any warning of that load (a slip of the value too) keeps every point
+       on full loads */
+    for (int k = 0; k < s->n_ax && ok; k++)
+        ok = probe_quiet(s, k);
     for (int t = 0; t < threads && t < 64 && ok; t++)
         ok = dcproj_evaluator_new(f->prep, &f->ev[t]) == DCPROJ_OK;
     if (!ok)

@@ -12,12 +12,36 @@
 
 #include "cli.h"
 
-void cli_print_warnings(const struct cli_opts *o, const struct dcproj_result *res)
+int cli_warnings(const struct cli_opts *o, const struct dcproj_warnings *w)
 {
-    if (o->quiet || res == NULL)
-        return;
-    for (size_t i = 0; i < res->n_warnings; i++)
-        fprintf(stderr, "dcproj: warning: %s\n", res->warnings[i]);
+    if (w == NULL || w->n == 0)
+        return 0;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    for (size_t i = 0; i < w->n; i++) {
+        const struct dcproj_warning *it = &w->items[i];
+        if (o->shown != NULL) {
+            if (dcproj_warnings_has(o->shown, it->path, it->message))
+                continue;
+            (void)dcproj_warnings_add(o->shown, it->file, it->path, "%s", it->message);
+        }
+        if (o->strict) {
+            dcproj_error_set(&err, DCPROJ_ERR_DATA, it->file, it->path, 0, 0,
+                             "%s (a warning, an error with --strict)", it->message);
+        } else if (!o->quiet) {
+            fputs("dcproj: ", stderr);
+            if (it->file[0] != '\0')
+                fprintf(stderr, "%s: ", it->file);
+            if (it->path[0] != '\0')
+                fprintf(stderr, "%s: ", it->path);
+            fprintf(stderr, "warning: %s\n", it->message);
+        }
+    }
+    if (!o->strict)
+        return 0;
+    if (err.count > 0)
+        cli_print_errors(&err);
+    return DCPROJ_ERR_DATA;
 }
 
 int cli_load(const struct cli_opts *o, const char *path, struct dcproj_scenario **out)
@@ -30,7 +54,12 @@ int cli_load(const struct cli_opts *o, const char *path, struct dcproj_scenario 
     int rc = dcproj_scenario_load(path, &lo, out, &err);
     if (rc != DCPROJ_OK)
         return cli_print_errors(&err);
-    return 0;
+    rc = cli_warnings(o, &(*out)->warnings);
+    if (rc != 0) {
+        dcproj_scenario_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenario **sc_out,
@@ -55,14 +84,19 @@ int cli_project(const struct cli_opts *o, const char *path, struct dcproj_scenar
     dcproj_error_init(&err);
     struct dcproj_result *res = NULL;
     /* a chart computes its own P5-P95 bands, whatever the quantiles */
-    rc = o->chart_bands ? dcproj_chart_project(sc, &ro, &res, &err)
-                        : dcproj_project(sc, &ro, &res, &err);
+    rc = o->chart != NULL ? dcproj_chart_project(sc, &ro, o->chart, &res, &err)
+                          : dcproj_project(sc, &ro, &res, &err);
     cli_progress_end(bar);
     if (rc != DCPROJ_OK) {
         dcproj_scenario_free(sc);
         return cli_print_errors(&err);
     }
-    cli_print_warnings(o, res);
+    rc = cli_warnings(o, &res->warnings);
+    if (rc != 0) {
+        dcproj_result_free(res);
+        dcproj_scenario_free(sc);
+        return rc;
+    }
     *sc_out = sc;
     *res_out = res;
     return 0;

@@ -5,6 +5,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -61,6 +62,7 @@
 
 #define COMMON_TAIL_HELP \
     "  -q, --quiet           no warnings, no progress\n" \
+    "      --strict          every warning is an error (exit 65)\n" \
     "  -h, --help            show this help\n"
 
 static const struct cli_command commands[] = {
@@ -181,7 +183,8 @@ static const struct cli_command commands[] = {
      "Options:\n"
      "      --vary SPEC       a varied path (one or two)\n"
      "      --scope CODE      TOTAL (default), a group or a country code\n"
-     "      --at YEAR         keep only the year-end period of YEAR\n"
+     "      --at YEAR         keep only the year-end period of YEAR (energy_twh: the\n"
+     "                        energy of calendar year YEAR, the sum of its periods)\n"
      "      --shard K/N       compute only the K-th of N contiguous blocks of points;\n"
      "                        every shard writes the header, so\n"
      "                        { cat s1.csv; tail -q -n +2 s2.csv ...; } is the whole\n"
@@ -194,6 +197,27 @@ static const struct cli_command commands[] = {
      "      --vary countries.DE.baseline=100:160:30 --scope EU\n"
      "  parallel dcproj sweep s.json --vary horizon=2030:2040:1 --shard {}/4 -o part{}.csv ::: 1 2 3 4\n",
      OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SWEEP, 1, 1, cmd_sweep},
+    {"report", "write a self-contained HTML report: numbers, charts, sources",
+     "Usage: dcproj report SCENARIO -o FILE.html [options]\n"
+     "Project SCENARIO (a JSON file, or - for stdin) and write one self-contained\n"
+     "HTML5 page (inline CSS and SVG, no script, nothing fetched; prints well):\n"
+     "the headline (TOTAL at the baseline and the horizon, CAGR), the targets with\n"
+     "their residuals and the solved variables (with warnings), the table per country\n"
+     "at the horizon, the capacity and energy charts (P5-P95 bands with draws), every\n"
+     "input with its sources and their kind (fact, estimate, assumption), the inputs\n"
+     "without a source, every note, and a footer to reproduce it: dcproj version,\n"
+     "the SHA-256 of the resolved scenario, seed, draws and the command line.\n\n"
+     "Options:\n"
+     "  -o, --output FILE     write to FILE (replaced atomically) instead of stdout\n"
+     "      --history         chart the history years before the baseline too (the\n"
+     "                        fitted or points curve) and add the `observed` column\n"
+     COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj report scenarios/microsoft-europe-2025.json -o europe.html\n"
+     "  dcproj report scenarios/ireland-datacentres.json --history -o ireland.html\n"
+     "  dcproj report scenarios/what-if/uncertain.json --draws 2000 -o uncertain.html\n"
+     "  dcproj report s.json --set power.utilization=0.5 -o s-util50.html\n",
+     OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_HISTORY, 1, 1, cmd_report},
     {"chart", "draw a metric over time per country as an SVG chart",
      "Usage: dcproj chart SCENARIO -o FILE.svg [options]\n"
      "Project SCENARIO (a JSON file, or - for stdin) and draw a standalone SVG chart:\n"
@@ -210,8 +234,7 @@ static const struct cli_command commands[] = {
      "      --scope CODES     draw these countries, groups or TOTAL (repeatable, or a\n"
      "                        comma list); overrides --top\n"
      "      --top N           countries drawn as their own line (1-1000, default 8)\n"
-     "      --bands B         P5-P95 bands: total (default), all (every line drawn\n"
-     "                        except \"other\") or none\n"
+     "      --bands B         P5-P95 bands: total (default), all (every line drawn) or none\n"
      "      --stack           stacked areas of the countries under TOTAL (TOTAL's band only)\n"
      COMMON_SCENARIO_HELP COMMON_TAIL_HELP
      "\nExamples:\n"
@@ -278,12 +301,24 @@ int main(int argc, char **argv)
         if (strcmp(word, commands[i].name) != 0)
             continue;
         struct cli_opts o;
+        /* the command line after the program name, as typed (getopt_long
+         * permutes argv) */
+        char **words = malloc((size_t)argc * sizeof *words);
+        if (words == NULL)
+            return cli_fail(DCPROJ_ERR_NOMEM, "out of memory");
+        memcpy(words, argv + 1, (size_t)(argc - 1) * sizeof *words);
+        struct dcproj_warnings shown = {0, NULL};
         int rc = cli_parse(&commands[i], argc - 1, argv + 1, &o);
+        o.shown = &shown;
+        o.words = words;
+        o.n_words = argc - 1;
         if (rc == 0)
             rc = commands[i].run(&o);
         else if (rc < 0)
             rc = 0; /* --help */
         cli_opts_free(&o);
+        free(words);
+        dcproj_warnings_clear(&shown);
         return close_stdout(rc);
     }
     fprintf(stderr, "dcproj: unknown command '%s'\ndcproj: try 'dcproj --help'\n", word);

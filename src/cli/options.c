@@ -18,7 +18,7 @@ enum {
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
     O_SCOPE, O_AT, O_SHARD, O_KEEP_GOING, O_TOP, O_SITES, O_BANDS, O_STACK, O_HELP, O_HISTORY,
-    O_AS_OF, O_SUMMARY
+    O_AS_OF, O_SUMMARY, O_STRICT
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -66,6 +66,7 @@ static const struct opt_def opt_defs[] = {
     {{"bands", required_argument, NULL, O_BANDS}, OPT_CHART},
     {{"stack", no_argument, NULL, O_STACK}, OPT_CHART},
     {{"quiet", no_argument, NULL, 'q'}, 0},
+    {{"strict", no_argument, NULL, O_STRICT}, 0},
     {{"help", no_argument, NULL, O_HELP}, 0},
 };
 #define N_OPT_DEFS (sizeof opt_defs / sizeof opt_defs[0])
@@ -246,6 +247,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             fputs(cmd->help, stdout);
             return -1;
         case 'q': o->quiet = 1; break;
+        case O_STRICT: o->strict = 1; break;
         case O_HISTORY: o->history = 1; break;
         case O_SUMMARY: o->summary = 1; break;
         case O_AS_OF: {

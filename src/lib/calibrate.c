@@ -34,12 +34,15 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <gsl/gsl_multiroots.h>
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_vector.h>
 
 #include "dcproj/model.h"
+#include "dcproj/report.h"
 #include "model_int.h"
 #include "alloc_int.h"
 
@@ -58,7 +61,8 @@ struct calib {
     size_t *unknown;          /* variable index of each unknown */
     double *vars;             /* all variable values (unknowns overwritten per trial) */
     size_t n_years;           /* B .. last target year */
-    double *rows;             /* model_year_ends() table */
+    double *rows;             /* model_year_tables(): one table per metric, in enum order */
+    int metric_used[DCPROJ_N_METRICS]; /* some target reads this metric */
     struct dcproj_error *err;
     int status;               /* first failure while evaluating; DCPROJ_OK until then */
     int diverged;             /* a solver proposed a non-finite trial point */
@@ -95,7 +99,7 @@ static int last_target_year(const struct dcproj_scenario *sc)
  * tr[0 .. n_targets) (model value or ratio, residual, implied CAGR).
  * A zero base of a ratio target is a data error at `targets[i]`; model
  * errors (an invalid trial point names its variable) come from
- * model_year_ends().  Records the first failure in c->status.
+ * model_year_tables().  Records the first failure in c->status.
  */
 static int evaluate(struct calib *c, struct dcproj_target_result *tr)
 {
@@ -103,12 +107,17 @@ static int evaluate(struct calib *c, struct dcproj_target_result *tr)
     if (c->status != DCPROJ_OK)
         return c->status;
     int last_year = sc->baseline_year + (int)c->n_years - 1;
-    int rc = model_year_ends(c->m, c->vars, last_year, c->rows, c->err);
+    size_t table = (sc->n_countries + sc->n_groups + 1) * c->n_years;
+    double *tables[DCPROJ_N_METRICS];
+    for (int k = 0; k < DCPROJ_N_METRICS; k++)
+        tables[k] = c->metric_used[k] ? c->rows + (size_t)k * table : NULL;
+    int rc = model_year_tables(c->m, c->vars, last_year, tables, c->err);
     if (rc != DCPROJ_OK)
         return c->status = rc;
     for (size_t i = 0; i < sc->n_targets; i++) {
         const struct dcproj_target *t = &sc->targets[i];
-        const double *row = c->rows + scope_row(sc, t) * c->n_years;
+        /* the target's metric: year-end values, or calendar-year energy */
+        const double *row = c->rows + (size_t)t->metric * table + scope_row(sc, t) * c->n_years;
         double at = row[t->year - sc->baseline_year];
         int base_year = t->is_ratio ? t->base_year : sc->baseline_year;
         double base = row[base_year - sc->baseline_year];
@@ -133,7 +142,8 @@ static int evaluate(struct calib *c, struct dcproj_target_result *tr)
          * 0 at a year before its base has no finite growth rate either
          * (0^(negative) is infinite): both print an empty cagr. */
         r->cagr = 0.0;
-        r->has_cagr = base != 0 && t->year != base_year;
+        r->has_cagr = base != 0 && isfinite(base) && t->year != base_year; /* empty for an
+                                                     energy value target: year B has no energy */
         if (r->has_cagr) {
             r->cagr = pow(at / base, 1.0 / (double)(t->year - base_year)) - 1.0;
             if (!isfinite(r->cagr)) {
@@ -593,7 +603,11 @@ static int calib_open(struct calib *c, const struct model *m, struct dcproj_erro
     c->unknown = dcproj_malloc((nv > 0 ? nv : 1) * sizeof *c->unknown);
     c->n_years = (size_t)(last_target_year(sc) - sc->baseline_year + 1);
     size_t n_rows = sc->n_countries + sc->n_groups + 1;
-    c->rows = sc->n_targets > 0 ? dcproj_malloc(n_rows * c->n_years * sizeof *c->rows) : NULL;
+    c->rows = sc->n_targets > 0
+                  ? dcproj_malloc(DCPROJ_N_METRICS * n_rows * c->n_years * sizeof *c->rows)
+                  : NULL;
+    for (size_t i = 0; i < sc->n_targets; i++)
+        c->metric_used[sc->targets[i].metric] = 1;
     if (c->vars == NULL || c->unknown == NULL || (sc->n_targets > 0 && c->rows == NULL)) {
         calib_close(c);
         return nomem(c);
@@ -649,6 +663,241 @@ static int final_targets(struct calib *c, struct dcproj_target_result **out)
     return DCPROJ_OK;
 }
 
+/* ---- diagnostics (SPEC §4 v2, warnings of §9) ------------------------- */
+
+#define DIAG_KAPPA_MAX 1e8   /* condition number above which a solve is fragile */
+#define DIAG_AT_BOUND 1e-9   /* within this fraction of max - min of a bound */
+#define DIAG_FALL 0.10       /* a year-end fall that contradicts growth targets */
+
+/* κ for a message: "3.2e+09" (two digits through the one formatter; the
+ * exponent is an integer), or "infinite". */
+static void kappa_text(double kappa, char *buf, size_t size)
+{
+    if (!isfinite(kappa)) {
+        snprintf(buf, size, "infinite");
+        return;
+    }
+    int e = (int)floor(log10(kappa));
+    double mant = kappa / pow(10.0, e);
+    if (mant >= 9.95) {
+        mant /= 10;
+        e++;
+    }
+    char m[DCPROJ_NUMBER_LEN];
+    dcproj_format_number(mant, 1, 0, m);
+    snprintf(buf, size, "%se%c%02d", m, e < 0 ? '-' : '+', e < 0 ? -e : e);
+}
+
+/* "g1, g2" for the unknowns whose weight in vector `v` (one entry per
+ * unknown) is at least a tenth of the largest. */
+static void unknown_names(const struct calib *c, const gsl_vector *v, char *buf, size_t size)
+{
+    double big = 0;
+    for (size_t k = 0; k < c->n_unknowns; k++)
+        if (fabs(gsl_vector_get(v, k)) > big)
+            big = fabs(gsl_vector_get(v, k));
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < c->n_unknowns && len + 1 < size; k++) {
+        if (fabs(gsl_vector_get(v, k)) < 0.1 * big)
+            continue;
+        int n = snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "",
+                         c->sc->variables[c->unknown[k]].id);
+        if (n < 0)
+            break;
+        len += (size_t)n < size - len ? (size_t)n : size - len - 1;
+    }
+}
+
+/* Does every target ask for growth (a ratio above 1, a value above its
+ * scope's year-B value)?  c->rows holds the solution's year ends. */
+static int targets_ask_growth(const struct calib *c)
+{
+    const struct dcproj_scenario *sc = c->sc;
+    for (size_t i = 0; i < sc->n_targets; i++) {
+        const struct dcproj_target *t = &sc->targets[i];
+        double b = c->rows[scope_row(sc, t) * c->n_years];
+        if (t->is_ratio ? !(t->ratio > 1) : !(t->value > b))
+            return 0;
+    }
+    return sc->n_targets > 0;
+}
+
+/* The implausible solution: every target asks for growth, yet a target's
+ * scope falls by more than 10% from one year-end to the next (the largest
+ * such fall of each scope is named).  Reads c->rows. */
+static int diag_falls(const struct calib *c, struct dcproj_warnings *w)
+{
+    const struct dcproj_scenario *sc = c->sc;
+    if (!targets_ask_growth(c))
+        return DCPROJ_OK;
+    for (size_t i = 0; i < sc->n_targets; i++) {
+        const struct dcproj_target *t = &sc->targets[i];
+        const double *row = c->rows + scope_row(sc, t) * c->n_years;
+        double worst = 0;
+        size_t at = 0;
+        for (size_t y = 1; y < c->n_years; y++) {
+            if (row[y - 1] > 0 && 1 - row[y] / row[y - 1] > worst) {
+                worst = 1 - row[y] / row[y - 1];
+                at = y;
+            }
+        }
+        if (worst > DIAG_FALL
+            && dcproj_warnings_add(w, sc->file, "targets",
+                                   "the solution makes %s fall %d%% in %d although every target "
+                                   "asks for growth: are the targets consistent?",
+                                   t->scope, (int)lround(100 * worst),
+                                   sc->baseline_year + (int)at) != DCPROJ_OK)
+            return DCPROJ_ERR_NOMEM;
+    }
+    return DCPROJ_OK;
+}
+
+/* Unknowns within 1e-9·(max − min) of a bound. */
+static int diag_bounds(const struct calib *c, struct dcproj_warnings *w)
+{
+    for (size_t k = 0; k < c->n_unknowns; k++) {
+        const struct dcproj_variable *v = &c->sc->variables[c->unknown[k]];
+        double x = c->vars[c->unknown[k]], tol = DIAG_AT_BOUND * (v->max - v->min);
+        int lo = fabs(x - v->min) <= tol, hi = fabs(x - v->max) <= tol;
+        if (!lo && !hi)
+            continue;
+        char path[DCPROJ_ID_LEN + 16], xs[DCPROJ_NUMBER_LEN], bs[DCPROJ_NUMBER_LEN];
+        snprintf(path, sizeof path, "variables.%s", v->id);
+        dcproj_format_number(x, -1, 0, xs);
+        dcproj_format_number(lo ? v->min : v->max, -1, 0, bs);
+        if (dcproj_warnings_add(w, c->sc->file, path,
+                                "the solution %s = %s is at its %s %s: the targets may need a "
+                                "value outside [min, max]; widen the range or check the targets",
+                                v->id, xs, lo ? "min" : "max", bs) != DCPROJ_OK)
+            return DCPROJ_ERR_NOMEM;
+    }
+    return DCPROJ_OK;
+}
+
+/* The residuals at c->vars, weighted by √weight, into r; -1 when the model
+ * cannot be evaluated there. */
+static int weighted_residuals(struct calib *c, struct dcproj_target_result *tr, double *r)
+{
+    dcproj_error_init(c->err); /* diag_jacobian's own error value: reads this try only */
+    if (evaluate(c, tr) != DCPROJ_OK)
+        return -1;
+    for (size_t i = 0; i < c->sc->n_targets; i++)
+        r[i] = sqrt(c->sc->targets[i].weight) * tr[i].residual;
+    return 0;
+}
+
+/*
+ * The conditioning of the solve: the Jacobian of √weight_i·residual_i with
+ * respect to x_j/(max_j − min_j) by forward differences (step 1e-7·(max_j −
+ * min_j); backward where the forward point is invalid), its singular values
+ * (gsl_linalg_SV_decomp), κ = σmax/σmin above 1e8 with the unknowns of the
+ * smallest singular vector, and any target no unknown moves (a zero row:
+ * "only reported").  Evaluating moves c->vars and c->rows; both are restored.
+ * A model that cannot be evaluated near the solution skips the check.
+ */
+static int diag_jacobian(struct calib *c, struct dcproj_warnings *w)
+{
+    const struct dcproj_scenario *sc = c->sc;
+    size_t nt = sc->n_targets, nu = c->n_unknowns;
+    struct dcproj_error quiet;
+    dcproj_error_init(&quiet);
+    struct dcproj_error *saved_err = c->err;
+    c->err = &quiet; /* a failed trial evaluation is not the user's error */
+    struct dcproj_target_result *tr = dcproj_calloc(nt, sizeof *tr);
+    double *r0 = dcproj_malloc(2 * nt * sizeof *r0);
+    gsl_matrix *J = gsl_matrix_alloc(nt, nu);
+    gsl_matrix *V = gsl_matrix_alloc(nu, nu);
+    gsl_vector *S = gsl_vector_alloc(nu), *work = gsl_vector_alloc(nu);
+    int rc = DCPROJ_OK;
+    if (tr == NULL || r0 == NULL || J == NULL || V == NULL || S == NULL || work == NULL) {
+        rc = DCPROJ_ERR_NOMEM;
+        goto done;
+    }
+    double *r1 = r0 + nt;
+    int ok = weighted_residuals(c, tr, r0) == 0;
+    for (size_t k = 0; ok && k < nu; k++) {
+        size_t vi = c->unknown[k];
+        const struct dcproj_variable *v = &sc->variables[vi];
+        double x = c->vars[vi], h = 1e-7 * (v->max - v->min);
+        c->vars[vi] = x + h;
+        c->status = DCPROJ_OK;
+        if (weighted_residuals(c, tr, r1) != 0 && quiet.code != DCPROJ_ERR_NOMEM) {
+            h = -h;
+            c->vars[vi] = x + h;
+            c->status = DCPROJ_OK;
+            ok = weighted_residuals(c, tr, r1) == 0;
+        }
+        ok = ok && quiet.code != DCPROJ_ERR_NOMEM;
+        c->vars[vi] = x;
+        for (size_t i = 0; ok && i < nt; i++)
+            gsl_matrix_set(J, i, k, (r1[i] - r0[i]) / h * (v->max - v->min));
+    }
+    c->status = DCPROJ_OK;
+    if (!ok) {
+        if (quiet.code == DCPROJ_ERR_NOMEM) /* only a model that is invalid there is skipped */
+            rc = DCPROJ_ERR_NOMEM;
+        goto done;
+    }
+    for (size_t i = 0; i < nt; i++) {
+        int moved = 0;
+        for (size_t k = 0; k < nu; k++)
+            moved |= gsl_matrix_get(J, i, k) != 0;
+        if (moved)
+            continue;
+        char path[48];
+        snprintf(path, sizeof path, "targets[%zu]", i);
+        if (dcproj_warnings_add(w, sc->file, path,
+                                "target \"%s\": no unknown variable moves %s, so this target is "
+                                "only reported, not solved for",
+                                sc->targets[i].id, sc->targets[i].scope) != DCPROJ_OK) {
+            rc = DCPROJ_ERR_NOMEM;
+            goto done;
+        }
+    }
+    if (gsl_linalg_SV_decomp(J, V, S, work) != GSL_SUCCESS)
+        goto done;
+    double smax = gsl_vector_get(S, 0), smin = gsl_vector_get(S, nu - 1);
+    double kappa = smin > 0 ? smax / smin : INFINITY;
+    if (kappa > DIAG_KAPPA_MAX) {
+        char ks[DCPROJ_NUMBER_LEN + 16], names[256];
+        gsl_vector_view vmin = gsl_matrix_column(V, nu - 1);
+        kappa_text(kappa, ks, sizeof ks);
+        unknown_names(c, &vmin.vector, names, sizeof names);
+        if (dcproj_warnings_add(w, sc->file, "variables",
+                                "the calibration is ill-conditioned (condition number %s) in %s: "
+                                "the targets barely tell these unknowns apart, so the solution "
+                                "is exact but fragile",
+                                ks, names) != DCPROJ_OK)
+            rc = DCPROJ_ERR_NOMEM;
+    }
+done:
+    c->status = DCPROJ_OK;
+    if (r0 != NULL && tr != NULL && weighted_residuals(c, tr, r0) != 0) /* c->rows back */
+        rc = DCPROJ_ERR_NOMEM; /* it was evaluated there before: only memory can fail */
+    c->status = DCPROJ_OK;
+    c->err = saved_err;
+    dcproj_free(tr);
+    dcproj_free(r0);
+    gsl_matrix_free(J);
+    gsl_matrix_free(V);
+    gsl_vector_free(S);
+    gsl_vector_free(work);
+    return rc;
+}
+
+/* Every diagnostic of a solve with unknowns, into `w`.  c->vars and c->rows
+ * hold the solution. */
+static int diagnose(struct calib *c, struct dcproj_warnings *w)
+{
+    int rc = diag_falls(c, w);
+    if (rc == DCPROJ_OK)
+        rc = diag_bounds(c, w);
+    if (rc == DCPROJ_OK)
+        rc = diag_jacobian(c, w);
+    return rc == DCPROJ_OK ? DCPROJ_OK : nomem(c);
+}
+
 int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct dcproj_error *err)
 {
     const struct dcproj_scenario *sc = m->sc;
@@ -696,10 +945,14 @@ int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct d
     rc = final_targets(&c, &tr);
     if (rc == DCPROJ_OK && (method == DCPROJ_SOLVE_BRENT || method == DCPROJ_SOLVE_HYBRIDS))
         rc = check_residuals(&c, tr, method, iterations, stop);
+    if (rc == DCPROJ_OK && nu > 0)
+        rc = diagnose(&c, &sol->warnings);
     if (rc == DCPROJ_OK)
         rc = fill_solution(&c, tr, method, iterations, sol);
-    if (rc != DCPROJ_OK)
+    if (rc != DCPROJ_OK) {
         dcproj_free(tr);
+        dcproj_warnings_clear(&sol->warnings);
+    }
     calib_close(&c);
     return rc;
 }
@@ -710,6 +963,7 @@ static void free_solution_arrays(struct dcproj_solution *sol)
 {
     dcproj_free(sol->variables);
     dcproj_free(sol->targets);
+    dcproj_warnings_clear(&sol->warnings);
     sol->variables = NULL;
     sol->targets = NULL;
 }

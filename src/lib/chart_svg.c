@@ -6,6 +6,7 @@
  * number of characters (generously, so labels do not collide), and every
  * coordinate is rounded to 1/100 px and printed by dcproj_format_number(),
  * so the output is the same bytes on every run and under every locale.
+ * Which lines are drawn, with which values and bands, is chart_series.c's.
  */
 #include <math.h>
 #include <stdint.h>
@@ -15,75 +16,9 @@
 #include "dcproj/chart.h"
 #include "dcproj/report.h"
 #include "alloc_int.h"
+#include "chart_int.h"
 #include "markup_int.h"
 #include "model_int.h"
-
-/* Okabe-Ito-like safety is not enough for nine lines: Paul Tol's "muted"
- * qualitative scheme is distinguishable for the common colour-vision
- * deficiencies.  Past nine lines the colours repeat with a dash pattern. */
-static const char *const PALETTE[] = {"#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
-                                      "#DDCC77", "#CC6677", "#882255", "#AA4499"};
-#define N_PALETTE (sizeof PALETTE / sizeof PALETTE[0])
-static const char *const CYCLE_DASH[] = {NULL, "9 3 2 3", "2 3"};
-#define N_CYCLE_DASH (sizeof CYCLE_DASH / sizeof CYCLE_DASH[0])
-
-#define OTHER_COLOR "#777777"
-#define OTHER_DASH "7 4"
-#define TOTAL_COLOR "#000000"
-#define BAND_OPACITY "0.16"
-#define FONT_FAMILY "Helvetica, Arial, sans-serif"
-
-#define PLOT_W ((double)DCPROJ_CHART_PLOT_WIDTH)
-#define PLOT_H ((double)DCPROJ_CHART_PLOT_HEIGHT)
-#define PLOT_TOP ((double)DCPROJ_CHART_PLOT_TOP)
-#define CHAR_W 7.0          /* estimated width of a 12 px character */
-#define LEGEND_ROW 20.0
-#define LEGEND_NAME_CHARS 24 /* longer names are cut with an ellipsis */
-#define TITLE_CHAR_W 10.5    /* estimated width of an 18 px bold character */
-#define N_NUMBUF 8
-
-enum series_kind { SERIES_COUNTRY = 0, SERIES_OTHER, SERIES_TOTAL };
-
-/* One drawn line. */
-struct series {
-    enum series_kind kind;
-    const char *code;
-    const char *name;
-    const char *color;
-    const char *dash;   /* NULL: solid */
-    size_t country;     /* scenario country index (SERIES_COUNTRY) */
-    size_t n_other;     /* countries summed (SERIES_OTHER) */
-    double *values;     /* n_periods values, owned by the chart */
-    double *lo, *hi;    /* its P5–P95 band, or NULL */
-    double *base;       /* --stack: the cumulative value under this area, or NULL */
-};
-
-/* Everything one chart needs; lives on the heap for the number buffers. */
-struct chart {
-    const struct dcproj_result *res;
-    FILE *out;
-    size_t n_periods;
-    double *x;              /* data x of each period, in years */
-    struct series *series;  /* countries by rank, then other, then TOTAL */
-    size_t n_series;
-    double *p5, *p95;       /* TOTAL's band (borrowed from its series), or NULL */
-    double *vars;           /* chart_vars(): n_vars values of the variables */
-    size_t n_vars;
-    long col;               /* the metric's column */
-    long lo_col, hi_col;    /* its P5 and P95 columns, or -1 */
-    int stack;
-    double origin;          /* B: x of the end of the baseline year */
-    double x_min, x_max, y_min, y_max, y_step;
-    int y_decimals;
-    double left;            /* left edge of the plot area */
-    const char *quantity;   /* "Capacity", "Energy", ... (axis and subtitle) */
-    char munit[64];         /* the metric's unit: the scenario unit, "MW", "TWh per year" */
-    int steps;              /* per-period values (energy): drawn as steps */
-    const char *id_prefix;  /* of the title and desc ids */
-    int inline_svg;         /* no XML declaration (inside HTML) */
-    char numbuf[N_NUMBUF][DCPROJ_NUMBER_LEN];
-    int next_buf;
-};
 
 /* The next of N_NUMBUF rotating number buffers, so one fprintf() may hold up
  * to N_NUMBUF formatted numbers. */
@@ -105,67 +40,20 @@ static const char *num(struct chart *c, double v)
     return b;
 }
 
-/* Insert a thin space (U+2009) between groups of three digits of the integer
- * part of a formatted number with at least four integer digits ("12345.5"
- * becomes "12 345.5"); exponent forms are left alone.  `s` must have room
- * for DCPROJ_NUMBER_LEN bytes. */
-static void group_thousands(char *s)
-{
-    if (strchr(s, 'e') != NULL || strchr(s, 'n') != NULL || strchr(s, 'i') != NULL)
-        return;
-    const char *digits = s[0] == '-' ? s + 1 : s;
-    size_t n_int = strspn(digits, "0123456789");
-    if (n_int < 4)
-        return;
-    char tmp[DCPROJ_NUMBER_LEN * 2];
-    size_t lead = (size_t)(digits - s), o = 0;
-    memcpy(tmp, s, lead);
-    o = lead;
-    for (size_t i = 0; i < n_int; i++) {
-        if (i > 0 && (n_int - i) % 3 == 0) {
-            memcpy(tmp + o, "\xE2\x80\x89", 3);
-            o += 3;
-        }
-        tmp[o++] = digits[i];
-    }
-    size_t rest = strlen(digits + n_int);
-    memcpy(tmp + o, digits + n_int, rest + 1);
-    if (o + rest < DCPROJ_NUMBER_LEN)
-        memcpy(s, tmp, o + rest + 1);
-}
-
 /* A tick label: `v` with exactly `decimals` decimals, thousands grouped. */
 static const char *tick_label(struct chart *c, double v, int decimals)
 {
     char *b = next_buf(c);
     dcproj_format_number(v, decimals, 0, b);
-    group_thousands(b);
+    markup_group_thousands(b);
     return b;
 }
 
-/* A value for people to read: four significant digits below 1000, whole
- * numbers from 1000 on, trailing zeros dropped, thousands grouped. */
+/* A value for people to read (markup_value()). */
 static const char *value_label(struct chart *c, double v)
 {
     char *b = next_buf(c);
-    if (!isfinite(v)) {
-        dcproj_format_number(v, -1, 0, b);
-        return b;
-    }
-    double a = fabs(v);
-    int decimals = a > 0.0 ? 3 - (int)floor(log10(a)) : 0;
-    if (decimals < 0)
-        decimals = 0;
-    if (decimals > 12)
-        decimals = 12;
-    double m = pow(10.0, decimals);
-    double r = round(v * m) / m;
-    if (!isfinite(r))
-        r = v;
-    if (r == 0.0)
-        r = 0.0;
-    dcproj_format_number(r, -1, 0, b);
-    group_thousands(b);
+    markup_value(v, b);
     return b;
 }
 
@@ -272,22 +160,6 @@ static int year_step(double span)
     return 100;
 }
 
-struct rank {
-    size_t row;
-    double horizon;
-};
-
-/* Largest horizon capacity first; equal values keep file (row) order. */
-static int rank_cmp(const void *a, const void *b)
-{
-    const struct rank *x = a, *y = b;
-    if (x->horizon > y->horizon)
-        return -1;
-    if (x->horizon < y->horizon)
-        return 1;
-    return x->row < y->row ? -1 : (x->row > y->row);
-}
-
 static void chart_free(struct chart *c)
 {
     if (c == NULL)
@@ -297,198 +169,12 @@ static void chart_free(struct chart *c)
         dcproj_free(c->series[i].lo);
         dcproj_free(c->series[i].hi);
         dcproj_free(c->series[i].base);
+        dcproj_free(c->series[i].obs);
     }
     dcproj_free(c->series);
     dcproj_free(c->x);
     dcproj_free(c->vars);
     dcproj_free(c);
-}
-
-/* Copy column `col` of row `row` over all periods into a new array. */
-static double *row_values(const struct dcproj_result *res, size_t row, size_t col)
-{
-    double *v = dcproj_malloc(res->n_periods * sizeof *v);
-    if (v == NULL)
-        return NULL;
-    for (size_t p = 0; p < res->n_periods; p++)
-        v[p] = dcproj_result_at(res, row, p, col);
-    return v;
-}
-
-/* Whether series `kind` gets a band under `bands`. */
-static int wants_band(enum dcproj_chart_bands bands, int stack, enum series_kind kind)
-{
-    if (bands == DCPROJ_CHART_BANDS_NONE || kind == SERIES_OTHER)
-        return 0;
-    if (bands == DCPROJ_CHART_BANDS_ALL && !stack)
-        return 1;
-    return kind == SERIES_TOTAL;
-}
-
-/* Fill series `s` from result row `row`: values and, when wanted and the
- * result has them, its band.  0 or -1 (out of memory). */
-static int fill_row_series(struct chart *c, struct series *s, size_t row,
-                           enum dcproj_chart_bands bands)
-{
-    s->values = row_values(c->res, row, (size_t)c->col);
-    if (s->values == NULL)
-        return -1;
-    if (c->lo_col >= 0 && c->hi_col >= 0 && wants_band(bands, c->stack, s->kind)) {
-        s->lo = row_values(c->res, row, (size_t)c->lo_col);
-        s->hi = row_values(c->res, row, (size_t)c->hi_col);
-        if (s->lo == NULL || s->hi == NULL)
-            return -1;
-    }
-    return 0;
-}
-
-/* The value a country is ranked by: the metric at the last period (NaN
- * ranks last). */
-static double rank_value(const struct chart *c, size_t row)
-{
-    double v = dcproj_result_at(c->res, row, c->n_periods - 1, (size_t)c->col);
-    return isnan(v) ? -HUGE_VAL : v;
-}
-
-/* The series `opt->scopes` name, in that order.  Returns a status. */
-static int scope_series(struct chart *c, const struct dcproj_chart_options *opt,
-                        struct dcproj_error *err)
-{
-    const struct dcproj_result *res = c->res;
-    c->series = dcproj_calloc(opt->n_scopes, sizeof *c->series);
-    if (c->series == NULL)
-        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
-    size_t n_colored = 0;
-    for (size_t i = 0; i < opt->n_scopes; i++) {
-        size_t r = 0;
-        while (r < res->n_rows && strcmp(res->rows[r].code, opt->scopes[i]) != 0)
-            r++;
-        if (r == res->n_rows)
-            return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
-                                    "chart: --scope %s: no country, group or TOTAL of that name",
-                                    opt->scopes[i]);
-        for (size_t k = 0; k < c->n_series; k++)
-            if (strcmp(c->series[k].code, opt->scopes[i]) == 0)
-                return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
-                                        "chart: --scope %s is given twice", opt->scopes[i]);
-        const struct dcproj_row *row = &res->rows[r];
-        struct series *s = &c->series[c->n_series++];
-        s->kind = row->kind == DCPROJ_ROW_TOTAL ? SERIES_TOTAL : SERIES_COUNTRY;
-        s->code = row->code;
-        s->name = row->name != NULL ? row->name : "";
-        s->country = row->kind == DCPROJ_ROW_COUNTRY ? row->index : SIZE_MAX;
-        if (s->kind == SERIES_TOTAL) {
-            s->color = TOTAL_COLOR;
-        } else {
-            s->color = PALETTE[n_colored % N_PALETTE];
-            s->dash = CYCLE_DASH[(n_colored / N_PALETTE) % N_CYCLE_DASH];
-            n_colored++;
-        }
-        if (fill_row_series(c, s, r, opt->bands) != 0)
-            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
-    }
-    return DCPROJ_OK;
-}
-
-/* Pick and compute the series of the chart: `opt->scopes`, or the top
- * countries, "other" and TOTAL.  Returns a status. */
-static int build_series(struct chart *c, const struct dcproj_chart_options *opt,
-                        struct dcproj_error *err)
-{
-    if (opt->n_scopes > 0)
-        return scope_series(c, opt, err);
-    const struct dcproj_result *res = c->res;
-    size_t top = (size_t)opt->top;
-    size_t n_countries = 0, total_row = SIZE_MAX;
-    for (size_t r = 0; r < res->n_rows; r++) {
-        if (res->rows[r].kind == DCPROJ_ROW_COUNTRY)
-            n_countries++;
-        else if (res->rows[r].kind == DCPROJ_ROW_TOTAL && total_row == SIZE_MAX)
-            total_row = r;
-    }
-    struct rank *ranks = dcproj_malloc((n_countries + 1) * sizeof *ranks);
-    c->series = dcproj_calloc(n_countries + 2, sizeof *c->series);
-    if (ranks == NULL || c->series == NULL) {
-        dcproj_free(ranks);
-        return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
-    }
-    size_t k = 0;
-    for (size_t r = 0; r < res->n_rows; r++)
-        if (res->rows[r].kind == DCPROJ_ROW_COUNTRY)
-            ranks[k++] = (struct rank){r, rank_value(c, r)};
-    qsort(ranks, n_countries, sizeof *ranks, rank_cmp);
-    size_t n_drawn = n_countries < top ? n_countries : top;
-    if (n_countries - n_drawn == 1)
-        n_drawn = n_countries;
-    for (size_t i = 0; i < n_drawn; i++) {
-        const struct dcproj_row *row = &res->rows[ranks[i].row];
-        struct series *s = &c->series[c->n_series++];
-        s->kind = SERIES_COUNTRY;
-        s->code = row->code;
-        s->name = row->name != NULL ? row->name : "";
-        s->color = PALETTE[i % N_PALETTE];
-        s->dash = CYCLE_DASH[(i / N_PALETTE) % N_CYCLE_DASH];
-        s->country = row->index;
-        if (fill_row_series(c, s, ranks[i].row, opt->bands) != 0)
-            goto nomem;
-    }
-    if (n_drawn < n_countries) {
-        struct series *s = &c->series[c->n_series++];
-        s->kind = SERIES_OTHER;
-        s->code = "other";
-        s->name = "";
-        s->color = OTHER_COLOR;
-        s->dash = OTHER_DASH;
-        s->country = SIZE_MAX;
-        s->values = dcproj_calloc(c->n_periods, sizeof *s->values);
-        if (s->values == NULL)
-            goto nomem;
-        for (size_t i = n_drawn; i < n_countries; i++)
-            for (size_t p = 0; p < c->n_periods; p++)
-                s->values[p] += dcproj_result_at(res, ranks[i].row, p, (size_t)c->col);
-        s->n_other = n_countries - n_drawn;
-    }
-    if (total_row != SIZE_MAX) {
-        struct series *s = &c->series[c->n_series++];
-        s->kind = SERIES_TOTAL;
-        s->code = "TOTAL";
-        s->name = "";
-        s->color = TOTAL_COLOR;
-        s->country = SIZE_MAX;
-        if (fill_row_series(c, s, total_row, opt->bands) != 0)
-            goto nomem;
-    }
-    dcproj_free(ranks);
-    return DCPROJ_OK;
-nomem:
-    dcproj_free(ranks);
-    return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
-}
-
-/* --stack: each country's (and other's) area sits on the sum of the ones
- * drawn before it (largest first, at the bottom).  0 or -1. */
-static int stack_series(struct chart *c)
-{
-    double *acc = dcproj_calloc(c->n_periods, sizeof *acc);
-    if (acc == NULL)
-        return -1;
-    for (size_t i = 0; i < c->n_series; i++) {
-        struct series *s = &c->series[i];
-        if (s->kind == SERIES_TOTAL)
-            continue;
-        s->base = dcproj_malloc(c->n_periods * sizeof *s->base);
-        if (s->base == NULL) {
-            dcproj_free(acc);
-            return -1;
-        }
-        for (size_t p = 0; p < c->n_periods; p++) {
-            s->base[p] = acc[p];
-            if (!isnan(s->values[p]))
-                acc[p] += s->values[p];
-        }
-    }
-    dcproj_free(acc);
-    return 0;
 }
 
 /* A legend row's text columns. */
@@ -598,6 +284,10 @@ static int event_drawn(const struct chart *c, const struct dcproj_event *e)
 static void put_event_text(struct chart *c, const struct dcproj_event *e, const char *unit)
 {
     const struct dcproj_scenario *sc = c->res->scenario;
+    if (e->id[0] != '\0') { /* events keyed by id: name it */
+        markup_text(c->out, e->id, 0);
+        fputs(": ", c->out);
+    }
     markup_text(c->out, e->country < sc->n_countries ? sc->countries[e->country].code : "?", 0);
     double add = param_mean_of(c, &e->add);
     if (isfinite(add)) {
@@ -755,7 +445,7 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     if (n_events > 0 && n_events <= MAX_LISTED_EVENTS) {
         for (size_t i = 0; i < n_events; i++) {
             const struct dcproj_event *e = &sc->events[i];
-            size_t n = markup_chars(e->date) + markup_chars(unit) + 8 +
+            size_t n = markup_chars(e->date) + markup_chars(unit) + 8 + markup_chars(e->id) + 2 +
                        markup_chars(e->country < sc->n_countries ? sc->countries[e->country].code : "?") +
                        markup_chars(value_label(c, param_mean_of(c, &e->add)));
             if (param_mean_of(c, &e->probability) != 1.0)
@@ -841,10 +531,14 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     markup_text(out, first->label, 0);
     fputs(" to ", out);
     markup_text(out, last->label, 0);
-    if (c->p5 != NULL && res->draws > 0)
+    if (c->bands_all && res->draws > 0)
+        fprintf(out, "; P5\xE2\x80\x93P95 bands from %s draws", value_label(c, (double)res->draws));
+    else if (c->p5 != NULL && res->draws > 0)
         fprintf(out, "; P5\xE2\x80\x93P95 band of TOTAL from %s draws", value_label(c, (double)res->draws));
     else if (c->p5 != NULL)
         fputs("; P5\xE2\x80\x93P95 band of TOTAL", out);
+    if (c->has_obs)
+        fputs("; dots: observed values", out);
     fputs("</text>\n", out);
 
     /* Capacity axis: grid lines, labels, title. */
@@ -864,7 +558,12 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
     markup_text(out, c->quantity, 0);
     fputs(" (", out);
     markup_text(out, c->munit, 0);
-    fputs(c->steps ? ")" : ", year-end values)", out);
+    /* what a value is: energy used during a period, else the value at a
+     * period's end */
+    static const char *const ends[] = {", year-end values)", ", values at the end of each quarter)",
+                                       ", values at the end of each month)"};
+    unsigned st = sc != NULL ? (unsigned)sc->step : 0;
+    fputs(c->steps ? ")" : ends[st < 3 ? st : 0], out);
     fputs("</text>\n</g>\n", out);
 
     /* Time axis: a tick and label every `step` years, small ticks between. */
@@ -943,6 +642,24 @@ static int write_svg(struct chart *c, struct dcproj_error *err)
         fputs("\"><title>TOTAL</title></polyline>\n", out);
     }
     fputs("</g>\n", out);
+
+    /* Observed values (--history) as dots on their lines. */
+    if (c->has_obs) {
+        fputs("<g class=\"observed\" stroke=\"#ffffff\" stroke-width=\"1\">\n", out);
+        for (size_t k = c->n_series; k-- > 0;) {
+            const struct series *s = &c->series[k];
+            for (size_t p = 0; s->obs != NULL && p < c->n_periods; p++) {
+                if (isnan(s->obs[p]))
+                    continue;
+                fprintf(out, "<circle cx=\"%s\" cy=\"%s\" r=\"3.5\" fill=\"%s\"><title>",
+                        num(c, px_x(c, c->x[p])), num(c, px_y(c, s->obs[p])), s->color);
+                markup_text(out, s->code, 0);
+                fprintf(out, " observed %s: %s</title></circle>\n", res->periods[p].label,
+                        value_label(c, s->obs[p]));
+            }
+        }
+        fputs("</g>\n", out);
+    }
 
     /* Event markers on the time axis. */
     if (n_events > 0) {
@@ -1133,8 +850,8 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
     c->x_max = c->x[c->n_periods - 1];
     if (c->x_max <= c->x_min)
         c->x_max = c->x_min + 1.0;
-    int rc = build_series(c, opt, err);
-    if (rc == DCPROJ_OK && c->stack && stack_series(c) != 0)
+    int rc = chart_build_series(c, opt, err);
+    if (rc == DCPROJ_OK && c->stack && chart_stack_series(c) != 0)
         rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
     if (rc == DCPROJ_OK)
         rc = check_finite(c, err);
@@ -1145,6 +862,8 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
             if (s->kind == SERIES_TOTAL) {
                 c->p5 = s->lo;
                 c->p95 = s->hi;
+            } else if (s->lo != NULL) {
+                c->bands_all = 1;
             }
             for (size_t p = 0; p < c->n_periods; p++) {
                 double base = s->base != NULL ? s->base[p] : 0.0;
@@ -1153,6 +872,10 @@ int dcproj_chart_write(const struct dcproj_result *res, const struct dcproj_char
                 if (s->lo != NULL) {
                     lo = fmin(lo, s->lo[p]);
                     hi = fmax(hi, s->hi[p]);
+                }
+                if (s->obs != NULL) {
+                    lo = fmin(lo, s->obs[p]);
+                    hi = fmax(hi, s->obs[p]);
                 }
             }
         }

@@ -83,15 +83,28 @@ static void rec_drop(struct rec *r)
     r->n = 0;
 }
 
+/* A table whose header is one field holding ';' was written with
+ * --excel-eu (or --decimal-comma) and read with ',': name the slip (SPEC §9
+ * v2).  "" otherwise. */
+static const char *excel_eu_hint(const struct dcproj_csv *t, char delimiter)
+{
+    if (delimiter != ';' && t->n_records > 0 && t->n_fields == 1
+        && strchr(t->fields[0][0], ';') != NULL)
+        return ": the header splits on ';', so the file looks like --excel-eu output: "
+               "pass --excel-eu";
+    return "";
+}
+
 /* Append the finished record to the table, checking its width. */
 static int table_push(struct dcproj_csv *t, struct rec *r, size_t line, size_t *cap,
-                      const char *name, struct dcproj_error *err)
+                      char delimiter, const char *name, struct dcproj_error *err)
 {
     if (t->n_records == 0) {
         t->n_fields = r->n;
     } else if (r->n != t->n_fields) {
         int rc = dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, (int)line, 0,
-                                  "expected %zu fields as in the header, got %zu", t->n_fields, r->n);
+                                  "expected %zu fields as in the header, got %zu%s", t->n_fields,
+                                  r->n, excel_eu_hint(t, delimiter));
         rec_drop(r);
         return rc;
     }
@@ -177,7 +190,8 @@ int dcproj_csv_parse(const char *name, const char *text, size_t len, char delimi
             while (i < len && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
                 if (text[i] == '"') {
                     rc = dcproj_error_set(err, DCPROJ_ERR_DATA, name, NULL, (int)line, 0,
-                                          "a quote inside an unquoted field");
+                                          "a quote inside an unquoted field%s",
+                                          excel_eu_hint(&t, delimiter));
                     goto done;
                 }
                 if (buf_put(&b, text[i++]) != 0)
@@ -203,14 +217,14 @@ int dcproj_csv_parse(const char *name, const char *text, size_t len, char delimi
         }
         if (i < len && text[i] == '\n')
             i++;
-        rc = table_push(&t, &r, rec_line, &cap, name, err);
+        rc = table_push(&t, &r, rec_line, &cap, delimiter, name, err);
         if (rc != DCPROJ_OK)
             goto done;
         line++;
         rec_line = line;
     }
     if (r.n > 0) {
-        rc = table_push(&t, &r, rec_line, &cap, name, err);
+        rc = table_push(&t, &r, rec_line, &cap, delimiter, name, err);
         if (rc != DCPROJ_OK)
             goto done;
     }
@@ -358,6 +372,11 @@ int dcproj_check_compare(const char *golden_name, const char *expected, size_t e
     int rc = dcproj_csv_parse(golden_name, expected, expected_len, opt->delimiter, &exp, err);
     if (rc != DCPROJ_OK)
         return rc;
+    if (*excel_eu_hint(&exp, opt->delimiter) != '\0') {
+        rc = dcproj_error_set(err, DCPROJ_ERR_DATA, golden_name, NULL, (int)exp.lines[0], 0,
+                              "expected a header kind,code,...%s", excel_eu_hint(&exp, opt->delimiter));
+        goto done;
+    }
     rc = dcproj_csv_parse("<output>", got, got_len, opt->delimiter, &out, err);
     if (rc != DCPROJ_OK)
         goto done;

@@ -52,6 +52,10 @@ int doc_build(const char *path, const char *data, size_t len, const char *name,
 
 void doc_free(struct doc *d);
 
+/* The warnings of building the document (a --set/--patch that creates a
+ * key; SPEC §9 v2), owned by `d`; the loader moves them to the scenario. */
+struct dcproj_warnings *doc_warnings(struct doc *d);
+
 /* The final document's root object (owned by `d`). */
 const cJSON *doc_root(const struct doc *d);
 

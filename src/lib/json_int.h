@@ -112,6 +112,47 @@ void origin_map_forget_tree(struct origin_map *m, const cJSON *node);
 void origin_map_free(struct origin_map *m);
 
 /*
+ * Hooks through which a caller adapts the one RFC 7396 merge
+ * (merge_patch_hooked()); each may be NULL, and `ctx` is passed back.
+ *   replaces  target and patch are both objects: return 1 to replace
+ *             `target` whole by (a copy of) `patch` instead of merging.
+ *   copied    `node`, a new node of the result, is the copy of patch node
+ *             `src` and will stand under result node `parent` (NULL: it
+ *             becomes the root); `top` marks the root of each copied
+ *             subtree.  Called parent first.  A status other than
+ *             DCPROJ_OK stops the merge (as out of memory).
+ *   merging   result object `target` (under `parent`, NULL at the root)
+ *             is about to be merged key by key with patch object `patch`.
+ *   removing  `node` and everything below it are about to leave the result
+ *             (deleted by a null, or replaced).
+ */
+struct merge_hooks {
+    void *ctx;
+    int (*replaces)(void *ctx, const cJSON *target, const cJSON *patch);
+    int (*copied)(void *ctx, const cJSON *node, const cJSON *src, const cJSON *parent, int top);
+    int (*merging)(void *ctx, const cJSON *target, const cJSON *patch, const cJSON *parent);
+    void (*removing)(void *ctx, const cJSON *node);
+};
+
+/*
+ * THE RFC 7396 merge of `patch` onto `*target` (SPEC §6 key order: existing
+ * keys keep their place, new keys are appended in patch order; `null`
+ * deletes; anything but two objects replaces), with `h` (may be NULL).
+ * Returns DCPROJ_OK or DCPROJ_ERR_NOMEM (or a hook's status); on failure
+ * *target may be partly patched but stays a valid tree.
+ */
+int merge_patch_hooked(cJSON **target, const cJSON *patch, const struct merge_hooks *h);
+
+/*
+ * A copy of `src`, node by node through h->copied (`parent` and `top` as
+ * there).  With `clean`, null members of objects are left out (a patch
+ * applied to nothing); arrays are copied as they are.  NULL when out of
+ * memory.
+ */
+cJSON *merge_copy(const cJSON *src, int clean, const struct merge_hooks *h,
+                  const cJSON *parent, int top);
+
+/*
  * RFC 7396 merge of `patch` onto `*target` (see doc_merge_patch()).  When
  * `map` is not NULL every node the patch inserts or replaces is recorded
  * with `origin` (NULL included: "from the file"), and removed nodes are

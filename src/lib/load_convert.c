@@ -309,13 +309,15 @@ static int convert_power(struct ctx *c, const struct frame *top, int *present)
     if (pf.node == NULL) {
         report(c, &pw, "missing key \"pue\" (power needs \"pue\" and \"utilization\")");
         bad++;
-    } else if (plain_number(c, &pf, &R_PUE, &sc->pue) != 0) {
+    } else if (parse_power_input(c, &pf, &R_PUE, &sc->pue) != 0) {
         bad++;
+    } else {
+        warn_pue_input(c, &pf, &sc->pue);
     }
     if (uf.node == NULL) {
         report(c, &pw, "missing key \"utilization\" (power needs \"pue\" and \"utilization\")");
         bad++;
-    } else if (plain_number(c, &uf, &R_UTIL, &sc->utilization) != 0) {
+    } else if (parse_power_input(c, &uf, &R_UTIL, &sc->utilization) != 0) {
         bad++;
     }
     if (sc->unit != NULL && strcmp(sc->unit, "MW") != 0) {
@@ -380,8 +382,10 @@ static int convert_event(struct ctx *c, const struct frame *f, struct dcproj_eve
         bad++;
     } else if (!cJSON_IsString(df.node) ||
                parse_date(df.node->valuestring, c->B, &year, &e->start_months) != 0) {
-        report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s",
-               shown_json(df.node).s);
+        char hint[96];
+        date_hint(df.node, hint, sizeof hint);
+        report(c, &df, "expected a date YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD, got %s%s",
+               shown_json(df.node).s, hint);
         bad++;
     } else if (e->start_months < 0) {
         report(c, &df,
@@ -543,7 +547,7 @@ static int target_scope(struct ctx *c, const struct frame *f, struct dcproj_targ
 }
 
 static const char *const TARGET_KEYS[] = {"id",        "scope",  "year",   "value", "ratio",
-                                          "base_year", "weight", "source", NULL};
+                                          "base_year", "weight", "source", "metric", NULL};
 
 static int convert_target(struct ctx *c, const struct frame *f, struct dcproj_target *t, long i)
 {
@@ -612,6 +616,9 @@ static int convert_target(struct ctx *c, const struct frame *f, struct dcproj_ta
         }
     }
     if (wf.node != NULL && plain_number(c, &wf, &R_POS, &t->weight) != 0)
+        bad++;
+    struct frame mf = fkey(f, "metric");
+    if (target_metric(c, &mf, t) != 0)
         bad++;
     if (source_ref(c, f, &t->source) != 0)
         bad++;
@@ -737,14 +744,19 @@ static int convert_correlation(struct ctx *c, const struct frame *uf)
 
 static int convert_uncertainty(struct ctx *c, const struct frame *top)
 {
-    static const char *const keys[] = {"draws", "seed", "quantiles", "correlation", NULL};
+    static const char *const keys[] = {"draws", "seed", "quantiles", "correlation", "metrics", NULL};
     struct dcproj_scenario *sc = c->sc;
     struct frame uf = fkey(top, "uncertainty");
+    sc->metrics[0] = DCPROJ_METRIC_CAPACITY;
+    sc->n_metrics = 1;
     if (uf.node == NULL)
         return 0;
     if (want_object(c, &uf, "an object {\"draws\": ..., \"seed\": ..., \"quantiles\": [...]}"))
         return -1;
     int bad = check_keys(c, &uf, keys, " in \"uncertainty\"");
+    struct frame mf = fkey(&uf, "metrics");
+    if (cJSON_IsObject(uf.node) && parse_metrics(c, &mf) != 0)
+        bad++;
     struct frame df = fkey(&uf, "draws"), sf = fkey(&uf, "seed"), qf = fkey(&uf, "quantiles");
     long long draws = 10000, seed = 1;
     if (df.node != NULL &&
@@ -946,7 +958,7 @@ static void check_calibration(struct ctx *c, const struct frame *top)
         struct frame f = fkey(&vs, sc->variables[i].id);
         report(c, &f,
                "variable \"%s\" is not used by any parameter that reaches the projection "
-               "(a country's baseline or growth, or an event)",
+               "(a country's baseline or growth, an event, or power)",
                sc->variables[i].id);
     }
     if (!sc->frozen && sc->n_targets < unknowns) {

@@ -43,60 +43,7 @@ int ignored_key(const char *key)
     return key != NULL && (key[0] == '$' || key[0] == '_');
 }
 
-static const struct merge_entry *map_find(const struct merge_map *m, const cJSON *node)
-{
-    if (m == NULL)
-        return NULL;
-    for (size_t i = 0; i < m->n; i++)
-        if (m->e[i].merged == node)
-            return &m->e[i];
-    return NULL;
-}
 
-
-/* Optimal-string-alignment distance (edits plus adjacent transpositions);
- * a large value for words too long to be typos of a known name. */
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return INT_MAX / 2;
-    int d[65][65];
-    for (size_t i = 0; i <= la; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        for (size_t j = 1; j <= lb; j++) {
-            int cost = a[i - 1] != b[j - 1];
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[la][lb];
-}
-
-void nearest_consider(struct nearest *nb, const char *cand)
-{
-    if (cand == NULL || strcmp(cand, nb->word) == 0)
-        return;
-    int d = edit_distance(nb->word, cand);
-    size_t la = strlen(nb->word), lb = strlen(cand);
-    size_t longer = la > lb ? la : lb;
-    if ((size_t)d * 3 > longer + 1)
-        return;
-    if (nb->best == NULL || d < nb->dist) {
-        nb->best = cand;
-        nb->dist = d;
-    }
-}
 
 /* Render a JSON value for a message: compact JSON, cut to about 40
  * characters (on a UTF-8 boundary) with "..." when longer. */
@@ -172,7 +119,7 @@ const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f
     if (f == NULL)
         return NULL;
     if (f->node != NULL) {
-        const struct merge_entry *e = map_find(c->map, f->node);
+        const struct merge_entry *e = merge_map_find(c->map, f->node);
         if (e != NULL)
             return e->org;
     }
@@ -280,7 +227,7 @@ static int message_path(struct ctx *c, const struct frame *f, char *path, size_t
     if (from_defaults && nf != NULL) {
         src = nf->node;
     } else if (nf != NULL) {
-        const struct merge_entry *e = map_find(c->map, nf->node);
+        const struct merge_entry *e = merge_map_find(c->map, nf->node);
         if (e != NULL && e->from_defaults) {
             from_defaults = 1;
             src = e->src;
@@ -334,27 +281,17 @@ const char *written_path(struct ctx *c, const struct frame *f)
 }
 
 /*
- * Report a data problem about the node of frame `f` (or, for a missing key,
- * the object that lacks it).  The path is the frame's; a value inherited
- * from `defaults.growth` is named by its path there, with the country that
- * uses it, and reported once.  The origin of the value is appended.
+ * Format a message about the node of frame `f` (or, for a missing key, the
+ * object that lacks it) and record it, as a data error or as a warning
+ * (SPEC §9 v2) in the scenario's warnings.  The path is the frame's; a
+ * value inherited from `defaults.growth` is named by its path there, with
+ * the country that uses it, and recorded once.  The origin of the value is
+ * appended.
  */
-__attribute__((format(printf, 3, 4)))
-void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
+static void emit(struct ctx *c, const struct frame *f, int warning, const char *fmt, va_list ap)
 {
-    c->nerr++;
-    if (c->nomem)
-        return; /* a consequence of what could not be allocated, not of the data */
-    if (!want_detail(c)) {
-        dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, NULL, 0, 0, "%s", "");
-        return;
-    }
     char msg[DCPROJ_ERROR_MSG_LEN];
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-
     char path[DCPROJ_ERROR_PATH_LEN] = "";
     const struct doc_origin *org = NULL;
     char used[DCPROJ_ID_LEN + 32] = "";
@@ -365,7 +302,41 @@ void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
     }
     char osuf[DCPROJ_ERROR_MSG_LEN];
     origin_suffix(org, osuf, sizeof osuf);
-    dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, path, 0, 0, "%s%s%s", msg, used, osuf);
+    if (!warning)
+        dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, path, 0, 0, "%s%s%s", msg, used,
+                         osuf);
+    else if (dcproj_warnings_add(&c->sc->warnings, c->file, path, "%s%s%s", msg, used, osuf)
+             != DCPROJ_OK)
+        oom(c);
+}
+
+/* Report a data problem about the node of frame `f` (see emit()). */
+__attribute__((format(printf, 3, 4)))
+void report(struct ctx *c, const struct frame *f, const char *fmt, ...)
+{
+    c->nerr++;
+    if (c->nomem)
+        return; /* a consequence of what could not be allocated, not of the data */
+    if (!want_detail(c)) {
+        dcproj_error_set(c->err, DCPROJ_ERR_DATA, c->file, NULL, 0, 0, "%s", "");
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    emit(c, f, 0, fmt, ap);
+    va_end(ap);
+}
+
+/* A warning about the node of frame `f`, placed as report() places errors. */
+__attribute__((format(printf, 3, 4)))
+void warn(struct ctx *c, const struct frame *f, const char *fmt, ...)
+{
+    if (c->sc == NULL || c->nomem)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    emit(c, f, 1, fmt, ap);
+    va_end(ap);
 }
 
 /* Record that memory ran out; the conversion ends with DCPROJ_ERR_NOMEM. */
@@ -493,6 +464,8 @@ int source_ref(struct ctx *c, const struct frame *up, char **out)
         *out = NULL;
     if (f.node == NULL)
         return 0;
+    if (c->nomem)
+        return -1; /* `sources` may be incomplete: no id can be judged */
     const cJSON *first = f.node;
     if (cJSON_IsArray(f.node)) {
         if (f.node->child == NULL) {

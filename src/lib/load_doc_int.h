@@ -21,6 +21,9 @@ struct doc {
     /* the files read for it: the file named, then its `extends` chain */
     struct json_file_id files[DCPROJ_MAX_EXTENDS + 1];
     size_t n_files;
+    /* warnings of the patch stage (a --set/--patch that creates a key),
+       handed to the scenario */
+    struct dcproj_warnings warnings;
 };
 
 /* load_extends.c, for load_patch.c */

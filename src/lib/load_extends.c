@@ -69,6 +69,11 @@ static struct doc *doc_new(const char *file)
     return d;
 }
 
+struct dcproj_warnings *doc_warnings(struct doc *d)
+{
+    return &d->warnings;
+}
+
 void doc_free(struct doc *d)
 {
     if (d == NULL)
@@ -82,6 +87,7 @@ void doc_free(struct doc *d)
         dcproj_free(d->origins[i]);
     }
     dcproj_free(d->origins);
+    dcproj_warnings_clear(&d->warnings);
     dcproj_free(d);
 }
 

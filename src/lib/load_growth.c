@@ -1,6 +1,7 @@
 /*
  * load_growth.c — growth models and countries (SPEC §3, §3.7 country power):
- * a country's growth merged onto `defaults.growth` (tracked back to where each
+ * a country's growth merged onto `defaults.growth` (the one RFC 7396 merge of
+ * load_merge.c with SPEC §3's refinements as hooks, tracked back to where each
  * node came from, so messages name `defaults.growth.…`), the compound,
  * linear, logistic and points models, groups, and the country object.
  */
@@ -40,51 +41,25 @@ static int map_add(struct ctx *c, struct merge_map *m, const cJSON *merged, cons
     return 0;
 }
 
-/* Attach `item` to `parent` under `key` (objects) or at the end (arrays);
- * deletes `item` and returns -1 on failure. */
-static int attach(struct ctx *c, cJSON *parent, const char *key, cJSON *item)
+struct merge_entry *merge_map_find(const struct merge_map *m, const cJSON *node)
 {
-    cJSON_bool ok = cJSON_IsObject(parent) ? cJSON_AddItemToObject(parent, key, item)
-                                           : cJSON_AddItemToArray(parent, item);
-    if (!ok) {
-        cJSON_Delete(item);
-        oom(c);
-        return -1;
-    }
-    return 0;
+    if (m == NULL)
+        return NULL;
+    for (size_t i = 0; i < m->n; i++)
+        if (m->e[i].merged == node)
+            return &m->e[i];
+    return NULL;
 }
 
-/* A deep copy of `src` (origin `org`) whose nodes are recorded in `m`. */
-static cJSON *copy_tracked(struct ctx *c, struct merge_map *m, const cJSON *src,
-                           const struct doc_origin *org, int from_defaults)
+/* Forget `node` and everything below it (before they are freed, so that a
+ * node at a reused address is not taken for them). */
+static void map_forget_tree(struct merge_map *m, const cJSON *node)
 {
-    cJSON *out = NULL;
-    if (cJSON_IsNumber(src))
-        out = cJSON_CreateNumber(src->valuedouble);
-    else if (cJSON_IsString(src))
-        out = cJSON_CreateString(src->valuestring);
-    else if (cJSON_IsBool(src))
-        out = cJSON_CreateBool(cJSON_IsTrue(src));
-    else if (cJSON_IsArray(src))
-        out = cJSON_CreateArray();
-    else if (cJSON_IsObject(src))
-        out = cJSON_CreateObject();
-    else
-        out = cJSON_CreateNull();
-    if (out == NULL)
-        return oom(c);
-    if (map_add(c, m, out, src, org, from_defaults) != 0) {
-        cJSON_Delete(out);
-        return NULL;
-    }
-    for (const cJSON *ch = src->child; ch != NULL; ch = ch->next) {
-        cJSON *cc = copy_tracked(c, m, ch, doc_origin_of(c->d, ch, org), from_defaults);
-        if (cc == NULL || attach(c, out, ch->string, cc) != 0) {
-            cJSON_Delete(out);
-            return NULL;
-        }
-    }
-    return out;
+    struct merge_entry *e = merge_map_find(m, node);
+    if (e != NULL)
+        *e = m->e[--m->n]; /* entries are unique per node: order is free */
+    for (const cJSON *ch = node->child; ch != NULL; ch = ch->next)
+        map_forget_tree(m, ch);
 }
 
 /* The kind of a parameter object: its "dist" name, "var" for a variable
@@ -110,61 +85,99 @@ static int replaced_by_alternative(const char *key, const cJSON *patch)
 }
 
 /*
- * RFC 7396: a new tree equal to `patch` (origin porg) merged onto `target`
- * (origin torg; may be NULL): objects merge key by key recursively
- * (existing keys keep their place, new keys follow in patch order, `null`
- * deletes); anything else replaces.  Nodes from `target` are recorded as
- * coming from the defaults.  Two refinements keep a merged growth valid
- * where plain RFC 7396 would mix incompatible forms: a parameter object
- * of another kind (another "dist", or "var" onto a distribution) replaces
- * the inherited one instead of merging into it, and at the top (`top`) a
- * country's `rate` drops an inherited `rates` and vice versa.
+ * A country's growth merged onto `defaults.growth` is the one RFC 7396
+ * merge (load_merge.c) applied to a copy of the defaults, with these hooks:
+ * every node of the result is recorded in the merge map with the node it
+ * came from and that node's origin, so a message about an inherited value
+ * names `defaults.growth.…`; an object merged with the country's takes the
+ * country's side; and a parameter object of another kind (another "dist",
+ * or "var" onto a distribution) replaces the inherited one instead of
+ * merging into it, where plain RFC 7396 would mix incompatible forms.
  */
-static cJSON *merge_tracked(struct ctx *c, struct merge_map *m, const cJSON *target,
-                            const struct doc_origin *torg, const cJSON *patch,
-                            const struct doc_origin *porg, int top)
+struct growth_merge {
+    struct ctx *c;
+    struct merge_map *map;
+    const struct doc_origin *root_org; /* origin of the tree being copied or merged */
+    int from_defaults;                 /* copying `defaults.growth` (not the country's) */
+};
+
+/* The origin of source node `src` standing under result node `parent`. */
+static const struct doc_origin *growth_origin(const struct growth_merge *g, const cJSON *src,
+                                              const cJSON *parent)
 {
-    if (!cJSON_IsObject(patch))
-        return copy_tracked(c, m, patch, porg, 0);
-    const char *pk = param_kind(patch);
-    if (pk != NULL && cJSON_IsObject(target)) {
-        const char *tk = param_kind(target);
-        if (tk == NULL || strcmp(pk, tk) != 0)
-            target = NULL;
-    }
-    cJSON *out = cJSON_CreateObject();
+    if (parent == NULL)
+        return g->root_org;
+    const struct merge_entry *e = merge_map_find(g->map, parent);
+    return doc_origin_of(g->c->d, src, e != NULL ? e->org : g->root_org);
+}
+
+static int growth_replaces(void *ctx, const cJSON *target, const cJSON *patch)
+{
+    (void)ctx;
+    const char *pk = param_kind(patch), *tk = param_kind(target);
+    return pk != NULL && (tk == NULL || strcmp(pk, tk) != 0);
+}
+
+static int growth_copied(void *ctx, const cJSON *node, const cJSON *src, const cJSON *parent,
+                         int top)
+{
+    (void)top;
+    struct growth_merge *g = ctx;
+    return map_add(g->c, g->map, node, src, growth_origin(g, src, parent), g->from_defaults) == 0
+               ? DCPROJ_OK
+               : DCPROJ_ERR_NOMEM;
+}
+
+static int growth_merging(void *ctx, const cJSON *target, const cJSON *patch,
+                          const cJSON *parent)
+{
+    struct growth_merge *g = ctx;
+    struct merge_entry *e = merge_map_find(g->map, target);
+    if (e == NULL)
+        return map_add(g->c, g->map, target, patch, growth_origin(g, patch, parent), 0) == 0
+                   ? DCPROJ_OK
+                   : DCPROJ_ERR_NOMEM;
+    e->org = growth_origin(g, patch, parent);
+    e->src = patch;
+    e->from_defaults = 0;
+    return DCPROJ_OK;
+}
+
+static void growth_removing(void *ctx, const cJSON *node)
+{
+    struct growth_merge *g = ctx;
+    map_forget_tree(g->map, node);
+}
+
+/*
+ * A new tree: the country's growth `patch` (origin porg) merged onto the
+ * defaults' `target` (origin torg), every node recorded in `m`.  At the
+ * top, before merging, a country's `rate` drops an inherited `rates` and
+ * vice versa.  NULL when out of memory.
+ */
+static cJSON *merge_growth(struct ctx *c, struct merge_map *m, const cJSON *target,
+                           const struct doc_origin *torg, const cJSON *patch,
+                           const struct doc_origin *porg)
+{
+    struct growth_merge g = {c, m, torg, 1};
+    const struct merge_hooks h = {&g, growth_replaces, growth_copied, growth_merging,
+                                  growth_removing};
+    cJSON *out = merge_copy(target, 0, &h, NULL, 1);
     if (out == NULL)
         return oom(c);
-    if (map_add(c, m, out, patch, porg, 0) != 0) {
+    for (cJSON *t = out->child, *next; t != NULL; t = next) {
+        next = t->next;
+        if (replaced_by_alternative(t->string, patch)) {
+            cJSON_DetachItemViaPointer(out, t);
+            map_forget_tree(m, t);
+            cJSON_Delete(t);
+        }
+    }
+    g.root_org = porg;
+    g.from_defaults = 0;
+    if (merge_patch_hooked(&out, patch, &h) != DCPROJ_OK) {
         cJSON_Delete(out);
-        return NULL;
-    }
-    int tobj = cJSON_IsObject(target);
-    for (const cJSON *t = tobj ? target->child : NULL; t != NULL; t = t->next) {
-        const cJSON *p = cJSON_GetObjectItemCaseSensitive(patch, t->string);
-        const struct doc_origin *to = doc_origin_of(c->d, t, torg);
-        cJSON *item;
-        if (p == NULL && top && replaced_by_alternative(t->string, patch))
-            continue;
-        if (p == NULL)
-            item = copy_tracked(c, m, t, to, 1);
-        else if (cJSON_IsNull(p))
-            continue;
-        else
-            item = merge_tracked(c, m, t, to, p, doc_origin_of(c->d, p, porg), 0);
-        if (item == NULL || attach(c, out, t->string, item) != 0) {
-            cJSON_Delete(out);
-            return NULL;
-        }
-    }
-    for (const cJSON *p = patch->child; p != NULL; p = p->next) {
-        if (cJSON_IsNull(p) || (tobj && cJSON_GetObjectItemCaseSensitive(target, p->string)))
-            continue;
-        cJSON *item = merge_tracked(c, m, NULL, NULL, p, doc_origin_of(c->d, p, porg), 0);
-        if (item == NULL || attach(c, out, p->string, item) != 0) {
-            cJSON_Delete(out);
-            return NULL;
-        }
+        return oom(c);
     }
     return out;
 }
@@ -224,8 +237,12 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
         report(c, gf, "missing key \"rate\" (or piecewise \"rates\") for model \"compound\"");
         return -1;
     }
-    if (rf.node != NULL)
-        return parse_param(c, &rf, &R_RATE, &g->rate, NULL) != 0 || bad ? -1 : 0;
+    if (rf.node != NULL) {
+        if (parse_param(c, &rf, &R_RATE, &g->rate, NULL) != 0)
+            return -1;
+        warn_rate_percent(c, &rf, &g->rate);
+        return bad ? -1 : 0;
+    }
     int n = cJSON_GetArraySize(rsf.node);
     if (!cJSON_IsArray(rsf.node) || n == 0) {
         report(c, &rsf,
@@ -258,6 +275,8 @@ static int parse_compound(struct ctx *c, const struct frame *gf, struct dcproj_g
             bad++;
         } else if (parse_param(c, &rtf, &R_RATE, &seg->rate, NULL) != 0) {
             bad++;
+        } else {
+            warn_rate_percent(c, &rtf, &seg->rate);
         }
         if (uf.node == NULL) {
             if (i + 1 < n) {
@@ -458,8 +477,8 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
     } else if (c->dgrowth == NULL || !merges_onto_defaults(own.node, c->dgrowth)) {
         gf = own;
     } else {
-        merged = merge_tracked(c, &map, c->dgrowth, frame_origin(c, c->dgrowth_frame), own.node,
-                               frame_origin(c, &own), 1);
+        merged = merge_growth(c, &map, c->dgrowth, frame_origin(c, c->dgrowth_frame), own.node,
+                              frame_origin(c, &own));
         if (merged == NULL) {
             dcproj_free(map.e);
             return -1;
@@ -515,8 +534,12 @@ static int country_growth(struct ctx *c, const struct frame *cf, struct dcproj_c
 
     if (model >= 0) {
         co->growth.model = (enum dcproj_model)model;
-        if (parse_growth_body(c, &gf, &co->growth, &base, &bf) != 0)
+        if (parse_growth_body(c, &gf, &co->growth, &base, &bf) != 0) {
             bad++;
+        } else if (model == DCPROJ_MODEL_LINEAR && co->has_baseline) {
+            struct frame pf = fkey(&gf, "per_year");
+            warn_per_year(c, &pf, &co->growth.per_year, &co->baseline);
+        }
     }
     c->map = NULL;
     cJSON_Delete(merged);
@@ -591,8 +614,27 @@ static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_co
 {
     static const char *const keys[] = {"pue", "utilization", "source", NULL};
     struct frame pw = fkey(cf, "power");
-    co->pue = c->sc->pue;
-    co->utilization = c->sc->utilization;
+    int own_pue = 0, own_util = 0;
+    int bad = 0;
+    if (pw.node != NULL && top_power_present && cJSON_IsObject(pw.node)) {
+        struct frame pf = fkey(&pw, "pue"), uf = fkey(&pw, "utilization");
+        /* a country's pue or utilization replaces the top-level one whole */
+        if (pf.node != NULL) {
+            own_pue = 1;
+            if (parse_power_input(c, &pf, &R_PUE, &co->pue) != 0)
+                bad++;
+            else
+                warn_pue_input(c, &pf, &co->pue);
+        }
+        if (uf.node != NULL) {
+            own_util = 1;
+            bad += parse_power_input(c, &uf, &R_UTIL, &co->utilization) != 0;
+        }
+    }
+    if (!own_pue && power_input_copy(c, &c->sc->pue, &co->pue) != 0)
+        return -1;
+    if (!own_util && power_input_copy(c, &c->sc->utilization, &co->utilization) != 0)
+        return -1;
     if (pw.node == NULL)
         return 0;
     if (!top_power_present) {
@@ -602,13 +644,8 @@ static int country_power(struct ctx *c, const struct frame *cf, struct dcproj_co
     }
     if (want_object(c, &pw, "an object {\"pue\": ..., \"utilization\": ...}") != 0)
         return -1;
-    int bad = check_keys(c, &pw, keys, " in \"power\"");
+    bad += check_keys(c, &pw, keys, " in \"power\"");
     bad += source_ref(c, &pw, NULL) != 0;
-    struct frame pf = fkey(&pw, "pue"), uf = fkey(&pw, "utilization");
-    if (pf.node != NULL && plain_number(c, &pf, &R_PUE, &co->pue) != 0)
-        bad++;
-    if (uf.node != NULL && plain_number(c, &uf, &R_UTIL, &co->utilization) != 0)
-        bad++;
     return bad ? -1 : 0;
 }
 

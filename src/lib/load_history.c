@@ -68,8 +68,7 @@ int parse_fit(struct ctx *c, const struct frame *gf, struct dcproj_growth *g)
     int bad = check_keys(c, gf, keys, " for model \"fit\"");
     struct frame cvf = fkey(gf, "curve"), ff = fkey(gf, "from"), ef = fkey(gf, "errors"),
                  af = fkey(gf, "anchor"), uf = fkey(gf, "uncertain");
-    if (source_ref(c, gf, NULL) != 0)
-        bad++;
+    /* `source` is checked by parse_growth_body() for every model */
     if (cvf.node == NULL) {
         report(c, gf, "missing key \"curve\" for model \"fit\" (compound, linear or logistic)");
         bad++;

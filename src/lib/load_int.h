@@ -17,6 +17,7 @@
 #include "json_int.h"
 #include "idmap_int.h"
 #include "alloc_int.h"
+#include "nearest_int.h"
 
 /* One step of the walk from the root to the node being converted. */
 struct frame {
@@ -40,14 +41,10 @@ struct merge_map {
     size_t n, cap;
 };
 
+/* load_growth.c: the entry of merged node `node` in `m` (may be NULL), or NULL. */
+struct merge_entry *merge_map_find(const struct merge_map *m, const cJSON *node);
 
-/* The closest candidate to a misspelt word, if it is close enough to be a
- * typo: at most one edit per three characters of the longer word. */
-struct nearest {
-    const char *word;
-    const char *best;
-    int dist;
-};
+
 
 /* A rendering buffer that lives for one message. */
 struct rbuf {
@@ -119,7 +116,6 @@ extern const char *const STEP_NAMES[];
 struct frame fkey(const struct frame *up, const char *key);
 struct frame fchild(const struct frame *up, const cJSON *ch, long index);
 int ignored_key(const char *key);
-void nearest_consider(struct nearest *nb, const char *cand);
 /* A JSON value as a message shows it: compact, cut to about 40 characters
  * with "..." ("nothing" for NULL).  Returned by value so that several can
  * stand in one report() call: report(c, f, "got %s", shown_json(v).s). */
@@ -131,6 +127,7 @@ int is_scenario_name(const char *s);
 const struct doc_origin *frame_origin(const struct ctx *c, const struct frame *f);
 int want_detail(const struct ctx *c);
 void report(struct ctx *c, const struct frame *f, const char *fmt, ...);
+void warn(struct ctx *c, const struct frame *f, const char *fmt, ...);
 void *oom(struct ctx *c);
 char *xstrdup(struct ctx *c, const char *s);
 int check_keys(struct ctx *c, const struct frame *f, const char *const *allowed,
@@ -147,11 +144,29 @@ const char *written_path(struct ctx *c, const struct frame *f);
 /* load_param.c */
 int digits(const char *s, int n, int *out);
 int parse_date(const char *s, int B, int *year, double *start_months);
+void date_hint(const cJSON *node, char *buf, size_t size);
 int in_range(const struct range *r, double x);
 int plain_number(struct ctx *c, const struct frame *f, const struct range *r, double *out);
 void param_number(struct dcproj_param *p, double x);
 int parse_param(struct ctx *c, const struct frame *f, const struct range *r,
                 struct dcproj_param *p, struct pinfo *pi);
+
+/* load_power.c */
+int parse_metric(struct ctx *c, const struct frame *f, enum dcproj_metric *out);
+/* A target's `metric` at `f` (absent: capacity); call after year and base_year. */
+int target_metric(struct ctx *c, const struct frame *f, struct dcproj_target *t);
+/* `uncertainty.metrics` at `f` into sc->metrics (absent: {capacity}). */
+int parse_metrics(struct ctx *c, const struct frame *f);
+/* A `pue`/`utilization` at `f` (SPEC §3.7): parameter or curve; values in `r`. */
+int parse_power_input(struct ctx *c, const struct frame *f, const struct range *r,
+                      struct dcproj_power_input *out);
+/* Deep copy (a country's inherited top-level setting owns its own arrays). */
+int power_input_copy(struct ctx *c, const struct dcproj_power_input *from,
+                     struct dcproj_power_input *to);
+void power_input_free(struct dcproj_power_input *p);
+/* SPEC §9: the "pue above 3" warning for a written pue, a distribution's
+ * mean or every point of a pue curve. */
+void warn_pue_input(struct ctx *c, const struct frame *f, const struct dcproj_power_input *in);
 
 /* An object of year-end values {"2019": v, ...} at frame `f` (points
  * curves, history): keys "YYYY" (`$`/`_` keys and the key `skip`, if not
@@ -165,6 +180,11 @@ struct year_value {
 };
 int year_values(struct ctx *c, const struct frame *f, const char *skip, struct year_value **out,
                 size_t *n_out);
+int written_mean(const struct dcproj_param *p, double *out);
+void warn_rate_percent(struct ctx *c, const struct frame *f, const struct dcproj_param *p);
+void warn_pue(struct ctx *c, const struct frame *f, double pue);
+void warn_per_year(struct ctx *c, const struct frame *f, const struct dcproj_param *per_year,
+                   const struct dcproj_param *baseline);
 
 /* load_growth.c */
 int enum_value(struct ctx *c, const struct frame *f, const char *const *names,

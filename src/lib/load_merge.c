@@ -1,6 +1,9 @@
 /*
- * load_merge.c — RFC 7396 JSON merge patch with SPEC §6 key order, and the
- * origin map that remembers which layer wrote each node.
+ * load_merge.c — the one RFC 7396 JSON merge patch (SPEC §6 key order),
+ * with hooks through which its two users adapt it: the document layers
+ * (extends, --patch, --set: the origin map that remembers which layer
+ * wrote each node) and a country's growth onto `defaults.growth`
+ * (load_growth.c: SPEC §3's refinements and its merge map).
  *
  * Key order: a key the target already has keeps its place; new keys are
  * appended in patch order.  Keys starting with `$` or `_` are ordinary keys
@@ -120,31 +123,44 @@ void origin_map_free(struct origin_map *m)
 
 /* ------------------------------------------------------------------ merge */
 
-/* The result of merging object `patch` onto nothing: a copy with every
- * null member removed, at every object level (RFC 7396 applies the patch
- * to `{}`).  Arrays are copied as they are. */
-static cJSON *clean_copy(const cJSON *patch)
+static void hook_removing(const struct merge_hooks *h, const cJSON *node)
 {
-    if (!cJSON_IsObject(patch))
-        return cJSON_Duplicate(patch, 1);
-    cJSON *o = cJSON_CreateObject();
-    if (o == NULL)
+    if (h != NULL && h->removing != NULL)
+        h->removing(h->ctx, node);
+}
+
+/*
+ * A copy of `src` built node by node, so that h->copied can record where
+ * each node came from.  `parent` is the result node the copy will stand
+ * under (NULL at the root), `top` says whether this is the copy's root.
+ * With `clean` (RFC 7396 applying a patch to `{}`) null members are left
+ * out at every object level; arrays, and everything inside them, are
+ * copied as they are.  NULL when out of memory (nothing recorded stays).
+ */
+cJSON *merge_copy(const cJSON *src, int clean, const struct merge_hooks *h,
+                  const cJSON *parent, int top)
+{
+    cJSON *v = cJSON_Duplicate(src, 0); /* the node alone, with its key */
+    if (v == NULL)
         return NULL;
-    for (const cJSON *c = patch->child; c != NULL; c = c->next) {
-        if (cJSON_IsNull(c))
+    if (h != NULL && h->copied != NULL && h->copied(h->ctx, v, src, parent, top) != DCPROJ_OK) {
+        cJSON_Delete(v);
+        return NULL;
+    }
+    int obj = cJSON_IsObject(src);
+    for (const cJSON *c = src->child; c != NULL; c = c->next) {
+        if (clean && obj && cJSON_IsNull(c))
             continue;
-        cJSON *v = clean_copy(c);
-        if (v == NULL) {
-            cJSON_Delete(o);
-            return NULL;
-        }
-        if (!cJSON_AddItemToObject(o, c->string, v)) {
+        cJSON *cc = merge_copy(c, clean && obj, h, v, 0);
+        /* linked as cJSON_Duplicate() links children: cc keeps the key it copied */
+        if (cc == NULL || !cJSON_AddItemToArray(v, cc)) {
+            cJSON_Delete(cc);
+            hook_removing(h, v);
             cJSON_Delete(v);
-            cJSON_Delete(o);
             return NULL;
         }
     }
-    return o;
+    return v;
 }
 
 /* Index of an object's members by key, for patches onto large objects
@@ -165,9 +181,18 @@ static cJSON *index_get(const struct idmap *ix, const char *key)
     return v < 0 ? NULL : (cJSON *)(uintptr_t)(size_t)v;
 }
 
-static int mark(struct origin_map *map, const cJSON *node, const struct doc_origin *origin)
+/* Does the caller want object `patch` to replace object `target` whole
+ * instead of merging into it? */
+static int hook_replaces(const struct merge_hooks *h, const cJSON *target, const cJSON *patch)
 {
-    return map == NULL ? DCPROJ_OK : origin_map_set(map, node, origin);
+    return h != NULL && h->replaces != NULL && h->replaces(h->ctx, target, patch);
+}
+
+static int hook_merging(const struct merge_hooks *h, const cJSON *target, const cJSON *patch,
+                        const cJSON *parent)
+{
+    return h == NULL || h->merging == NULL ? DCPROJ_OK
+                                           : h->merging(h->ctx, target, patch, parent);
 }
 
 /* Replace member `cur` of `obj` by `v` in place, v taking cur's key. */
@@ -191,8 +216,7 @@ static int replace_member(cJSON *obj, cJSON *cur, cJSON *v)
 }
 
 /* Merge object `patch` member by member onto object `target`. */
-static int merge_object(cJSON *target, const cJSON *patch, struct origin_map *map,
-                        const struct doc_origin *origin)
+static int merge_object(cJSON *target, const cJSON *patch, const struct merge_hooks *h)
 {
     size_t n_patch = 0, n_target = 0;
     for (const cJSON *c = patch->child; c != NULL; c = c->next)
@@ -215,16 +239,19 @@ static int merge_object(cJSON *target, const cJSON *patch, struct origin_map *ma
                 if (use_index)
                     idmap_del(&ix, pc->string);
                 cJSON_DetachItemViaPointer(target, cur);
-                origin_map_forget_tree(map, cur);
+                hook_removing(h, cur);
                 cJSON_Delete(cur);
             }
             continue;
         }
-        if (cur != NULL && cJSON_IsObject(cur) && cJSON_IsObject(pc)) {
-            rc = merge_object(cur, pc, map, origin);
+        if (cur != NULL && cJSON_IsObject(cur) && cJSON_IsObject(pc)
+            && !hook_replaces(h, cur, pc)) {
+            rc = hook_merging(h, cur, pc, target);
+            if (rc == DCPROJ_OK)
+                rc = merge_object(cur, pc, h);
             continue;
         }
-        cJSON *v = clean_copy(pc);
+        cJSON *v = merge_copy(pc, 1, h, target, 1);
         if (v == NULL) {
             rc = DCPROJ_ERR_NOMEM;
             break;
@@ -233,44 +260,77 @@ static int merge_object(cJSON *target, const cJSON *patch, struct origin_map *ma
             /* the index borrows cur's key, which replace_member() frees */
             if (use_index)
                 idmap_del(&ix, pc->string);
-            origin_map_forget_tree(map, cur);
+            hook_removing(h, cur);
             if (replace_member(target, cur, v) != DCPROJ_OK) {
+                hook_removing(h, v);
                 cJSON_Delete(v);
                 rc = DCPROJ_ERR_NOMEM;
                 break;
             }
         } else if (!cJSON_AddItemToObject(target, pc->string, v)) {
+            hook_removing(h, v);
             cJSON_Delete(v);
             rc = DCPROJ_ERR_NOMEM;
             break;
         }
-        if (use_index && idmap_put(&ix, v->string, (size_t)(uintptr_t)v) < 0) {
+        if (use_index && idmap_put(&ix, v->string, (size_t)(uintptr_t)v) < 0)
             rc = DCPROJ_ERR_NOMEM;
-            break;
-        }
-        rc = mark(map, v, origin);
     }
     idmap_free(&ix);
     return rc;
 }
 
+/* The one RFC 7396 merge (SPEC §6): every other merge is this one with hooks. */
+int merge_patch_hooked(cJSON **target, const cJSON *patch, const struct merge_hooks *h)
+{
+    if (cJSON_IsObject(patch) && cJSON_IsObject(*target) && !hook_replaces(h, *target, patch)) {
+        int rc = hook_merging(h, *target, patch, NULL);
+        return rc != DCPROJ_OK ? rc : merge_object(*target, patch, h);
+    }
+    cJSON *v = merge_copy(patch, 1, h, NULL, 1);
+    if (v == NULL)
+        return DCPROJ_ERR_NOMEM;
+    if (*target != NULL)
+        hook_removing(h, *target);
+    cJSON_Delete(*target);
+    *target = v;
+    return DCPROJ_OK;
+}
+
+/* The document's origin bookkeeping as merge hooks: the root of each copy
+ * takes the layer's origin (its descendants inherit it), and what leaves
+ * the tree is forgotten. */
+struct origin_mark {
+    struct origin_map *map;
+    const struct doc_origin *origin;
+};
+
+static int origin_copied(void *ctx, const cJSON *node, const cJSON *src, const cJSON *parent,
+                         int top)
+{
+    (void)src;
+    (void)parent;
+    const struct origin_mark *m = ctx;
+    return top ? origin_map_set(m->map, node, m->origin) : DCPROJ_OK;
+}
+
+static void origin_removing(void *ctx, const cJSON *node)
+{
+    const struct origin_mark *m = ctx;
+    origin_map_forget_tree(m->map, node);
+}
+
 int merge_patch_tracked(cJSON **target, const cJSON *patch, struct origin_map *map,
                         const struct doc_origin *origin)
 {
-    if (!cJSON_IsObject(patch) || !cJSON_IsObject(*target)) {
-        cJSON *v = clean_copy(patch);
-        if (v == NULL)
-            return DCPROJ_ERR_NOMEM;
-        if (*target != NULL)
-            origin_map_forget_tree(map, *target);
-        cJSON_Delete(*target);
-        *target = v;
-        return mark(map, v, origin);
-    }
-    return merge_object(*target, patch, map, origin);
+    if (map == NULL)
+        return merge_patch_hooked(target, patch, NULL);
+    struct origin_mark m = {map, origin};
+    const struct merge_hooks h = {&m, NULL, origin_copied, NULL, origin_removing};
+    return merge_patch_hooked(target, patch, &h);
 }
 
 int doc_merge_patch(cJSON **target, const cJSON *patch)
 {
-    return merge_patch_tracked(target, patch, NULL, NULL);
+    return merge_patch_hooked(target, patch, NULL);
 }

@@ -4,6 +4,7 @@
  * struct dcproj_param, with what is known of its range at load time.
  */
 #include "load_int.h"
+#include "model_int.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -121,6 +122,38 @@ int parse_date(const char *s, int B, int *year, double *start_months)
     *year = y;
     *start_months = 12.0 * (y - 1 - B) + (m - 1) + (double)(d - 1) / days_in_month(y, m);
     return 0;
+}
+
+/* What explains a value that is not a date (SPEC §9 v2: name the slip):
+ * ": write the date as a string: \"2026\"" for a number, ": February 2024
+ * has 29 days" for a day past the month's end, else "". */
+void date_hint(const cJSON *node, char *buf, size_t size)
+{
+    static const char *const months[12] = {"January", "February", "March",     "April",
+                                           "May",     "June",     "July",      "August",
+                                           "September", "October", "November", "December"};
+    buf[0] = '\0';
+    if (cJSON_IsNumber(node)) {
+        double v = node->valuedouble;
+        if (v >= 1000 && v <= 9999 && v == floor(v))
+            snprintf(buf, size, ": write the date as a string: \"%d\"", (int)v);
+        else
+            snprintf(buf, size, ": write the date as a string, e.g. \"2026-07\"");
+        return;
+    }
+    if (!cJSON_IsString(node))
+        return;
+    const char *s = node->valuestring;
+    int y, m, d;
+    if (strlen(s) == 10 && s[4] == '-' && s[7] == '-' && digits(s, 4, &y) == 0
+        && digits(s + 5, 2, &m) == 0 && digits(s + 8, 2, &d) == 0 && m >= 1 && m <= 12
+        && d > days_in_month(y, m))
+        snprintf(buf, size, ": %s %d has %d days", months[m - 1], y, days_in_month(y, m));
+    else if (strlen(s) >= 7 && s[4] == '-' && digits(s, 4, &y) == 0 && digits(s + 5, 2, &m) == 0
+             && (m < 1 || m > 12))
+        snprintf(buf, size, ": months run from 01 to 12");
+    else if (strlen(s) == 7 && s[4] == '-' && s[5] == 'Q')
+        snprintf(buf, size, ": quarters run from Q1 to Q4");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -485,4 +518,60 @@ const char *dcproj_dist_name(enum dcproj_dist dist)
         if (DISTS[i].dist == dist)
             return DISTS[i].name;
     return "?";
+}
+
+/* ---- slips (SPEC §9 v2 "Warnings") ------------------------------------ */
+
+/* The written value of a parameter: its number, or its distribution's mean
+ * (param_mean) when every field is a number.  -1 when it involves a
+ * variable: solved and variable values are never checked for slips. */
+int written_mean(const struct dcproj_param *p, double *out)
+{
+    if (p->dist == DCPROJ_DIST_NONE) {
+        if (p->v.var >= 0)
+            return -1;
+    } else {
+        int n = p->dist == DCPROJ_DIST_NORMAL || p->dist == DCPROJ_DIST_LOGNORMAL ? 1
+                : p->dist == DCPROJ_DIST_UNIFORM                                 ? 2
+                                                                                 : 3;
+        for (int k = 0; k < n; k++)
+            if (p->f[k].var >= 0)
+                return -1;
+    }
+    *out = param_mean(p, NULL);
+    return 0;
+}
+
+/* A compound or piecewise rate (or a rate distribution's mean) above 1 is
+ * most likely a percentage: "+1500% a year: did you mean 0.15?". */
+void warn_rate_percent(struct ctx *c, const struct frame *f, const struct dcproj_param *p)
+{
+    double r;
+    if (written_mean(p, &r) != 0 || !(r > 1))
+        return;
+    warn(c, f, "%s%s is +%s%% a year: did you mean %s?",
+         p->dist == DCPROJ_DIST_NONE ? "rate " : "the mean rate ", shown_number(r).s,
+         shown_number(100.0 * r).s, shown_number(r / 100.0).s);
+}
+
+/* A pue above 3 (no datacenter runs that inefficiently; 1.1 to 2 is usual). */
+void warn_pue(struct ctx *c, const struct frame *f, double pue)
+{
+    if (pue > 3)
+        warn(c, f, "pue %s is above 3: PUE is facility power / IT power, usually 1.1 to 2%s",
+             shown_number(pue).s, pue >= 100 ? " (a percentage? write 1.3 for 130%)" : "");
+}
+
+/* A linear per_year above 10 times a positive baseline (their written
+ * values or means). */
+void warn_per_year(struct ctx *c, const struct frame *f, const struct dcproj_param *per_year,
+                   const struct dcproj_param *baseline)
+{
+    double a, c0;
+    if (written_mean(per_year, &a) != 0 || written_mean(baseline, &c0) != 0 || !(c0 > 0)
+        || !(a > 10 * c0))
+        return;
+    warn(c, f, "per_year %s is %s times the baseline %s: is it in the scenario's unit per "
+               "year (not a total, not a percentage)?",
+         shown_number(a).s, shown_number(round(a / c0 * 10) / 10).s, shown_number(c0).s);
 }

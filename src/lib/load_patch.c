@@ -13,6 +13,7 @@
 
 #include "json_int.h"
 #include "alloc_int.h"
+#include "nearest_int.h"
 /* ---------------------------------------------------------------- patches */
 
 /* Merge `patch` onto d's document, recording `kind`/`label` as the origin. */
@@ -150,6 +151,67 @@ static cJSON *wrap_keys(const struct step *steps, size_t from, size_t n_steps, c
 }
 
 /*
+ * The §9 warning of a --set/--patch (`label`) that creates a key the
+ * document did not have, with the nearest existing key: "--set
+ * countries.IR.baseline=900 creates country IR; did you mean IE?".  Walks
+ * `patch` against `target` (the object at `path`); only the outermost
+ * created key of a branch is named.  Deletions (null), ignored `$`/`_`
+ * keys and new ids under object-form `events` (SPEC §3.5) do not warn.
+ */
+static int warn_created(struct doc *d, const cJSON *target, const cJSON *patch, char *path,
+                        size_t len, const char *label)
+{
+    if (!cJSON_IsObject(patch) || !cJSON_IsObject(target))
+        return DCPROJ_OK;
+    if (strcmp(path, "events") == 0)
+        return DCPROJ_OK;
+    for (const cJSON *ch = patch->child; ch != NULL; ch = ch->next) {
+        if (cJSON_IsNull(ch) || ch->string[0] == '$' || ch->string[0] == '_')
+            continue;
+        size_t n = strlen(path);
+        snprintf(path + n, DCPROJ_ERROR_PATH_LEN - n, "%s%s", n > 0 ? "." : "", ch->string);
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(target, ch->string);
+        int rc = DCPROJ_OK;
+        if (t != NULL) {
+            rc = warn_created(d, t, ch, path, len, label);
+        } else {
+            struct nearest nb = {ch->string, NULL, 0};
+            for (const cJSON *k = target->child; k != NULL; k = k->next)
+                if (k->string[0] != '$' && k->string[0] != '_')
+                    nearest_consider(&nb, k->string);
+            const char *what = n == 9 && strncmp(path, "countries", 9) == 0 ? "country "
+                               : n == 9 && strncmp(path, "variables", 9) == 0 ? "variable "
+                                                                               : "key ";
+            char mean[DCPROJ_ID_LEN + 32] = "";
+            if (nb.best != NULL)
+                snprintf(mean, sizeof mean, "; did you mean %.32s?", nb.best);
+            rc = dcproj_warnings_add(&d->warnings, d->file, path,
+                                     "%s creates %s%s, which the scenario did not have%s", label,
+                                     what, ch->string, mean);
+            if (rc != DCPROJ_OK)
+                rc = nomem(NULL, d->file);
+        }
+        path[n] = '\0';
+        if (rc != DCPROJ_OK)
+            return rc;
+    }
+    return DCPROJ_OK;
+}
+
+/* apply() a --set or --patch (`option` and its argument `shown`, the
+ * origin `label`) after warn_created() from the document's root. */
+static int apply_warned(struct doc *d, const cJSON *patch, enum doc_origin_kind kind,
+                        const char *option, const char *shown, const char *label,
+                        struct dcproj_error *err)
+{
+    char path[DCPROJ_ERROR_PATH_LEN] = "", what[DCPROJ_ERROR_MSG_LEN / 2];
+    snprintf(what, sizeof what, "%s %s", option, shown);
+    if (warn_created(d, d->root, patch, path, sizeof path, what) != DCPROJ_OK)
+        return nomem(err, d->file);
+    return apply(d, patch, kind, label, err);
+}
+
+/*
  * --set with array steps (SPEC §6): walk the document to the element the
  * last index names (every step up to it must exist; nothing inherited is
  * copied), then merge the rest of the path there: an object merges into
@@ -221,6 +283,12 @@ static int apply_indexed(struct doc *d, const char *text, const struct step *ste
     if (patch == NULL)
         return nomem(err, d->file);
     if (cJSON_IsObject(cur) && cJSON_IsObject(patch)) {
+        char what[DCPROJ_ERROR_MSG_LEN / 2];
+        snprintf(what, sizeof what, "--set %s", text);
+        if (warn_created(d, cur, patch, path, sizeof path, what) != DCPROJ_OK) {
+            cJSON_Delete(patch);
+            return nomem(err, d->file);
+        }
         rc = merge_patch_tracked(&cur, patch, &d->map, o);
     } else {
         cJSON *v = NULL;
@@ -287,7 +355,8 @@ int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
         rc = apply_indexed(d, text, steps, n_steps, last_index, value, err);
     } else {
         cJSON *patch = wrap_keys(steps, 0, n_steps, value);
-        rc = patch == NULL ? nomem(err, NULL) : apply(d, patch, DOC_ORIGIN_SET, text, err);
+        rc = patch == NULL ? nomem(err, NULL)
+                           : apply_warned(d, patch, DOC_ORIGIN_SET, "--set", text, text, err);
         cJSON_Delete(patch);
     }
     dcproj_free(keys);
@@ -313,7 +382,7 @@ int apply_patch_file(struct doc *d, const char *path, struct dcproj_error *err)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, name, "extends", 0, 0,
                                 "\"extends\" is not allowed in a patch");
     }
-    rc = apply(d, patch, DOC_ORIGIN_PATCH, path, err);
+    rc = apply_warned(d, patch, DOC_ORIGIN_PATCH, "--patch", name, path, err);
     cJSON_Delete(patch);
     return rc;
 }

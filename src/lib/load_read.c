@@ -375,6 +375,23 @@ static size_t word_len(const unsigned char *p, const unsigned char *end)
 
 static int scan_value(struct scan *s);
 
+/* "{"rate": 0,15}": a number, then ',' and digits with no space between
+ * is a decimal comma (SPEC §9 v2): say so, with the number as JSON writes
+ * it.  `num`..`num_end` is the number before the ','. */
+static int decimal_comma(struct scan *s, const unsigned char *num, const unsigned char *num_end)
+{
+    size_t nd = 0;
+    while (s->p + nd < s->end && is_digit(s->p[nd]) && nd < 32)
+        nd++;
+    char got[32];
+    describe_here(s, got, sizeof got);
+    return fail_at(s, s->p,
+                   "expected a string key after ',', got %s: JSON numbers use a decimal point: "
+                   "%.*s.%.*s",
+                   got, (int)(num_end - num < 32 ? num_end - num : 32), (const char *)num, (int)nd,
+                   (const char *)s->p);
+}
+
 /* An object or array starting at s->p; `close` is '}' or ']'. */
 static int scan_container(struct scan *s, char close)
 {
@@ -388,9 +405,12 @@ static int scan_container(struct scan *s, char close)
         s->depth--;
         return DCPROJ_OK;
     }
+    const unsigned char *num = NULL, *num_end = NULL; /* a number just before ',' */
     for (int first = 1;; first = 0) {
         int rc;
         if (obj) {
+            if (!first && num != NULL && s->p == num_end + 1 && s->p < s->end && is_digit(*s->p))
+                return decimal_comma(s, num, num_end);
             if (s->p >= s->end || *s->p != '"')
                 return expected(s, first ? "a string key or '}'" : "a string key after ','");
             if ((rc = scan_string(s)) != DCPROJ_OK)
@@ -403,8 +423,11 @@ static int scan_container(struct scan *s, char close)
         } else if (!first && s->p < s->end && *s->p == ']') {
             return fail_at(s, s->p, "expected a value after ',', got ']' (trailing comma)");
         }
+        const unsigned char *v = s->p;
         if ((rc = scan_value(s)) != DCPROJ_OK)
             return rc;
+        num = (*v == '-' || is_digit(*v)) ? v : NULL;
+        num_end = s->p;
         skip_ws(s);
         if (s->p < s->end && *s->p == ',') {
             s->p++;

@@ -52,6 +52,15 @@ static int load(const char *path, const char *data, size_t len, const char *name
         for (size_t i = 0; i < n; i++)
             sc->files[i] = (struct dcproj_file_id){ids[i].dev, ids[i].ino};
         sc->n_files = n;
+        /* the patch stage's warnings first, then the converter's */
+        if (dcproj_warnings_merge(doc_warnings(d), &sc->warnings) != DCPROJ_OK) {
+            dcproj_scenario_free(sc);
+            doc_free(d);
+            return dcproj_error_set(err, DCPROJ_ERR_NOMEM, name, NULL, 0, 0, "out of memory");
+        }
+        dcproj_warnings_clear(&sc->warnings);
+        sc->warnings = *doc_warnings(d);
+        *doc_warnings(d) = (struct dcproj_warnings){0, NULL};
     }
     doc_free(d);
     if (st == DCPROJ_OK)
@@ -118,6 +127,8 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(co->name);
         dcproj_free(co->groups);
         free_growth(&co->growth);
+        power_input_free(&co->pue);
+        power_input_free(&co->utilization);
         dcproj_free(co->history_years);
         dcproj_free(co->history_values);
         dcproj_free(co->source);
@@ -134,6 +145,8 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
         dcproj_free(sc->targets[i].source);
     dcproj_free(sc->targets);
     dcproj_free(sc->quantiles);
+    power_input_free(&sc->pue);
+    power_input_free(&sc->utilization);
     for (size_t i = 0; i < sc->n_correlations; i++) {
         for (size_t k = 0; k < sc->correlations[i].n_params; k++)
             dcproj_free(sc->correlations[i].params[k]);
@@ -146,6 +159,7 @@ void dcproj_scenario_free(struct dcproj_scenario *sc)
     dcproj_scenario_free(sc->parent);
     dcproj_free(sc->resolved_json);
     dcproj_free(sc->files);
+    dcproj_warnings_clear(&sc->warnings);
     dcproj_free(sc->file);
     dcproj_free(sc->name);
     dcproj_free(sc->title);

@@ -4,6 +4,7 @@
  * all: the five XML special characters become entities, and what neither
  * XML 1.0 nor HTML5 may hold (C0 controls, invalid UTF-8) becomes U+FFFD.
  */
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -69,4 +70,55 @@ void markup_text(FILE *out, const char *s, size_t max_chars)
 void dcproj_markup_escape(FILE *out, const char *s)
 {
     markup_text(out, s, 0);
+}
+
+/* Insert a thin space (U+2009) between groups of three digits of the integer
+ * part of a formatted number with at least four integer digits ("12345.5"
+ * becomes "12 345.5"); exponent forms are left alone.  `s` must have room
+ * for DCPROJ_NUMBER_LEN bytes. */
+void markup_group_thousands(char *s)
+{
+    if (strchr(s, 'e') != NULL || strchr(s, 'n') != NULL || strchr(s, 'i') != NULL)
+        return;
+    const char *digits = s[0] == '-' ? s + 1 : s;
+    size_t n_int = strspn(digits, "0123456789");
+    if (n_int < 4)
+        return;
+    char tmp[DCPROJ_NUMBER_LEN * 2];
+    size_t lead = (size_t)(digits - s), o = 0;
+    memcpy(tmp, s, lead);
+    o = lead;
+    for (size_t i = 0; i < n_int; i++) {
+        if (i > 0 && (n_int - i) % 3 == 0) {
+            memcpy(tmp + o, "\xE2\x80\x89", 3);
+            o += 3;
+        }
+        tmp[o++] = digits[i];
+    }
+    size_t rest = strlen(digits + n_int);
+    memcpy(tmp + o, digits + n_int, rest + 1);
+    if (o + rest < DCPROJ_NUMBER_LEN)
+        memcpy(s, tmp, o + rest + 1);
+}
+
+void markup_value(double v, char *buf)
+{
+    if (!isfinite(v)) {
+        dcproj_format_number(v, -1, 0, buf);
+        return;
+    }
+    double a = fabs(v);
+    int decimals = a > 0.0 ? 3 - (int)floor(log10(a)) : 0;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 12)
+        decimals = 12;
+    double m = pow(10.0, decimals);
+    double r = round(v * m) / m;
+    if (!isfinite(r))
+        r = v;
+    if (r == 0.0)
+        r = 0.0;
+    dcproj_format_number(r, -1, 0, buf);
+    markup_group_thousands(buf);
 }

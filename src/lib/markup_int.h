@@ -21,4 +21,16 @@ size_t markup_chars(const char *s);
  */
 void markup_text(FILE *out, const char *s, size_t max_chars);
 
+/* Insert a thin space (U+2009) between groups of three digits of the
+ * integer part of a formatted number with at least four integer digits
+ * ("12345.5" becomes "12 345.5"); exponent forms are left alone.  `s` must
+ * have room for DCPROJ_NUMBER_LEN bytes. */
+void markup_group_thousands(char *s);
+
+/* `v` for people to read, into `buf` (DCPROJ_NUMBER_LEN bytes): four
+ * significant digits below 1000, whole numbers from 1000 on, trailing zeros
+ * dropped, thousands grouped; through dcproj_format_number(), so never
+ * locale-dependent.  Charts and the HTML report share it. */
+void markup_value(double v, char *buf);
+
 #endif

@@ -148,6 +148,7 @@ enum mc_kind {
 /* Shared, read-only state of one Monte Carlo run plus the work queue. */
 struct mc {
     const struct model *m;
+    enum dcproj_metric metric; /* what the statistics are of (SPEC §5.2 `metrics`) */
     const double *vars;
     struct site_list sites; /* draw sites, in draw order (mc_sites.c) */
     struct mc_corr corr;    /* the Gaussian copula; corr.k == 0 without correlation */
@@ -198,6 +199,8 @@ struct worker {
                                block[cell * MC_BLOCK + k], copied to the store
                                cell by cell (contiguous writes, not one stride
                                of `draws` doubles per value) */
+    struct power_values pv; /* the country's drawn pue and utilization (SPEC §3.7) */
+    struct energy_scratch escratch;
     int rc;
     uint64_t err_block;     /* block of the first error (for a deterministic message) */
     struct dcproj_error err;
@@ -287,6 +290,15 @@ static int country_draw(struct worker *w, size_t i, struct country_values *cv)
         x->start_months = e->start_months + delay;
         x->ramp_months = e->ramp_months;
     }
+    if (m->sc->has_power) {
+        /* pue, then utilization: the country's last sites; clamped (SPEC §5.1) */
+        w->pv.pue = (struct power_curve){c->pue.is_curve ? &c->pue : NULL, 0};
+        w->pv.util = (struct power_curve){c->utilization.is_curve ? &c->utilization : NULL, 0};
+        if (!c->pue.is_curve)
+            w->pv.pue.value = site_draw(w, &site, &c->pue.param, 1.0, INFINITY);
+        if (!c->utilization.is_curve)
+            w->pv.util.value = site_draw(w, &site, &c->utilization.param, 1e-9, 1.0);
+    }
     if (g->model == DCPROJ_MODEL_FIT && m->fits[i].n_eps > 0) {
         /* SPEC §3 model 5: θ = θ̂ + L·ε, ε drawn after the country's own sites */
         const struct country_fit *f = &m->fits[i];
@@ -295,6 +307,39 @@ static int country_draw(struct worker *w, size_t i, struct country_values *cv)
             eps[k] = gsl_ran_ugaussian(w->rng);
         fit_draw(&f->est, f->anchored, f->c0, f->L, f->n_eps, eps, theta);
         model_fit_values(g->fit_curve, theta, cv);
+    }
+    return DCPROJ_OK;
+}
+
+/* Turn country i's capacity series (period ends) into the series of the
+ * run's metric: it_load_mw = C·u, facility_mw = C·u·pue at the period end,
+ * energy_twh = the energy used during the period (0 for the first row, whose
+ * statistics are left empty). */
+static int metric_series(struct worker *w, size_t i, const struct country_values *cv,
+                         double *series)
+{
+    struct mc *mc = w->mc;
+    int B = mc->m->sc->baseline_year;
+    for (size_t p = mc->np; p-- > 0;) {
+        double t = (double)mc->e_months[p] / 12.0;
+        double u = power_curve_at(&w->pv.util, B, t);
+        switch (mc->metric) {
+        case DCPROJ_METRIC_CAPACITY:
+            break;
+        case DCPROJ_METRIC_IT_LOAD:
+            series[p] *= u;
+            break;
+        case DCPROJ_METRIC_FACILITY:
+            series[p] *= u * power_curve_at(&w->pv.pue, B, t);
+            break;
+        case DCPROJ_METRIC_ENERGY:
+            series[p] = 0.0;
+            if (p > 0 && model_energy(mc->m, i, cv, w->ev, &w->pv, (double)mc->e_months[p - 1] / 12.0,
+                                      t, &w->escratch, &series[p]) != DCPROJ_OK)
+                return dcproj_error_set(&w->err, DCPROJ_ERR_NOMEM, mc->m->sc->file, NULL, 0, 0,
+                                        "out of memory");
+            break;
+        }
     }
     return DCPROJ_OK;
 }
@@ -325,6 +370,8 @@ static int one_draw(struct worker *w, double *out, size_t stride)
         int fl = 0;
         rc = model_country_series(m, i, &cv, w->ev, mc->e_months, mc->res->periods, np, w->series,
                                   &fl, &w->err);
+        if (rc == DCPROJ_OK && mc->metric != DCPROJ_METRIC_CAPACITY)
+            rc = metric_series(w, i, &cv, w->series);
         if (rc != DCPROJ_OK)
             return rc;
         if (fl)
@@ -476,8 +523,11 @@ static int country_series_at(struct worker *w, size_t i, int kind, double key, d
         return rc;
     if (kind != MC_CONST)
         *key_of(&cv, kind) = key;
-    return model_country_series(mc->m, i, &cv, w->ev, mc->e_months, mc->res->periods, mc->np, out,
-                                &fl, &w->err);
+    rc = model_country_series(mc->m, i, &cv, w->ev, mc->e_months, mc->res->periods, mc->np, out,
+                              &fl, &w->err);
+    if (rc == DCPROJ_OK && mc->metric != DCPROJ_METRIC_CAPACITY)
+        rc = metric_series(w, i, &cv, out);
+    return rc;
 }
 
 /* Does `p` vary between draws: a distribution, or a reference to a shared
@@ -500,6 +550,11 @@ static int classify(struct worker *w, size_t i)
     for (size_t p = 0; p < mc->np; p++)
         if (mc->e_months[p] < 0)
             return MC_FULL;
+    /* a power metric under a random pue or utilization: two random factors */
+    if (mc->metric != DCPROJ_METRIC_CAPACITY &&
+        ((!c->pue.is_curve && is_random(mc, &c->pue.param)) ||
+         (!c->utilization.is_curve && is_random(mc, &c->utilization.param))))
+        return MC_FULL;
     for (size_t k = m->ev_start[i]; k < m->ev_start[i + 1]; k++) {
         const struct dcproj_event *e = &m->sc->events[m->ev_index[k]];
         if (is_random(mc, &e->add) || is_random(mc, &e->probability) ||
@@ -657,10 +712,21 @@ int montecarlo_fill(const struct model *m, const double *vars,
                     size_t col_mean, unsigned char *floored_country, struct mc_debug *dbg,
                     struct dcproj_error *err)
 {
+    return montecarlo_fill_metric(m, vars, opt, res, DCPROJ_METRIC_CAPACITY, col_mean,
+                                  floored_country, dbg, err);
+}
+
+int montecarlo_fill_metric(const struct model *m, const double *vars,
+                           const struct dcproj_run_options *opt, struct dcproj_result *res,
+                           enum dcproj_metric metric, size_t col_mean,
+                           unsigned char *floored_country, struct mc_debug *dbg,
+                           struct dcproj_error *err)
+{
     const struct dcproj_scenario *sc = m->sc;
     struct mc mc;
     memset(&mc, 0, sizeof mc);
     mc.m = m;
+    mc.metric = metric;
     mc.vars = vars;
     mc.res = res;
     mc.np = res->n_periods;
@@ -863,6 +929,9 @@ int montecarlo_fill(const struct model *m, const double *vars,
         v[0] = sums[cell] / (double)mc.draws;
         for (size_t q = 0; q < nq; q++)
             v[1 + q] = qout[cell * nq + q];
+        if (metric == DCPROJ_METRIC_ENERGY && cell % mc.np == 0)
+            for (size_t q = 0; q <= nq; q++)
+                v[q] = NAN; /* the first row has no energy: empty statistics */
     }
     for (int t = 0; t < nthreads; t++)
         for (size_t i = 0; i < sc->n_countries; i++)
@@ -875,6 +944,7 @@ done:
     if (ws != NULL) {
         for (int t = 0; t < nthreads; t++) {
             dcproj_free(ws[t].scratch_base);
+            dcproj_free(ws[t].escratch.t);
             dcproj_free(ws[t].exact_base);
             gsl_rng_free(ws[t].rng);
             if (ws[t].rng2 != NULL)

@@ -102,6 +102,12 @@ int sites_build(const struct dcproj_scenario *sc, struct site_list *l)
             bad |= add_site(&b, &e->probability, ci, -1, ei);
             bad |= add_site(&b, &e->delay_months, ci, -1, ei);
         }
+        if (sc->has_power) { /* SPEC v2 §3.7: power.pue, power.utilization per country */
+            if (!c->pue.is_curve)
+                bad |= add_site(&b, &c->pue.param, ci, -1, -1);
+            if (!c->utilization.is_curve)
+                bad |= add_site(&b, &c->utilization.param, ci, -1, -1);
+        }
         if (bad)
             goto nomem;
     }

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_interp.h>
 
-#include <gsl/gsl_cdf.h>
 
 #include "model_int.h"
 #include "alloc_int.h"
@@ -156,7 +156,7 @@ void model_default_vars(const struct dcproj_scenario *sc, double *vars)
  * reference produced it, the message names the variable and its trial
  * value (SPEC §4), since that is what the user must change.
  */
-static int bad_param(const struct model *m, const struct dcproj_param *p, const double *vars,
+int model_bad_param(const struct model *m, const struct dcproj_param *p, const double *vars,
                      const char *path, double value, const char *rule, struct dcproj_error *err)
 {
     const struct dcproj_scenario *sc = m->sc;
@@ -184,7 +184,7 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
         cv->c0 = param_value(m, &c->baseline, vars);
         if (!(cv->c0 >= 0) || !isfinite(cv->c0)) {
             snprintf(path, sizeof path, "countries.%s.baseline", c->code);
-            return bad_param(m, &c->baseline, vars, path, cv->c0, "must be >= 0", err);
+            return model_bad_param(m, &c->baseline, vars, path, cv->c0, "must be >= 0", err);
         }
     } else {
         cv->c0 = 0.0; /* points without a baseline: curve(B), set below */
@@ -196,14 +196,14 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
             cv->rate = param_value(m, &g->rate, vars);
             if (!(cv->rate > -1.0) || !isfinite(cv->rate)) {
                 snprintf(path, sizeof path, "countries.%s.growth.rate", c->code);
-                return bad_param(m, &g->rate, vars, path, cv->rate, "a compound rate must be > -1", err);
+                return model_bad_param(m, &g->rate, vars, path, cv->rate, "a compound rate must be > -1", err);
             }
         }
         for (size_t k = 0; k < g->n_segments; k++) {
             double r = param_value(m, &g->segments[k].rate, vars);
             if (!(r > -1.0) || !isfinite(r)) {
                 snprintf(path, sizeof path, "countries.%s.growth.rates[%zu].rate", c->code, k);
-                return bad_param(m, &g->segments[k].rate, vars, path, r, "a compound rate must be > -1", err);
+                return model_bad_param(m, &g->segments[k].rate, vars, path, r, "a compound rate must be > -1", err);
             }
             cv->seg_rates[k] = r;
         }
@@ -212,7 +212,7 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
         cv->per_year = param_value(m, &g->per_year, vars);
         if (!isfinite(cv->per_year)) {
             snprintf(path, sizeof path, "countries.%s.growth.per_year", c->code);
-            return bad_param(m, &g->per_year, vars, path, cv->per_year, "must be finite", err);
+            return model_bad_param(m, &g->per_year, vars, path, cv->per_year, "must be finite", err);
         }
         break;
     case DCPROJ_MODEL_LOGISTIC:
@@ -220,15 +220,15 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
         cv->rate = param_value(m, &g->rate, vars);
         if (!(cv->c0 > 0)) {
             snprintf(path, sizeof path, "countries.%s.baseline", c->code);
-            return bad_param(m, &c->baseline, vars, path, cv->c0, "a logistic curve needs 0 < baseline < cap", err);
+            return model_bad_param(m, &c->baseline, vars, path, cv->c0, "a logistic curve needs 0 < baseline < cap", err);
         }
         if (!(cv->cap > cv->c0) || !isfinite(cv->cap)) {
             snprintf(path, sizeof path, "countries.%s.growth.cap", c->code);
-            return bad_param(m, &g->cap, vars, path, cv->cap, "a logistic cap must be > the baseline", err);
+            return model_bad_param(m, &g->cap, vars, path, cv->cap, "a logistic cap must be > the baseline", err);
         }
         if (!(cv->rate > 0) || !isfinite(cv->rate)) {
             snprintf(path, sizeof path, "countries.%s.growth.rate", c->code);
-            return bad_param(m, &g->rate, vars, path, cv->rate, "a logistic rate must be > 0", err);
+            return model_bad_param(m, &g->rate, vars, path, cv->rate, "a logistic rate must be > 0", err);
         }
         break;
     case DCPROJ_MODEL_POINTS:
@@ -267,7 +267,7 @@ void model_fit_values(enum dcproj_fit_curve curve, const double *theta, struct c
 
 /* The closed-form curve a growth model evaluates: a fit evaluates the
  * model its curve names. */
-static enum dcproj_model curve_model(const struct dcproj_growth *g)
+enum dcproj_model model_curve(const struct dcproj_growth *g)
 {
     if (g->model != DCPROJ_MODEL_FIT)
         return g->model;
@@ -304,15 +304,15 @@ int model_event_values(const struct model *m, size_t i, const double *vars,
         double delay = param_value(m, &e->delay_months, vars);
         if (!isfinite(add)) {
             dcproj_event_path(sc, j, "add", path, sizeof path);
-            return bad_param(m, &e->add, vars, path, add, "must be finite", err);
+            return model_bad_param(m, &e->add, vars, path, add, "must be finite", err);
         }
         if (!(prob >= 0.0 && prob <= 1.0)) {
             dcproj_event_path(sc, j, "probability", path, sizeof path);
-            return bad_param(m, &e->probability, vars, path, prob, "a probability must be in [0, 1]", err);
+            return model_bad_param(m, &e->probability, vars, path, prob, "a probability must be in [0, 1]", err);
         }
         if (!(delay >= 0.0) || !isfinite(delay)) {
             dcproj_event_path(sc, j, "delay_months", path, sizeof path);
-            return bad_param(m, &e->delay_months, vars, path, delay, "a delay must be >= 0", err);
+            return model_bad_param(m, &e->delay_months, vars, path, delay, "a delay must be >= 0", err);
         }
         struct event_values *v = &ev[k - m->ev_start[i]];
         v->add = add * prob;
@@ -365,7 +365,7 @@ int model_growth_at(const struct model *m, size_t i, const struct country_values
 {
     const struct dcproj_scenario *sc = m->sc;
     const struct dcproj_growth *g = &sc->countries[i].growth;
-    switch (curve_model(g)) {
+    switch (model_curve(g)) {
     case DCPROJ_MODEL_COMPOUND:
         if (g->n_segments == 0) {
             *out = cv->c0 * pow(1.0 + cv->rate, t_years);
@@ -391,7 +391,7 @@ int model_growth_at(const struct model *m, size_t i, const struct country_values
     case DCPROJ_MODEL_POINTS:
         return points_at(&m->curves[i], g, (double)sc->baseline_year + t_years, out);
     case DCPROJ_MODEL_FIT:
-        break; /* curve_model() never returns it */
+        break; /* model_curve() never returns it */
     }
     return -1;
 }
@@ -420,7 +420,7 @@ int model_country_series(const struct model *m, size_t i, const struct country_v
     char pname[32];
     /* compound growth with one rate: C0·(1+r)^t = C0·exp(t·log1p(r)), one log1p
        per series instead of one pow per period */
-    int simple = curve_model(&c->growth) == DCPROJ_MODEL_COMPOUND && c->growth.n_segments == 0;
+    int simple = model_curve(&c->growth) == DCPROJ_MODEL_COMPOUND && c->growth.n_segments == 0;
     double log_growth = simple ? log1p(cv->rate) : 0.0;
     for (size_t k = 0; k < n; k++) {
         int e = e_months[k];
@@ -694,8 +694,8 @@ int model_fit_solution(const struct model *m, struct dcproj_solution *sol,
 
 /* ---- year-end series for calibration ---------------------------------- */
 
-int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,
-                    struct dcproj_error *err)
+int model_year_tables(const struct model *m, const double *vars, int last_year,
+                      double *const tables[DCPROJ_N_METRICS], struct dcproj_error *err)
 {
     const struct dcproj_scenario *sc = m->sc;
     size_t ny = (size_t)(last_year - sc->baseline_year + 1);
@@ -704,41 +704,74 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
     for (size_t i = 0; i < nc; i++)
         if (model_n_events(m, i) > max_ev)
             max_ev = model_n_events(m, i);
+    int power = tables[DCPROJ_METRIC_IT_LOAD] != NULL || tables[DCPROJ_METRIC_FACILITY] != NULL ||
+                tables[DCPROJ_METRIC_ENERGY] != NULL;
     int *e = dcproj_malloc(ny * sizeof *e);
+    double *cap = dcproj_malloc(ny * sizeof *cap);
     double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
     struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
+    struct energy_scratch scratch = {NULL, 0};
     int rc = DCPROJ_OK;
-    if (e == NULL || seg == NULL || ev == NULL) {
+    if (e == NULL || cap == NULL || seg == NULL || ev == NULL) {
         rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
         goto done;
     }
     for (size_t y = 0; y < ny; y++)
         e[y] = 12 * (int)y;
-    memset(rows + nc * ny, 0, (ng + 1) * ny * sizeof *rows);
-    double *total = rows + (nc + ng) * ny;
+    for (int k = 0; k < DCPROJ_N_METRICS; k++)
+        if (tables[k] != NULL)
+            memset(tables[k] + nc * ny, 0, (ng + 1) * ny * sizeof(double));
     for (size_t i = 0; i < nc; i++) {
         struct country_values cv = {.seg_rates = seg};
+        struct power_values pv;
         int floored = 0;
-        double *row = rows + i * ny;
         rc = model_country_values(m, i, vars, &cv, err);
         if (rc == DCPROJ_OK)
             rc = model_event_values(m, i, vars, ev, err);
         if (rc == DCPROJ_OK)
-            rc = model_country_series(m, i, &cv, ev, e, NULL, ny, row, &floored, err);
+            rc = model_country_series(m, i, &cv, ev, e, NULL, ny, cap, &floored, err);
+        if (rc == DCPROJ_OK && power)
+            rc = model_power_values(m, i, vars, &pv, err);
         if (rc != DCPROJ_OK)
             goto done;
         const struct dcproj_country *c = &sc->countries[i];
-        for (size_t gi = 0; gi < c->n_groups; gi++) {
-            double *grow = rows + (nc + c->groups[gi]) * ny;
-            for (size_t y = 0; y < ny; y++)
-                grow[y] += row[y];
+        for (size_t y = 0; y < ny; y++) {
+            double t = (double)y, v[DCPROJ_N_METRICS] = {cap[y], NAN, NAN, NAN};
+            if (power) {
+                v[DCPROJ_METRIC_IT_LOAD] = cap[y] * power_curve_at(&pv.util, sc->baseline_year, t);
+                v[DCPROJ_METRIC_FACILITY] =
+                    v[DCPROJ_METRIC_IT_LOAD] * power_curve_at(&pv.pue, sc->baseline_year, t);
+            }
+            /* entry y of energy: calendar year B + y; year B is not projected (NaN) */
+            if (y > 0 && tables[DCPROJ_METRIC_ENERGY] != NULL &&
+                model_energy(m, i, &cv, ev, &pv, t - 1.0, t, &scratch, &v[DCPROJ_METRIC_ENERGY]) !=
+                    DCPROJ_OK) {
+                rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+            for (int k = 0; k < DCPROJ_N_METRICS; k++) {
+                double *tab = tables[k];
+                if (tab == NULL)
+                    continue;
+                tab[i * ny + y] = v[k];
+                for (size_t gi = 0; gi < c->n_groups; gi++)
+                    tab[(nc + c->groups[gi]) * ny + y] += v[k];
+                tab[(nc + ng) * ny + y] += v[k];
+            }
         }
-        for (size_t y = 0; y < ny; y++)
-            total[y] += row[y];
     }
 done:
     dcproj_free(e);
+    dcproj_free(cap);
     dcproj_free(seg);
     dcproj_free(ev);
+    dcproj_free(scratch.t);
     return rc;
+}
+
+int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,
+                    struct dcproj_error *err)
+{
+    double *const tables[DCPROJ_N_METRICS] = {rows, NULL, NULL, NULL};
+    return model_year_tables(m, vars, last_year, tables, err);
 }

@@ -140,6 +140,52 @@ int model_country_values(const struct model *m, size_t i, const double *vars,
 int model_event_values(const struct model *m, size_t i, const double *vars,
                        struct event_values *ev, struct dcproj_error *err);
 
+/* Report parameter `p` (at JSON `path`) whose value `value` breaks `rule`;
+ * names the variable when a reference produced it (SPEC §4). */
+int model_bad_param(const struct model *m, const struct dcproj_param *p, const double *vars,
+                    const char *path, double value, const char *rule, struct dcproj_error *err);
+
+/* The closed-form curve a growth model evaluates (a fit: the model its
+ * curve names; never DCPROJ_MODEL_FIT).  Implemented in model.c. */
+enum dcproj_model model_curve(const struct dcproj_growth *g);
+
+/* A resolved `pue` or `utilization` (SPEC §3.7): the curve (borrowed from
+ * the scenario), or NULL and a constant value. */
+struct power_curve {
+    const struct dcproj_power_input *in;
+    double value;
+};
+
+struct power_values {
+    struct power_curve pue, util;
+};
+
+/* Resolve country i's pue and utilization at `vars` (means of
+ * distributions); a variable-driven value out of range is a data error
+ * naming the variable.  Implemented in model_energy.c. */
+int model_power_values(const struct model *m, size_t i, const double *vars,
+                       struct power_values *pv, struct dcproj_error *err);
+
+/* The value at model time t (years) of a resolved pue or utilization:
+ * linear in t between year-end points or `step`, flat outside. */
+double power_curve_at(const struct power_curve *pc, int baseline_year, double t_years);
+
+/* Reusable storage for model_energy() (zero-initialise; free .t). */
+struct energy_scratch {
+    double *t;
+    size_t cap;
+};
+
+/*
+ * Energy in TWh used by country i over model times [t0, t1] (years), SPEC
+ * §3.7: 8.76e-3·∫ max(0, growth + events)·u·pue dt, closed forms where the
+ * model has them (see model_energy.c), |error| well under 1e-10 relative.
+ * Returns DCPROJ_OK or DCPROJ_ERR_NOMEM (err untouched: the caller names it).
+ */
+int model_energy(const struct model *m, size_t i, const struct country_values *cv,
+                 const struct event_values *ev, const struct power_values *pv, double t0,
+                 double t1, struct energy_scratch *scratch, double *out);
+
 /*
  * Fit country `i`'s `fit` growth to its history years from `from` through
  * `base_year` (B for a projection; the as-of year of a back-test), t =
@@ -216,6 +262,16 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
 int project_fill(const struct model *m, const double *vars, struct dcproj_result *res,
                  unsigned char *floored, struct dcproj_error *err);
 
+/*
+ * model_year_ends() for every metric of SPEC §4 at once: tables[k] (NULL:
+ * not computed) receives metric k (enum dcproj_metric) in model_year_ends()'s
+ * layout — capacity, it_load_mw and facility_mw at year-ends B..last_year,
+ * and energy_twh of calendar years (entry y is year B + y's energy; NaN for
+ * y = 0, year B, which is not projected).  Power tables need sc->has_power.
+ */
+int model_year_tables(const struct model *m, const double *vars, int last_year,
+                      double *const tables[DCPROJ_N_METRICS], struct dcproj_error *err);
+
 /* Calibration entry used by dcproj_solve(): solve `sc` (not frozen-aware)
  * with a prepared model. Implemented in calibrate.c. */
 int calibrate_solve(const struct model *m, struct dcproj_solution *sol, struct dcproj_error *err);
@@ -281,6 +337,17 @@ int montecarlo_fill(const struct model *m, const double *vars,
                     const struct dcproj_run_options *opt, struct dcproj_result *res,
                     size_t col_mean, unsigned char *floored_country, struct mc_debug *dbg,
                     struct dcproj_error *err);
+
+/* As montecarlo_fill(), for the statistics of `metric` (SPEC §5.2
+ * `uncertainty.metrics`): the mean and quantile columns starting at
+ * col_mean; the same draws as for capacity, each country's series turned
+ * into it_load_mw, facility_mw or the energy used per period (whose first
+ * row is empty, NaN). */
+int montecarlo_fill_metric(const struct model *m, const double *vars,
+                           const struct dcproj_run_options *opt, struct dcproj_result *res,
+                           enum dcproj_metric metric, size_t col_mean,
+                           unsigned char *floored_country, struct mc_debug *dbg,
+                           struct dcproj_error *err);
 
 /* Quantiles q[0..nq) (increasing) of the n values at x, possibly reordering
  * x, equal bit for bit to gsl_stats_quantile_from_sorted_data on the sorted

@@ -35,6 +35,7 @@ struct dcproj_evaluator {
     double *slot_values;        /* [n_slots], NaN = keep */
     struct dcproj_result res;   /* the base's layout, our values */
     unsigned char *floored;
+    int warned;                 /* the last run would have warned (see prepared.h) */
 };
 
 static int nomem(const struct dcproj_scenario *sc, struct dcproj_error *err)
@@ -158,6 +159,26 @@ int dcproj_prepared_accepts(const struct dcproj_prepared *p, size_t slot, double
     return 1;
 }
 
+int dcproj_prepared_may_warn(const struct dcproj_prepared *p, size_t slot, double x)
+{
+    const struct dcproj_scenario *sc = p->sc;
+    const struct dcproj_slot *s = &sc->slots[slot];
+    const struct dcproj_param *q = s->param;
+    if (s->country < 0 || (size_t)s->country >= sc->n_countries)
+        return 0; /* an event's add, probability or delay: the loader has no slip check */
+    const struct dcproj_country *c = &sc->countries[s->country];
+    const struct dcproj_growth *g = &c->growth;
+    /* warn_per_year (load_param.c) compares per_year with the baseline:
+       not repeated here, any such point loads in full */
+    if (q == &g->per_year || (q == &c->baseline && g->model == DCPROJ_MODEL_LINEAR))
+        return 1;
+    /* warn_rate_percent: a rate above 1 (any rate slot, to be safe) */
+    int rate = q == &g->rate;
+    for (size_t j = 0; j < g->n_segments && !rate; j++)
+        rate = q == &g->segments[j].rate;
+    return rate && x > 1;
+}
+
 void dcproj_evaluator_free(struct dcproj_evaluator *e)
 {
     if (e == NULL)
@@ -181,8 +202,7 @@ int dcproj_evaluator_new(const struct dcproj_prepared *p, struct dcproj_evaluato
     e->slot_values = dcproj_malloc((sc->n_slots > 0 ? sc->n_slots : 1) * sizeof(double));
     e->res = *b; /* shares the base's periods, rows and columns (read-only) */
     e->res.values = dcproj_malloc(b->n_rows * b->n_periods * b->n_cols * sizeof(double));
-    e->res.warnings = NULL;
-    e->res.n_warnings = 0;
+    memset(&e->res.warnings, 0, sizeof e->res.warnings);
     memset(&e->res.solution, 0, sizeof e->res.solution);
     e->floored = dcproj_malloc(sc->n_countries + 1);
     if (e->slot_values == NULL || e->res.values == NULL || e->floored == NULL) {
@@ -219,18 +239,27 @@ int dcproj_evaluator_run(struct dcproj_evaluator *e, size_t row, size_t col, dou
     memset(&sol, 0, sizeof sol);
     const double *vars = p->vars;
     int rc = DCPROJ_OK;
+    e->warned = 0;
     if (p->resolve) {
         rc = model_solve(&e->m, &sol, err);
         vars = sol.variables;
+        e->warned = sol.warnings.n > 0;
     }
     if (rc == DCPROJ_OK) {
         memset(res->values, 0, res->n_rows * res->n_periods * res->n_cols * sizeof(double));
         memset(e->floored, 0, p->sc->n_countries + 1);
         rc = project_fill(&e->m, vars, res, e->floored, err);
+        for (size_t i = 0; i < p->sc->n_countries + 1 && !e->warned; i++)
+            e->warned = e->floored[i] != 0;
     }
     if (rc == DCPROJ_OK)
         for (size_t t = 0; t < res->n_periods; t++)
             out[t] = dcproj_result_at(res, row, t, col);
     dcproj_solution_clear(&sol);
     return rc;
+}
+
+int dcproj_evaluator_warned(const struct dcproj_evaluator *e)
+{
+    return e->warned;
 }

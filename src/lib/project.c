@@ -23,16 +23,29 @@ static int nomem(const struct dcproj_scenario *sc, struct dcproj_error *err)
     return dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");
 }
 
-/* Columns: capacity[, mean, pX...][, it_load_mw, facility_mw, energy_twh]. */
+/* Whether the Monte Carlo statistics of `metric` are asked for (SPEC §5.2). */
+static int has_metric(const struct dcproj_scenario *sc, enum dcproj_metric metric)
+{
+    for (size_t k = 0; k < sc->n_metrics; k++)
+        if (sc->metrics[k] == metric)
+            return 1;
+    return 0;
+}
+
+/* Columns: capacity[, mean, pX...][, it_load_mw, facility_mw, energy_twh]
+ * [, M_mean, M_pX... for each other metric M of uncertainty.metrics]. */
 static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *res)
 {
-    size_t n = 1 + (sc->draws > 0 ? 1 + sc->n_quantiles : 0) + (sc->has_power ? 3 : 0);
+    size_t per_metric = 1 + sc->n_quantiles, n_stats = 0;
+    if (sc->draws > 0)
+        n_stats = sc->n_metrics;
+    size_t n = 1 + n_stats * per_metric + (sc->has_power ? 3 : 0);
     res->cols = dcproj_calloc(n, sizeof *res->cols);
     if (res->cols == NULL)
         return -1;
     size_t k = 0;
     snprintf(res->cols[k++], DCPROJ_COL_LEN, "capacity");
-    if (sc->draws > 0) {
+    if (sc->draws > 0 && has_metric(sc, DCPROJ_METRIC_CAPACITY)) {
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "mean");
         for (size_t q = 0; q < sc->n_quantiles; q++)
             quantile_column_name(sc->quantiles[q], res->cols[k++], DCPROJ_COL_LEN);
@@ -42,7 +55,15 @@ static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "facility_mw");
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "energy_twh");
     }
-    res->n_cols = n;
+    for (size_t j = 0; sc->draws > 0 && j < sc->n_metrics; j++) {
+        if (sc->metrics[j] == DCPROJ_METRIC_CAPACITY)
+            continue;
+        const char *name = dcproj_metric_name(sc->metrics[j]);
+        snprintf(res->cols[k++], DCPROJ_COL_LEN, "%s_mean", name);
+        for (size_t q = 0; q < sc->n_quantiles; q++)
+            snprintf(res->cols[k++], DCPROJ_COL_LEN, "%s_p%.10g", name, sc->quantiles[q] * 100.0);
+    }
+    res->n_cols = k;
     return 0;
 }
 
@@ -63,26 +84,34 @@ static int make_rows(const struct dcproj_scenario *sc, struct dcproj_result *res
     return 0;
 }
 
-/* Append one warning line to res->warnings. */
-static int add_warning(struct dcproj_result *res, const char *buf)
+/*
+ * Country i's power columns of period p (SPEC §3.7) into out[0..3):
+ * it_load_mw = C(e)·u(e) and facility_mw = it_load_mw·pue(e) at the period
+ * end, energy_twh the energy used during the period (empty, NaN, for the
+ * first row, which ends at t = 0).
+ */
+static int power_cells(const struct model *m, size_t i, const struct country_values *cv,
+                       const struct event_values *ev, const struct power_values *pv,
+                       const int *e, size_t p, double capacity, struct energy_scratch *scratch,
+                       double *out)
 {
-    char **w = dcproj_realloc(res->warnings, (res->n_warnings + 1) * sizeof *w);
-    if (w == NULL)
-        return -1;
-    res->warnings = w;
-    w[res->n_warnings] = dcproj_strdup(buf);
-    if (w[res->n_warnings] == NULL)
-        return -1;
-    res->n_warnings++;
-    return 0;
+    int B = m->sc->baseline_year;
+    double t = (double)e[p] / 12.0;
+    out[0] = capacity * power_curve_at(&pv->util, B, t);
+    out[1] = out[0] * power_curve_at(&pv->pue, B, t);
+    out[2] = NAN;
+    if (p == 0)
+        return DCPROJ_OK;
+    return model_energy(m, i, cv, ev, pv, (double)e[p - 1] / 12.0, t, scratch, &out[2]);
 }
 
-/* Append "FILE: countries.CODE: capacity below 0 was raised to 0". */
+/* The §3.6 floor warning "FILE: countries.CODE: capacity below 0 was
+ * raised to 0". */
 static int add_floor_warning(struct dcproj_result *res, const char *file, const char *code)
 {
-    char buf[DCPROJ_ERROR_FILE_LEN + 96];
-    snprintf(buf, sizeof buf, "%s: countries.%s: capacity below 0 was raised to 0", file, code);
-    return add_warning(res, buf);
+    char path[DCPROJ_ERROR_PATH_LEN];
+    snprintf(path, sizeof path, "countries.%s", code);
+    return dcproj_warnings_add(&res->warnings, file, path, "capacity below 0 was raised to 0");
 }
 
 /* SPEC §9: a fit parameter whose standard error exceeds its absolute value
@@ -94,12 +123,12 @@ static int add_fit_warnings(struct dcproj_result *res, const struct dcproj_scena
         const struct dcproj_fit_param *q = &sol->fit_params[i];
         if (!q->has_std_error || !(q->std_error > fabs(q->value)))
             continue;
-        char buf[DCPROJ_ERROR_FILE_LEN + 256];
-        snprintf(buf, sizeof buf,
-                 "%s: countries.%s.growth: the fitted %s = %.6g has a standard error of %.6g, "
-                 "larger than itself: the history does not determine it",
-                 sc->file, sc->countries[q->country].code, q->name, q->value, q->std_error);
-        if (add_warning(res, buf) != 0)
+        char path[DCPROJ_ERROR_PATH_LEN];
+        snprintf(path, sizeof path, "countries.%s.growth", sc->countries[q->country].code);
+        if (dcproj_warnings_add(&res->warnings, sc->file, path,
+                                "the fitted %s = %.6g has a standard error of %.6g, larger than "
+                                "itself: the history does not determine it",
+                                q->name, q->value, q->std_error) != DCPROJ_OK)
             return -1;
     }
     return 0;
@@ -121,6 +150,7 @@ static int project_deterministic(const struct model *m, const double *vars,
     double *series = dcproj_malloc(np * sizeof *series);
     double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
     struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
+    struct energy_scratch scratch = {NULL, 0};
     int rc = DCPROJ_OK;
     if (e == NULL || series == NULL || seg == NULL || ev == NULL) {
         rc = nomem(sc, err);
@@ -133,12 +163,15 @@ static int project_deterministic(const struct model *m, const double *vars,
     for (size_t i = 0; i < sc->n_countries; i++) {
         const struct dcproj_country *c = &sc->countries[i];
         struct country_values cv = {.seg_rates = seg};
+        struct power_values pv;
         int fl = 0;
         rc = model_country_values(m, i, vars, &cv, err);
         if (rc == DCPROJ_OK)
             rc = model_event_values(m, i, vars, ev, err);
         if (rc == DCPROJ_OK)
             rc = model_country_series(m, i, &cv, ev, e, res->periods, np, series, &fl, err);
+        if (rc == DCPROJ_OK && c_it >= 0)
+            rc = model_power_values(m, i, vars, &pv, err);
         if (rc != DCPROJ_OK)
             goto done;
         if (fl)
@@ -147,11 +180,11 @@ static int project_deterministic(const struct model *m, const double *vars,
             double *cell = &res->values[(i * np + p) * nc];
             cell[0] = series[p];
             if (c_it >= 0) {
-                double it = series[p] * c->utilization;
-                double fac = it * c->pue;
-                cell[c_it] = it;
-                cell[c_it + 1] = fac;
-                cell[c_it + 2] = fac * 8760.0 / 1e6;
+                rc = power_cells(m, i, &cv, ev, &pv, e, p, series[p], &scratch, cell + c_it);
+                if (rc != DCPROJ_OK) {
+                    rc = nomem(sc, err);
+                    goto done;
+                }
             }
             /* aggregates: add this country's columns, countries in file order */
             double *tot = &res->values[(total_row * np + p) * nc];
@@ -173,6 +206,7 @@ done:
     dcproj_free(series);
     dcproj_free(seg);
     dcproj_free(ev);
+    dcproj_free(scratch.t);
     return rc;
 }
 
@@ -188,8 +222,8 @@ static int check_finite(const struct dcproj_result *res, struct dcproj_error *er
         for (size_t p = 0; p < res->n_periods; p++) {
             for (size_t k = 0; k < res->n_cols; k++) {
                 double v = dcproj_result_at(res, r, p, k);
-                if (isfinite(v))
-                    continue;
+                if (isfinite(v) || (p == 0 && isnan(v) && dcproj_col_is_energy(res->cols[k])))
+                    continue; /* the first row's energy is empty */
                 const struct dcproj_row *row = &res->rows[r];
                 const char *what = isnan(v) ? "nan" : "inf";
                 if (row->kind == DCPROJ_ROW_COUNTRY) {
@@ -238,6 +272,9 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         rc = model_fit_solution(&m, &res->solution, err);
     if (rc != DCPROJ_OK)
         goto fail;
+    /* the solve's diagnostics join the result's warnings (one list) */
+    res->warnings = res->solution.warnings;
+    res->solution.warnings = (struct dcproj_warnings){0, NULL};
     const double *vars = res->solution.variables;
 
     if (model_periods(sc->baseline_year, sc->horizon, sc->step, &res->periods, &res->n_periods) != DCPROJ_OK ||
@@ -256,7 +293,15 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
     if (rc != DCPROJ_OK)
         goto fail;
     if (sc->draws > 0) {
-        rc = montecarlo_fill(&m, vars, opt, res, 1, floored, NULL, err);
+        /* one run of the same draws per metric (SPEC §5.2 `metrics`) */
+        for (size_t j = 0; j < sc->n_metrics && rc == DCPROJ_OK; j++) {
+            enum dcproj_metric metric = sc->metrics[j];
+            char first[DCPROJ_COL_LEN];
+            snprintf(first, sizeof first, "%s%s", metric == DCPROJ_METRIC_CAPACITY ? "" : dcproj_metric_name(metric),
+                     metric == DCPROJ_METRIC_CAPACITY ? "mean" : "_mean");
+            long col = dcproj_result_find_col(res, first);
+            rc = montecarlo_fill_metric(&m, vars, opt, res, metric, (size_t)col, floored, NULL, err);
+        }
         if (rc != DCPROJ_OK)
             goto fail;
     }

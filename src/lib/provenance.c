@@ -107,7 +107,7 @@ static void add_input(struct walk *w, char *path, const cJSON *value, const cJSO
     struct dcproj_provenance *p = w->p;
     if (p->n_inputs == w->cap_inputs) {
         size_t cap = w->cap_inputs ? 2 * w->cap_inputs : 32;
-        struct dcproj_input *q = dcproj_realloc(p->inputs, cap * sizeof *q);
+        struct dcproj_provenance_input *q = dcproj_realloc(p->inputs, cap * sizeof *q);
         if (q == NULL) {
             dcproj_free(path);
             w->nomem = 1;
@@ -116,7 +116,7 @@ static void add_input(struct walk *w, char *path, const cJSON *value, const cJSO
         p->inputs = q;
         w->cap_inputs = cap;
     }
-    struct dcproj_input *in = &p->inputs[p->n_inputs++];
+    struct dcproj_provenance_input *in = &p->inputs[p->n_inputs++];
     memset(in, 0, sizeof *in);
     in->path = path;
     if (cJSON_IsNumber(value)) {
@@ -272,7 +272,7 @@ static void add_note(struct walk *w, char *path, const char *text)
     struct dcproj_provenance *p = w->p;
     if (path != NULL && p->n_notes == w->cap_notes) {
         size_t cap = w->cap_notes ? 2 * w->cap_notes : 16;
-        struct dcproj_note *q = dcproj_realloc(p->notes, cap * sizeof *q);
+        struct dcproj_provenance_note *q = dcproj_realloc(p->notes, cap * sizeof *q);
         if (q == NULL) {
             dcproj_free(path);
             path = NULL;
@@ -287,7 +287,7 @@ static void add_note(struct walk *w, char *path, const char *text)
         w->nomem = 1;
         return;
     }
-    p->notes[p->n_notes++] = (struct dcproj_note){path, t};
+    p->notes[p->n_notes++] = (struct dcproj_provenance_note){path, t};
 }
 
 /* Every `note`/`_note` string below `v` (at `path`), in document order. */

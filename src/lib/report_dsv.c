@@ -260,33 +260,48 @@ static void write_wide(struct dsv *w, const struct dcproj_result *res, size_t co
     }
 }
 
-/* The IAMC variable name and unit of result column `col` (SPEC §8).  A
+/* The IAMC variable name and unit of result column `col` (SPEC §8):
+ * statistics of a metric M (M_mean, M_pX) are <Var>|Mean and <Var>|pX; the
+ * energy of a period is in TWh (TWh/yr when the period is a year).  A
  * column without an IAMC name keeps its own name and an empty unit. */
-static void iamc_variable(const char *col, const char *cap_unit, char *var, size_t size,
-                          const char **unit)
+static void iamc_variable(const char *col, const char *cap_unit, int yearly, char *var,
+                          size_t size, const char **unit)
 {
+    static const struct {
+        const char *col, *var, *unit;
+    } metrics[] = {{"it_load_mw", "Power|IT Load", "MW"},
+                   {"facility_mw", "Power|Facility", "MW"},
+                   {"energy_twh", "Energy", NULL}};
     if (strcmp(col, "capacity") == 0) {
         snprintf(var, size, "Capacity");
         *unit = cap_unit;
-    } else if (strcmp(col, "mean") == 0) {
+        return;
+    }
+    if (strcmp(col, "mean") == 0) {
         snprintf(var, size, "Capacity|Mean");
         *unit = cap_unit;
-    } else if (col[0] == 'p' && col[1] >= '0' && col[1] <= '9') {
+        return;
+    }
+    if (col[0] == 'p' && col[1] >= '0' && col[1] <= '9') {
         snprintf(var, size, "Capacity|%s", col);
         *unit = cap_unit;
-    } else if (strcmp(col, "it_load_mw") == 0) {
-        snprintf(var, size, "Power|IT Load");
-        *unit = "MW";
-    } else if (strcmp(col, "facility_mw") == 0) {
-        snprintf(var, size, "Power|Facility");
-        *unit = "MW";
-    } else if (strcmp(col, "energy_twh") == 0) {
-        snprintf(var, size, "Energy");
-        *unit = "TWh/yr";
-    } else {
-        snprintf(var, size, "%s", col);
-        *unit = "";
+        return;
     }
+    for (size_t k = 0; k < sizeof metrics / sizeof metrics[0]; k++) {
+        size_t n = strlen(metrics[k].col);
+        if (strncmp(col, metrics[k].col, n) != 0 || (col[n] != '\0' && col[n] != '_'))
+            continue;
+        *unit = metrics[k].unit != NULL ? metrics[k].unit : yearly ? "TWh/yr" : "TWh";
+        if (col[n] == '\0')
+            snprintf(var, size, "%s", metrics[k].var);
+        else if (strcmp(col + n + 1, "mean") == 0)
+            snprintf(var, size, "%s|Mean", metrics[k].var);
+        else
+            snprintf(var, size, "%s|%s", metrics[k].var, col + n + 1);
+        return;
+    }
+    snprintf(var, size, "%s", col);
+    *unit = "";
 }
 
 /* Whether the periods are sub-annual (quarters or months). */
@@ -324,9 +339,11 @@ static void write_iamc(struct dsv *w, const struct dcproj_result *res)
     for (size_t r = 0; r < res->n_rows; r++) {
         for (size_t c = 0; c < res->n_cols; c++) {
             const char *unit;
-            iamc_variable(res->cols[c], cap_unit, var, sizeof var, &unit);
+            iamc_variable(res->cols[c], cap_unit, !sub, var, sizeof var, &unit);
             for (size_t p = 0; p < res->n_periods; p++) {
                 const struct dcproj_period *per = &res->periods[p];
+                if (isnan(dcproj_result_at(res, r, p, c)))
+                    continue; /* the first row's energy: no value, no row */
                 dcproj_rsink_write(&w->s, "dcproj", 6);
                 dsv_sep(w);
                 dsv_text(w, scen);

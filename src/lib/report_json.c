@@ -2,7 +2,7 @@
  * report_json.c — the JSON format of SPEC §8 (shape documented in
  * doc/output.md):
  *
- *   {"provenance": {"dcproj_version", "scenario", "seed", "draws"},
+ *   {"provenance": {"dcproj_version", "scenario", "seed", "draws", "sha256"},
  *    "periods": [...],
  *    "rows": {"kind": [...], "code": [...], "name": [...], "period": [...],
  *             "<col>": [...]...},
@@ -16,6 +16,7 @@
  * fixed).  Never a BOM.
  */
 #include "dcproj/dcproj.h"
+#include "dcproj/provenance.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -399,6 +400,13 @@ int dcproj_report_write_json(const struct dcproj_result *res, const struct dcpro
     json_key(&w, "draws");
     snprintf(num, sizeof num, "%lld", res->draws);
     dcproj_rsink_puts(s, num);
+    dcproj_rsink_write(s, ", ", 2);
+    json_key(&w, "sha256"); /* the scenario hash of SPEC §7, null without a scenario */
+    char hash[DCPROJ_SHA256_HEX_LEN];
+    if (res->scenario != NULL && dcproj_scenario_hash(res->scenario, hash, NULL) == DCPROJ_OK)
+        json_string(&w, hash);
+    else
+        dcproj_rsink_write(s, "null", 4);
     dcproj_rsink_puts(s, "},");
     dcproj_rsink_puts(s, w.eol);
 

@@ -41,6 +41,16 @@ def rnum(rng, lo, hi, digits=3):
     return round(rng.uniform(lo, hi), digits)
 
 
+def power_curve(rng, B, H, lo, hi):
+    """A pue or utilization curve (SPEC 3.7): 1-4 year-end points, some
+    before B or after H, linear or step."""
+    years = sorted(rng.sample(range(B - 3, H + 4), rng.randint(1, min(4, H - B + 7))))
+    c = {"points": {str(y): rnum(rng, lo, hi) for y in years}}
+    if rng.random() < 0.4:
+        c["interp"] = rng.choice(["linear", "step"])
+    return c
+
+
 def date_str(rng, B, H):
     """A date on or after the start of B + 1, before the end of H + 1."""
     y = rng.randint(B + 1, H + 1)
@@ -277,6 +287,22 @@ def make_case(rng, idx):
         for code in codes:
             if rng.random() < 0.3:
                 countries[code]["power"] = rng.choice([{"pue": 1.5}, {"utilization": 0.9}, {"pue": 1.1, "utilization": 0.5}])
+    # SPEC v2 power inputs from a stream of their own, so that the v1 cases
+    # (everything drawn from rng) stay exactly what they were
+    prng = random.Random(1000003 * idx + 17)
+    if "power" not in doc and prng.random() < 0.4:
+        doc["power"] = {"pue": rnum(prng, 1.0, 1.8), "utilization": rnum(prng, 0.1, 1.0)}
+    if "power" in doc:
+        if prng.random() < 0.5:
+            doc["power"]["pue"] = power_curve(prng, B, H, 1.0, 1.8)
+        if prng.random() < 0.4:
+            doc["power"]["utilization"] = power_curve(prng, B, H, 0.1, 1.0)
+        for code in codes:
+            if prng.random() < 0.15:
+                countries[code]["power"] = prng.choice([
+                    {"utilization": power_curve(prng, B, H, 0.2, 1.0)},
+                    {"pue": {"dist": "uniform", "min": 1.1, "max": 1.4}},
+                    {"pue": power_curve(prng, B, H, 1.0, 1.6), "utilization": 0.7}])
     if variables:
         doc["variables"] = variables
     if fixed and not any("f1" in json.dumps(c) for c in countries.values()):

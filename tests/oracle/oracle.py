@@ -415,6 +415,69 @@ class Model:
             raise OracleError("countries.%s: non-finite" % code)
         return v if v > 0 else 0.0
 
+    # power and energy (SPEC 3.7) ------------------------------------------
+    def power_spec(self, code, key):
+        cp = dict(self.power)
+        if code is not None:
+            # a country's pue or utilization replaces the top-level one whole
+            cp.update(dict(self.doc["countries"][code].get("power") or {}))
+        return cp[key]
+
+    def power_at(self, code, key, t, vals):
+        """pue or utilization at model time t: a parameter, or a curve over
+        year-ends (linear in t or step, flat outside)."""
+        spec = self.power_spec(code, key)
+        if isinstance(spec, dict) and "points" in spec:
+            pts = sorted((int(k) - self.B, float(v)) for k, v in spec["points"].items()
+                         if not k.startswith(("$", "_")))
+            if t <= pts[0][0]:
+                return pts[0][1]
+            if t >= pts[-1][0]:
+                return pts[-1][1]
+            for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+                if x0 <= t < x1:
+                    if spec.get("interp", "linear") == "step":
+                        return y0
+                    return y0 + (y1 - y0) * (t - x0) / (x1 - x0)
+        return self.param(spec, vals)
+
+    def kinks(self, code, vals):
+        """Times (years) where the integrand may bend or jump."""
+        ts = set()
+        g = self.growth[code]
+        for seg in g.get("rates", []) if g["model"] == "compound" else []:
+            if "until" in seg:
+                ts.add(float(seg["until"] - self.B))
+        if g["model"] == "points":
+            ts.update(float(int(k) - self.B) for k in g["points"] if not k.startswith(("$", "_")))
+        for ev in self.events:
+            if ev["country"] == code:
+                s = parse_date(ev["date"], self.B) + self.param(ev.get("delay_months", 0), vals)
+                ts.add(s / 12.0)
+                ts.add((s + float(ev.get("ramp_months", 0))) / 12.0)
+        for key in ("pue", "utilization"):
+            spec = self.power_spec(code, key)
+            if isinstance(spec, dict) and "points" in spec:
+                ts.update(float(int(k) - self.B) for k in spec["points"] if not k.startswith(("$", "_")))
+        return sorted(ts)
+
+    def energy(self, code, e0, e1, vals):
+        """TWh used from e0 to e1 months: 8.76e-3 * the integral of C*u*pue over
+        t in years, by scipy's adaptive quad (QUADPACK) between the kinks."""
+        from scipy.integrate import quad
+        c = dict(self.countries)[code]
+        t0, t1 = e0 / 12.0, e1 / 12.0
+        f = lambda t: (self.country_value(code, c, 12.0 * t, vals) *
+                       self.power_at(code, "utilization", t, vals) *
+                       self.power_at(code, "pue", t, vals))
+        cuts = [t0] + [x for x in self.kinks(code, vals) if t0 < x < t1] + [t1]
+        total = 0.0
+        for a, b in zip(cuts, cuts[1:]):
+            if b > a:
+                v, _ = quad(f, a, b, epsabs=0.0, epsrel=1e-13, limit=500)
+                total += v
+        return 8.76e-3 * total
+
     def values_at(self, e, vals):
         """{code: floored value} for every country at e."""
         return {code: self.country_value(code, c, e, vals) for code, c in self.countries}
@@ -587,6 +650,8 @@ class Model:
 # -------------------------------------------------------------------- output
 
 def fmt(v):
+    if v is None:
+        return ""
     if v == 0:
         return "0"
     if math.isinf(v):
@@ -640,17 +705,20 @@ def long_csv(model, vals):
         cols += ["it_load_mw", "facility_mw", "energy_twh"]
     lines = [",".join(cols)]
     pers = periods(model.B, model.H, model.step)
+    pe = dict(pers)
+    labels = [lab for lab, _ in pers]
     table = {}
     for label, e in pers:
         table[label] = model.values_at(e, vals)
 
-    def powcols(code, cap):
-        cp = dict(pw)
-        if code is not None:
-            cp.update(dict(model.doc["countries"][code].get("power") or {}))
-        it = cap * float(cp["utilization"])
-        fac = it * float(cp["pue"])
-        return [it, fac, fac * 8760 / 1e6]
+    def powcols(code, cap, label=None):
+        t = pe[label] / 12.0
+        u, pue = model.power_at(code, "utilization", t, vals), model.power_at(code, "pue", t, vals)
+        it = cap * u
+        fac = it * pue
+        k = labels.index(label)
+        en = None if k == 0 else model.energy(code, pers[k - 1][1], pers[k][1], vals)
+        return [it, fac, en]
 
     def q(s):
         if any(ch in s for ch in ',"\r\n'):
@@ -662,7 +730,7 @@ def long_csv(model, vals):
             v = table[label][code]
             row = ["country", code, q(c.get("name", "")), label, fmt(v)]
             if pw is not None:
-                row += [fmt(x) for x in powcols(code, v)]
+                row += [fmt(x) for x in powcols(code, v, label)]
             lines.append(",".join(row))
     aggs = [("group", g, [code for code, c in model.countries if g in (c.get("groups") or [])])
             for g in model.groups]
@@ -675,7 +743,8 @@ def long_csv(model, vals):
                 cv = table[label][code]
                 v += cv
                 if pw is not None:
-                    p = [a + b for a, b in zip(p, powcols(code, cv))]
+                    p = [None if a is None or b is None else a + b
+                         for a, b in zip(p, powcols(code, cv, label))]
             row = [kind, g, "", label, fmt(v)]
             if pw is not None:
                 row += [fmt(x) for x in p]

@@ -20,8 +20,9 @@ import tempfile
 
 try:
     import numpy  # noqa: F401
+    import scipy.integrate  # noqa: F401  (the oracle integrates energy with quad)
 except ImportError:
-    print("numpy missing: skipped")
+    print("numpy or scipy missing: skipped")
     sys.exit(77)
 
 HERE = os.path.dirname(os.path.abspath(__file__))

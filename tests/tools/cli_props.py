@@ -70,8 +70,21 @@ def read_csv_bytes(data, **kw):
     return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, **kw)
 
 
+# SPEC v2 §3.7: the first row's energy_twh is empty; read it as NaN, so
+# the column stays numeric even with keep_default_na=False
+ENERGY_NA = {c: [""] for c in ["energy_twh"] + ["energy_twh_" + k for k in
+                                                 ("mean", "p5", "p50", "p95", "p2.5", "p97.5",
+                                                  "p10", "p90", "p25", "p75")]}
+
+
+def cell(x):
+    """A numeric cell, None when empty (NaN)."""
+    return None if isinstance(x, float) and math.isnan(x) else x
+
+
 def read_csv_numbers(data, **kw):
     """A CSV (bytes) as a DataFrame, numbers parsed exactly (round trip)."""
+    kw.setdefault("na_values", ENERGY_NA)
     return pd.read_csv(io.BytesIO(data), float_precision="round_trip", **kw)
 
 
@@ -462,13 +475,13 @@ def diff_expectation(a_bytes, b_bytes, metric):
     bidx = {tuple(r): i for i, r in enumerate(B[KEY].values.tolist())}
     for i in range(len(A)):
         k = tuple(A.loc[i, KEY])
-        a = float(A.loc[i, metric])
-        b = float(B.loc[bidx[k], metric]) if k in bidx else None
+        a = cell(float(A.loc[i, metric]))
+        b = cell(float(B.loc[bidx[k], metric])) if k in bidx else None
         rows.append((k, A.loc[i, "name"], a, b))
     for i in range(len(B)):
         k = tuple(B.loc[i, KEY])
         if k not in akeys:
-            rows.append((k, B.loc[i, "name"], None, float(B.loc[i, metric])))
+            rows.append((k, B.loc[i, "name"], None, cell(float(B.loc[i, metric]))))
     return rows
 
 
@@ -593,7 +606,7 @@ def run_metric(s, sets, scope="TOTAL", metric="capacity", extra=()):
         args += ["--set", f"{p}={v}"]
     t = read_csv_numbers(run_out(*args), keep_default_na=False, dtype={"period": str})
     t = t[t["code"] == scope]
-    return dict(zip(t["period"], t[metric]))
+    return {p: cell(v) for p, v in zip(t["period"], t[metric])}
 
 
 def test_sweep_points():
@@ -629,7 +642,7 @@ def test_sweep_points():
         for b in frange(0, 0.2, 0.1) if ok else []:
             want = run_metric(s, [(p2, repr(b))], scope, metric)
             sub = t[t[p2] == b]
-            ok = ok and dict(zip(sub["period"], sub[metric])) == want
+            ok = ok and {p: cell(v) for p, v in zip(sub["period"], sub[metric])} == want
         expect(ok, f"sweep --scope {scope} --metric {metric}: not equal to run --set:\n{out.decode()}")
     # with Monte Carlo draws (--metric p95) and a frozen what-if: every point
     # equals run --set with the same options
@@ -881,7 +894,8 @@ def test_formats_csv_variants():
             base = run_out("run", s, *step)
             dtypes = {"period": str, "name": str}
             ref = read_csv_numbers(base, keep_default_na=False, dtype=dtypes)
-            ref_fast = pd.read_csv(io.BytesIO(base), keep_default_na=False, dtype=dtypes)
+            ref_fast = pd.read_csv(io.BytesIO(base), keep_default_na=False, dtype=dtypes,
+                                   na_values=ENERGY_NA)
             for label, opts, kw in VARIANTS:
                 data = run_out("run", s, *step, *opts)
                 name = f"{os.path.basename(s)} {step} {label}"
@@ -893,7 +907,8 @@ def test_formats_csv_variants():
                     expect(not data.startswith(b"\xef\xbb\xbf"), f"{name}: a BOM")
                 got = read_csv_numbers(data, keep_default_na=False, dtype=dtypes, **kw)
                 frames_equal(name, ref, got, excel=is_excel(opts))
-                got = pd.read_csv(io.BytesIO(data), keep_default_na=False, dtype=dtypes, **kw)
+                got = pd.read_csv(io.BytesIO(data), keep_default_na=False, dtype=dtypes,
+                                  na_values=ENERGY_NA, **kw)
                 if is_excel(opts):
                     excel_digits(name, data)
                     # pandas' fast float parser is not correctly rounded:
@@ -951,13 +966,23 @@ def iamc_expectation(long_df, scen_name, unit, step):
             metrics.append((c, "Capacity|" + c, unit))
     for c, v, u in IAMC_VARS[2:]:
         if c in cols:
-            metrics.append((c, v, u))
+            # SPEC v2 §8: a period's energy is in TWh; TWh/yr only for years
+            metrics.append((c, v, "TWh" if c == "energy_twh" and step != "year" else u))
+    # statistics of another metric M (SPEC v2 §5.2, §8): <Var>|Mean, <Var>|pX
+    for c in cols:
+        for base, v, u in IAMC_VARS[2:]:
+            m = re.fullmatch(re.escape(base) + r"_(mean|p[\d.]+)", c)
+            if m:
+                unit = "TWh" if base == "energy_twh" and step != "year" else u
+                metrics.append((c, v + "|" + ("Mean" if m.group(1) == "mean" else m.group(1)), unit))
     rows = []
     codes = list(dict.fromkeys(long_df["code"]))
     for code in codes:
         sub = long_df[long_df["code"] == code]
         for c, v, u in metrics:
             for per, val in zip(sub["period"], sub[c]):
+                if val == "" or (isinstance(val, float) and math.isnan(val)):
+                    continue  # the first row's energy is empty: IAMC has no row for it
                 year = int(per[:4])
                 r = ["dcproj", scen_name, code, v, u, year]
                 if step == "quarter":
@@ -1104,7 +1129,9 @@ def test_formats_wide():
                     continue
                 data = run_out("run", s, "--step", step, "--layout", "wide", "--metric", metric,
                                *fast(s))
-                w = read_csv_numbers(data, keep_default_na=False, dtype={"name": str})
+                # the first period's energy is empty (NaN)
+                w = read_csv_numbers(data, keep_default_na=False, dtype={"name": str},
+                                     na_values={periods[0]: [""]})
                 label = f"{os.path.basename(s)} --step {step} wide {metric}"
                 expect(list(w.columns) == ["kind", "code", "name"] + periods, f"{label}: columns")
                 keys = list(dict.fromkeys(zip(long_df["kind"], long_df["code"], long_df["name"])))
@@ -1112,7 +1139,7 @@ def test_formats_wide():
                 piv = long_df.pivot(index="code", columns="period", values=metric)
                 ok = len(w) == len(keys) and np.array_equal(
                     w[periods].to_numpy(dtype=float),
-                    piv.loc[list(w["code"]), periods].to_numpy(dtype=float))
+                    piv.loc[list(w["code"]), periods].to_numpy(dtype=float), equal_nan=True)
                 expect(ok, f"{label}: values differ from the long layout")
     rc, *_ = dc("run", conf("basic"), "--layout", "wide", "--metric", "no_such_column")
     expect(rc == 2, f"--metric no_such_column: exit {rc}, wanted 2")
@@ -1293,7 +1320,8 @@ def test_run():
     d = run_out("run", u, "--draws", "2000", "--threads", "2", "--seed", "12345")
     A = read_csv_numbers(a, keep_default_na=False, dtype={"period": str})
     D = read_csv_numbers(d, keep_default_na=False, dtype={"period": str})
-    mc = [c for c in A.columns if c == "mean" or re.fullmatch(r"p[\d.]+", c)]
+    # capacity's mean and pX, and another metric's M_mean, M_pX (SPEC v2 §5.2 metrics)
+    mc = [c for c in A.columns if re.fullmatch(r"(\w+_)?(mean|p[\d.]+)", c)]
     expect(len(mc) >= 2, f"uncertain.json: MC columns {mc}")
     for col in A.columns:
         if col in mc:
@@ -1302,9 +1330,13 @@ def test_run():
             expect(A[col].equals(D[col]), f"--seed should not change the {col} column")
     # every quantile column is ordered, and the mean lies within p5..p95 range
     # for a symmetric enough case is not guaranteed, so only p5 <= p50 <= p95
-    qs = [c for c in mc if c != "mean"]
-    for i in range(len(qs) - 1):
-        expect((A[qs[i]] <= A[qs[i + 1]]).all(), f"quantile {qs[i]} > {qs[i + 1]} somewhere")
+    for prefix in sorted({c[:-len(c.split("_")[-1])] if "_" in c else "" for c in mc}):
+        qs = [c for c in mc if c.startswith(prefix) and c[len(prefix):].startswith("p")
+              and (prefix or "_" not in c)]
+        for i in range(len(qs) - 1):
+            lo, hi = A[qs[i]].astype(float), A[qs[i + 1]].astype(float)
+            ok = (lo.isna() & hi.isna()) | (lo <= hi)  # the first row's energy is empty
+            expect(ok.all(), f"quantile {qs[i]} > {qs[i + 1]} somewhere")
     expect(run_out("run", s) == run_out("run", s), "run twice: different bytes")
     for sc in scenarios():
         expect(run_out("run", sc, "--draws", "100", "--threads", "1") ==

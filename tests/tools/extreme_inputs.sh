@@ -105,8 +105,8 @@ scenario overflow-total year '"countries": {
   "BB": {"baseline": 1e308, "growth": {"model": "linear", "per_year": 0}}}'
 expect_data overflow-total 'TOTAL.*2024'
 scenario overflow-energy year '"power": {"pue": 2, "utilization": 1},
-  "countries": {"AA": {"baseline": 1e306, "growth": {"model": "linear", "per_year": 0}}}'
-expect_data overflow-energy 'AA.*2024'
+  "countries": {"AA": {"baseline": 1e308, "growth": {"model": "linear", "per_year": 0}}}'
+expect_data overflow-energy 'AA.*facility_mw.*2024'
 scenario overflow-event year '"countries": {"AA": {"baseline": 1e308, "growth": {"model": "linear", "per_year": 0}}},
   "events": [{"country": "AA", "date": "2030", "add": 1e308}]'
 expect_data overflow-event 'AA.*2030'

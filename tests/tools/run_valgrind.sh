@@ -1,7 +1,8 @@
 #!/bin/sh
 # run_valgrind.sh DCPROJ SRCROOT — representative CLI invocations under
 # valgrind memcheck: every conformance case, a data error, a syntax error,
-# validate, explain, check (a match and a difference), diff, sweep, chart,
+# validate, explain, check (a match and a difference), diff, sweep, chart
+# (v1 and v2 options), report,
 # a frozen what-if and Monte Carlo on two threads.  Any memcheck error or
 # definite/indirect leak fails the test.  Skipped (77) without valgrind.
 # Not for sanitizer builds (meson defines it only when b_sanitize=none).
@@ -60,6 +61,8 @@ vg 0 chart "$ms" -o "$work/chart.svg"
 vg 0 run "$whatif/ai-surge.json"
 vg 0 run "$whatif/uncertain.json" --draws 200 --threads 2 -o "$work/mc.csv"
 vg 0 chart "$whatif/uncertain.json" --draws 100 --threads 2 -o "$work/mc.svg"
+vg 0 chart "$ms" --metric energy_twh --stack --scope IE,NL --scope TOTAL -o "$work/energy.svg"
+vg 0 report "$whatif/uncertain.json" --draws 100 --threads 2 -o "$work/report.html"
 
 [ "$fails" -eq 0 ] || { echo "valgrind: $fails failure(s)"; exit 1; }
 echo "valgrind: all passed"

@@ -9,7 +9,9 @@
    range, values that are not numbers, --at, --scope, --metric,
    --keep-going), stdout, stderr and the exit status of the sweep are the
    same byte for byte with the fast path on and off
-   (DCPROJ_SWEEP_FULL_LOAD=1 turns it off), with 1 and 2 threads.
+   (DCPROJ_SWEEP_FULL_LOAD=1 turns it off), with 1 and 2 threads; also for
+   sweeps whose points warn (a rate swept across 1, a per_year 10 times the
+   baseline, an event that floors a country; with and without --strict).
 2. Independently of sweep: at sampled grid points the metric cell equals
    the cell `dcproj run SCENARIO --set PATH=v` prints for the scope and
    period (both through the SPEC §8 number rule, so as text).
@@ -82,6 +84,22 @@ CASES = [
     (SLOWER, ["--vary", "events.es-madrid.add=0:400:100", "--metric", "capacity", "--scope", "EU"]),
 ]
 
+# Points that warn (SPEC §9 v2): a full load warns, so the fast path must
+# load them in full too; the full-load run must print a warning (the case
+# would prove nothing otherwise).  With --strict the warning is exit 65.
+WARN_CASES = [
+    (os.path.join(CONF, "basic.json"), ["--vary", "defaults.growth.rate=0.5:1.5:0.25"]),
+    (os.path.join(CONF, "basic.json"), ["--vary", "defaults.growth.rate=0.5:1.5:0.25", "--strict"]),
+    (os.path.join(CONF, "basic.json"), ["--vary", "countries.GB.growth.rates[1].rate=0.5:1.5:0.5"]),
+    (os.path.join(CONF, "basic.json"), ["--vary", "events[0].add=-100000:0:25000"]),
+    (os.path.join(CONF, "basic.json"), ["--vary", "events[0].add=-100000:0:25000", "--strict"]),
+    (os.path.join(CONF, "basic.json"), ["--vary", "events[0].add=0,-100000,0,-50000", "--scope", "ES"]),
+    (os.path.join(CONF, "basic.json"), ["--vary", "countries.DE.growth.per_year=0:100000:25000",
+                                        "--scope", "DE"]),
+    (os.path.join(CONF, "basic.json"), ["--vary", "countries.DE.baseline=1:201:50", "--scope", "DE"]),
+    (MSFT, ["--frozen", "--vary", "events.es-madrid.add=-100000:0:20000", "--scope", "ES"]),
+]
+
 
 def rows(text):
     return list(csv.reader(io.StringIO(text.decode())))
@@ -131,6 +149,21 @@ def main():
                                                                  theirs.get(period)))
                 checked_run += 1
     expect(checked_run > 100, "compared %d cells with run --set" % checked_run)
+
+    # 1b. points that warn: the same bytes, stderr included
+    for scen, args in WARN_CASES:
+        base = ["sweep", scen] + args
+        ref = run(base + ["--threads", "1"], full=True)
+        what = " ".join(args) + " on " + os.path.basename(scen)
+        expect(b"warning" in ref[2], what + ": the full load gives no warning")
+        if "--strict" in args:
+            expect(ref[0] == 65, what + ": --strict exit %d, not 65" % ref[0])
+        for threads in ("1", "2"):
+            got = run(base + ["--threads", threads])
+            w = what + " --threads " + threads
+            expect(got[0] == ref[0], w + ": exit %d, full load %d" % (got[0], ref[0]))
+            expect(got[1] == ref[1], w + ": stdout differs from the full load")
+            expect(got[2] == ref[2], w + ": stderr differs from the full load")
 
     # 3. the fast path is taken (CPU time of the children, not wall time)
     def cpu(full):

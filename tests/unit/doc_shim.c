@@ -17,6 +17,7 @@ struct doc {
     struct doc *parent;
     const cJSON *marked;
     struct doc_origin origin;
+    struct dcproj_warnings warnings; /* always empty: no patches */
 };
 
 /* Test configuration: one marked path (tests run in one thread). */
@@ -104,6 +105,11 @@ void doc_free(struct doc *d)
     cJSON_Delete(d->root);
     free(d->file);
     free(d);
+}
+
+struct dcproj_warnings *doc_warnings(struct doc *d)
+{
+    return &d->warnings;
 }
 
 const cJSON *doc_root(const struct doc *d)

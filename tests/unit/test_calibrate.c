@@ -162,6 +162,8 @@ static void free_solution(struct dcproj_solution *sol)
 {
     free(sol->variables);
     free(sol->targets);
+    free(sol->fit_params);
+    dcproj_warnings_clear(&sol->warnings);
     memset(sol, 0, sizeof *sol);
 }
 
@@ -284,6 +286,74 @@ START_TEST(test_logistic_cap)
     /* value target: CAGR from B */
     ck_assert_int_eq(sol.targets[0].has_cagr, 1);
     ck_assert_double_eq_tol(sol.targets[0].cagr, pow(3.0, 0.25) - 1, 1e-10);
+    free_solution(&sol);
+}
+END_TEST
+
+/* SPEC §4 metric: utilisation u of a compound country (C0 = 100, r = 0.1,
+ * pue 1.2) solved so that calendar year 2025's energy is a given figure,
+ * and a facility_mw target.  Closed form of the energy:
+ *   E(Y) = 8.76e-3 · u · pue · C0 · ((1+r)^t1 − (1+r)^t0) / ln(1+r). */
+static double compound_energy(double u, int year)
+{
+    double t1 = year - B, t0 = t1 - 1;
+    return 8.76e-3 * u * 1.2 * 100 * (pow(1.1, t1) - pow(1.1, t0)) / log(1.1);
+}
+
+static void energy_fixture(struct fixture *f, enum dcproj_metric metric, double value)
+{
+    fixture_init(f);
+    int u = add_unknown(f, "u", 0.1, 1.0, 0.3);
+    size_t c = add_country(f, "IE", 100);
+    f->countries[c].growth.rate = param(num(0.1));
+    f->sc.has_power = 1;
+    f->countries[c].pue.param = param(num(1.2));
+    f->countries[c].utilization.param = param(ref(u, 1, 0));
+    add_value(f, "t", "IE", 2025, value, 1);
+    f->targets[0].metric = metric;
+}
+
+START_TEST(test_energy_target)
+{
+    struct fixture f;
+    double figure = compound_energy(0.55, 2025); /* the "observed" TWh of 2025 */
+    energy_fixture(&f, DCPROJ_METRIC_ENERGY, figure);
+    struct dcproj_solution sol;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_solve(&f.sc, &sol, &err), DCPROJ_OK);
+    ck_assert_int_eq(sol.method, DCPROJ_SOLVE_BRENT);
+    ck_assert_double_eq_tol(sol.variables[0], 0.55, 1e-12);
+    ck_assert(fabs(sol.targets[0].residual) <= 1e-10);
+    /* substitution into the closed form: the figure is met to 1e-10 */
+    ck_assert(fabs(compound_energy(sol.variables[0], 2025) / figure - 1) <= 1e-10);
+    ck_assert_double_eq_tol(sol.targets[0].model / figure, 1.0, 1e-10);
+    /* an energy value target has no CAGR: year B has no energy */
+    ck_assert_int_eq(sol.targets[0].has_cagr, 0);
+    free_solution(&sol);
+
+    /* facility_mw at the end of 2025: C0·1.1²·u·pue */
+    energy_fixture(&f, DCPROJ_METRIC_FACILITY, 100 * 1.21 * 0.8 * 1.2);
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_solve(&f.sc, &sol, &err), DCPROJ_OK);
+    ck_assert_double_eq_tol(sol.variables[0], 0.8, 1e-12);
+    ck_assert(fabs(sol.targets[0].residual) <= 1e-10);
+    /* its CAGR is the capacity's: u and pue are constant */
+    ck_assert_double_eq_tol(sol.targets[0].cagr, 0.1, 1e-12);
+    free_solution(&sol);
+
+    /* an energy ratio 2027/2025: (1.1^4 - 1.1^3)/(1.1^2 - 1.1) = 1.21 whatever u */
+    energy_fixture(&f, DCPROJ_METRIC_ENERGY, 1);
+    f.targets[0].is_ratio = 1;
+    f.targets[0].year = 2027;
+    f.targets[0].base_year = 2025;
+    f.targets[0].ratio = 1.21;
+    f.variables[0].fixed = 1;
+    f.variables[0].value = 0.5;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_solve(&f.sc, &sol, &err), DCPROJ_OK);
+    ck_assert_double_eq_tol(sol.targets[0].model, 1.21, 1e-13);
+    ck_assert_double_eq_tol(sol.targets[0].cagr, 0.1, 1e-13);
     free_solution(&sol);
 }
 END_TEST
@@ -560,6 +630,7 @@ int main(void)
     tcase_add_test(tc, test_common_rate_pledge);
     tcase_add_test(tc, test_conformance_pledge);
     tcase_add_test(tc, test_logistic_cap);
+    tcase_add_test(tc, test_energy_target);
     tcase_add_test(tc, test_overdetermined_linear);
     tcase_add_test(tc, test_lsq_clamped_at_bound);
     tcase_add_test(tc, test_threads);

@@ -1,7 +1,9 @@
 /* test_chart.c — the SVG chart: well-formed XML, the parts SPEC §8 asks for
  * (title, axes with years and the unit, a line per drawn country, "other",
  * TOTAL, the P5–P95 band only with p5/p95, legend, event markers), XML
- * escaping, coordinates computed by hand, determinism and errors.
+ * escaping, coordinates computed by hand, determinism and errors; v2:
+ * --scope, --bands, event markers at the effective start with distinct
+ * shapes, energy as per-period steps, --stack.
  *
  * `test_chart --dump-list` / `--dump NAME` print the sample charts for
  * tests/tools/svg_check.py (a real XML parser). */
@@ -624,6 +626,150 @@ START_TEST(test_small_values)
 }
 END_TEST
 
+/* Render with full options. */
+static int render_opt(const struct fixture *f, const struct dcproj_chart_options *opt, char **svg)
+{
+    size_t len = 0;
+    FILE *m = open_memstream(svg, &len);
+    ck_assert_ptr_nonnull(m);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    int rc = dcproj_chart_write(&f->res, opt, m, &err);
+    ck_assert_int_eq(fclose(m), 0);
+    ck_assert_int_eq(rc, err.code);
+    return rc;
+}
+
+/* --scope draws exactly the lines named, in that order, without "other";
+ * --bands all gives each of them its band (the fixture's p5/p95 are 0.9
+ * and 1.1 times each row). */
+START_TEST(test_v2_scopes_bands_all)
+{
+    struct fixture *f = sample_quarterly();
+    const char *scopes[] = {"NL", "G1", "TOTAL"};
+    struct dcproj_chart_options opt;
+    dcproj_chart_options_init(&opt);
+    opt.scopes = scopes;
+    opt.n_scopes = 3;
+    opt.bands = DCPROJ_CHART_BANDS_ALL;
+    char *svg = NULL;
+    ck_assert_int_eq(render_opt(f, &opt, &svg), DCPROJ_OK);
+    ck_assert_uint_eq(count(svg, "</polyline>"), 3);
+    ck_assert_uint_eq(count(svg, "<polygon class=\"band\""), 3);
+    ck_assert(strstr(svg, "<title>other") == NULL);
+    ck_assert(strstr(svg, "<title>NL Netherlands</title></polyline>") != NULL);
+    ck_assert(strstr(svg, "<title>G1</title></polyline>") != NULL);
+    /* NL at 2026-Q4: 500; its band 450-550 in the legend */
+    ck_assert(strstr(svg, ">500 (450\xE2\x80\x93" "550)</tspan>") != NULL);
+    free(svg);
+    opt.bands = DCPROJ_CHART_BANDS_NONE;
+    ck_assert_int_eq(render_opt(f, &opt, &svg), DCPROJ_OK);
+    ck_assert_uint_eq(count(svg, "<polygon"), 0);
+    free(svg);
+    const char *bad[] = {"NL", "nosuch"};
+    opt.scopes = bad;
+    opt.n_scopes = 2;
+    ck_assert_int_eq(render_opt(f, &opt, &svg), DCPROJ_ERR_USAGE);
+    free(svg);
+    const char *twice[] = {"NL", "NL"};
+    opt.scopes = twice;
+    ck_assert_int_eq(render_opt(f, &opt, &svg), DCPROJ_ERR_USAGE);
+    free(svg);
+    free(f);
+}
+END_TEST
+
+/* An event's marker sits at its effective start: 2026-07 plus a 6-month
+ * delay starts 36 months after the end of 2023, the end of 2026 — the x of
+ * the 2026 point of every line.  Each event gets its own shape: the second
+ * is a circle (arcs), the third a square (H/V). */
+START_TEST(test_v2_event_effective_start_shapes)
+{
+    struct fixture *f = sample_yearly();
+    f->events[0].delay_months.v = (struct dcproj_value){-1, 6.0, 0, 0};
+    f->events[1] = f->events[0];
+    f->events[1].delay_months.v = (struct dcproj_value){-1, 0.0, 0, 0};
+    f->events[2] = f->events[1];
+    f->sc.n_events = 3;
+    char *svg = NULL;
+    ck_assert_int_eq(render(f, 8, &svg), DCPROJ_OK);
+    double xs[16], ys[16];
+    ck_assert_uint_eq(polyline_points(svg, "TOTAL", xs, ys, 16), 8);
+    const char *ev = strstr(svg, "<g class=\"events\">");
+    ck_assert_ptr_nonnull(ev);
+    double x0, b0, px, top;
+    ck_assert_int_eq(sscanf(strstr(ev, "<path d=\"M") + 10, "%lf %lfL%lf %lf", &x0, &b0, &px, &top), 4);
+    ck_assert_double_eq_tol(px, xs[3], 0.011);
+    ck_assert(strstr(ev, "(2026-07 + 6 months)</title>") != NULL);
+    const char *second = strstr(strstr(ev, "</path>") + 1, "<path d=\"");
+    const char *third = strstr(strstr(second, "</path>") + 1, "<path d=\"");
+    ck_assert(strchr(second, 'A') != NULL && strchr(second, 'A') < strstr(second, "\" fill"));
+    ck_assert(strchr(third, 'H') != NULL && strchr(third, 'H') < strstr(third, "\" fill"));
+    free(svg);
+    free(f);
+}
+END_TEST
+
+/* energy_twh is drawn as a step over each period: for periods 1..n-1 a
+ * horizontal segment from the previous period end to its own, none for the
+ * first row (empty, NaN); the axis says TWh per year. */
+START_TEST(test_v2_energy_steps)
+{
+    struct fixture *f = sample_yearly();
+    snprintf(f->cols[0], DCPROJ_COL_LEN, "energy_twh");
+    for (size_t r = 0; r < f->res.n_rows; r++)
+        set(f, r, 0, 0, NAN);
+    struct dcproj_chart_options opt;
+    dcproj_chart_options_init(&opt);
+    opt.metric = "energy_twh";
+    char *svg = NULL;
+    ck_assert_int_eq(render_opt(f, &opt, &svg), DCPROJ_OK);
+    ck_assert(strstr(svg, ">Energy (TWh per year)</text>") != NULL);
+    double xs[32], ys[32];
+    size_t n = polyline_points(svg, "TOTAL", xs, ys, 32);
+    ck_assert_uint_eq(n, 2 * 7);
+    for (size_t k = 0; k + 1 < n; k += 2) {
+        ck_assert_double_eq_tol(ys[k], ys[k + 1], 1e-9);       /* flat over its period */
+        ck_assert_double_eq_tol(xs[k + 1] - xs[k], xs[1] - xs[0], 0.02); /* one year wide */
+        if (k > 0)
+            ck_assert_double_eq_tol(xs[k], xs[k - 1], 1e-9);   /* steps join */
+    }
+    free(svg);
+    opt.metric = "facility_mw";
+    ck_assert_int_eq(render_opt(f, &opt, &svg), DCPROJ_ERR_USAGE);
+    free(svg);
+    free(f);
+}
+END_TEST
+
+/* --stack: one area per country, sitting on the ones before it (the top of
+ * the last area is TOTAL), and the TOTAL line; no country lines. */
+START_TEST(test_v2_stack)
+{
+    struct fixture *f = sample_yearly();
+    struct dcproj_chart_options opt;
+    dcproj_chart_options_init(&opt);
+    opt.stack = 1;
+    char *svg = NULL;
+    ck_assert_int_eq(render_opt(f, &opt, &svg), DCPROJ_OK);
+    ck_assert_uint_eq(count(svg, "<polygon class=\"area\""), 3);
+    ck_assert_uint_eq(count(svg, "</polyline>"), 1);
+    double xs[16], ys[16];
+    ck_assert_uint_eq(polyline_points(svg, "TOTAL", xs, ys, 16), 8);
+    /* the last area (smallest country, FR) starts with the TOTAL points */
+    const char *last = NULL;
+    for (const char *p = strstr(svg, "<polygon class=\"area\""); p != NULL;
+         p = strstr(p + 1, "<polygon class=\"area\""))
+        last = p;
+    double ax, ay;
+    ck_assert_int_eq(sscanf(strstr(last, "points=\"") + 8, "%lf,%lf", &ax, &ay), 2);
+    ck_assert_double_eq_tol(ax, xs[0], 1e-9);
+    ck_assert_double_eq_tol(ay, ys[0], 1e-9);
+    free(svg);
+    free(f);
+}
+END_TEST
+
 /* Print a sample chart for tests/tools/svg_check.py. */
 static int dump(const char *name)
 {
@@ -662,6 +808,10 @@ int main(int argc, char **argv)
     tcase_add_test(tc, test_invalid_text);
     tcase_add_test(tc, test_long_layout);
     tcase_add_test(tc, test_small_values);
+    tcase_add_test(tc, test_v2_scopes_bands_all);
+    tcase_add_test(tc, test_v2_event_effective_start_shapes);
+    tcase_add_test(tc, test_v2_energy_steps);
+    tcase_add_test(tc, test_v2_stack);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -256,7 +256,9 @@ START_TEST(test_numbers_german_locale)
     ck_assert(num_at(d, "b") == -0.225);
     ck_assert(num_at(d, "c") == 1.7976931348623157e308);
     doc_free(d);
-    syntax_error_s("{\"a\":1,5}", 1, 8, "expected a string key after ',', got '5'");
+    syntax_error_s("{\"a\":1,5}", 1, 8,
+                   "expected a string key after ',', got '5': JSON numbers use a decimal point: "
+                   "1.5");
     syntax_error_s("{\"a\":1.8e308}", 1, 6, "number out of range");
     setlocale(LC_ALL, "C");
 }
@@ -444,6 +446,121 @@ static void merge_case(const char *target, const char *patch, const char *expect
     cJSON_Delete(t);
     cJSON_Delete(p);
 }
+
+/* The one merge with hooks (load_merge.c), as the growth merge uses it:
+ * a `replaces` rule (objects whose "dist" differ are replaced, not merged,
+ * the test's own copy of SPEC §3's refinement) and bookkeeping of every
+ * node copied, merged and removed.  Counts are worked out by hand from the
+ * trees below. */
+struct hook_log {
+    int replaces_true, merging, merging_root, copied, tops, removing;
+    const cJSON *copies[32];   /* the nodes `copied` was told about, in order */
+    int bad_parent, bad_src;
+};
+
+static int log_replaces(void *ctx, const cJSON *t, const cJSON *p)
+{
+    struct hook_log *l = ctx;
+    const cJSON *td = cJSON_GetObjectItemCaseSensitive(t, "dist");
+    const cJSON *pd = cJSON_GetObjectItemCaseSensitive(p, "dist");
+    int r = pd != NULL && (td == NULL || strcmp(td->valuestring, pd->valuestring) != 0);
+    l->replaces_true += r;
+    return r;
+}
+
+static int log_copied(void *ctx, const cJSON *node, const cJSON *src, const cJSON *parent,
+                      int top)
+{
+    struct hook_log *l = ctx;
+    ck_assert_int_lt(l->copied, 32);
+    /* a copy of its source, standing under the previous copy unless it is the top */
+    if (node == src || node->type != src->type
+        || (cJSON_IsString(src) && strcmp(node->valuestring, src->valuestring) != 0)
+        || (cJSON_IsNumber(src) && node->valuedouble != src->valuedouble))
+        l->bad_src++;
+    int parent_known = 0;
+    for (int i = 0; i < l->copied; i++)
+        parent_known |= l->copies[i] == parent;
+    if (!top && !parent_known)
+        l->bad_parent++;
+    l->copies[l->copied++] = node;
+    l->tops += top;
+    return DCPROJ_OK;
+}
+
+static int log_merging(void *ctx, const cJSON *t, const cJSON *p, const cJSON *parent)
+{
+    struct hook_log *l = ctx;
+    ck_assert(cJSON_IsObject(t) && cJSON_IsObject(p));
+    l->merging++;
+    l->merging_root += parent == NULL;
+    return DCPROJ_OK;
+}
+
+static void log_removing(void *ctx, const cJSON *node)
+{
+    struct hook_log *l = ctx;
+    (void)node;
+    l->removing++;
+}
+
+START_TEST(test_merge_hooks)
+{
+    const char *target = "{\"model\":\"c\",\"rate\":{\"dist\":\"normal\",\"mean\":0.1,"
+                         "\"sd\":0.01},\"x\":{\"a\":1,\"b\":[1,null]},\"y\":2}";
+    const char *patch = "{\"rate\":{\"dist\":\"uniform\",\"min\":0,\"max\":{\"q\":null,"
+                        "\"r\":1}},\"x\":{\"a\":null,\"c\":{\"n\":null,\"m\":[null]}},"
+                        "\"y\":null,\"z\":3}";
+    cJSON *p = cJSON_Parse(patch);
+    ck_assert_ptr_nonnull(p);
+
+    /* without hooks: plain RFC 7396, the two distributions mixed */
+    cJSON *t = cJSON_Parse(target);
+    ck_assert_int_eq(merge_patch_hooked(&t, p, NULL), DCPROJ_OK);
+    assert_json(t, "{\"model\":\"c\",\"rate\":{\"dist\":\"uniform\",\"mean\":0.1,"
+                   "\"sd\":0.01,\"min\":0,\"max\":{\"r\":1}},\"x\":{\"b\":[1,null],"
+                   "\"c\":{\"m\":[null]}},\"z\":3}");
+    cJSON_Delete(t);
+
+    /* with them: "rate" is replaced in its place, the rest merges as before */
+    struct hook_log l = {0};
+    const struct merge_hooks h = {&l, log_replaces, log_copied, log_merging, log_removing};
+    t = cJSON_Parse(target);
+    ck_assert_int_eq(merge_patch_hooked(&t, p, &h), DCPROJ_OK);
+    assert_json(t, "{\"model\":\"c\",\"rate\":{\"dist\":\"uniform\",\"min\":0,"
+                   "\"max\":{\"r\":1}},\"x\":{\"b\":[1,null],\"c\":{\"m\":[null]}},"
+                   "\"z\":3}");
+    ck_assert_int_eq(l.replaces_true, 1);  /* rate */
+    ck_assert_int_eq(l.merging, 2);        /* the root and x */
+    ck_assert_int_eq(l.merging_root, 1);
+    /* rate{dist,min,max{r}} = 5, c{m[null]} = 3, z = 1; q and n left out */
+    ck_assert_int_eq(l.copied, 9);
+    ck_assert_int_eq(l.tops, 3);
+    ck_assert_int_eq(l.bad_src, 0);
+    ck_assert_int_eq(l.bad_parent, 0);
+    ck_assert_int_eq(l.removing, 3);       /* the old rate, x.a, y */
+    /* every copied node is in the result: rate's copy is the member now */
+    ck_assert_ptr_eq(l.copies[0], cJSON_GetObjectItemCaseSensitive(t, "rate"));
+    ck_assert_ptr_eq(l.copies[8], cJSON_GetObjectItemCaseSensitive(t, "z"));
+    cJSON_Delete(t);
+
+    /* a replaced root: removed once, copied with no parent */
+    struct hook_log r = {0};
+    const struct merge_hooks hr = {&r, log_replaces, log_copied, log_merging, log_removing};
+    t = cJSON_Parse("{\"dist\":\"normal\",\"mean\":1,\"sd\":2}");
+    cJSON *rp = cJSON_Parse("{\"dist\":\"pert\",\"min\":null,\"mode\":1}");
+    ck_assert_int_eq(merge_patch_hooked(&t, rp, &hr), DCPROJ_OK);
+    assert_json(t, "{\"dist\":\"pert\",\"mode\":1}");
+    ck_assert_int_eq(r.removing, 1);
+    ck_assert_int_eq(r.merging, 0);
+    ck_assert_int_eq(r.copied, 3);
+    ck_assert_int_eq(r.tops, 1);
+    cJSON_Delete(t);
+    cJSON_Delete(rp);
+    cJSON_Delete(p);
+}
+END_TEST
+
 
 START_TEST(test_merge_rfc7396)
 {
@@ -1079,6 +1196,7 @@ int main(int argc, char **argv)
         suite_add_tcase(s, tc);
         tc = tcase_create("merge");
         tcase_add_test(tc, test_merge_rfc7396);
+        tcase_add_test(tc, test_merge_hooks);
         tcase_add_test(tc, test_merge_key_order);
         tcase_add_test(tc, test_origin_map);
         suite_add_tcase(s, tc);

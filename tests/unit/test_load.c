@@ -141,8 +141,8 @@ START_TEST(test_full)
     ck_assert_double_eq(ie->growth.rate.f[0].number, 0.1);
     ck_assert_double_eq(ie->growth.rate.f[1].number, 0.02);
     ck_assert_uint_eq(ie->growth.n_segments, 0);
-    ck_assert_double_eq(ie->pue, 1.2);
-    ck_assert_double_eq(ie->utilization, 0.5);
+    ck_assert_double_eq(ie->pue.param.v.number, 1.2);
+    ck_assert_double_eq(ie->utilization.param.v.number, 0.5);
     ck_assert_str_eq(ie->source, "s1");
     ck_assert_str_eq(ie->note, "n");
 
@@ -156,8 +156,8 @@ START_TEST(test_full)
     ck_assert_int_eq(gb->growth.rate.v.var, 0);
     ck_assert_double_eq(gb->growth.rate.v.times, 1.5);
     ck_assert_double_eq(gb->growth.rate.v.plus, 0.01);
-    ck_assert_double_eq(gb->pue, 1.5);
-    ck_assert_double_eq(gb->utilization, 0.5);
+    ck_assert_double_eq(gb->pue.param.v.number, 1.5);
+    ck_assert_double_eq(gb->utilization.param.v.number, 0.5);
     ck_assert_uint_eq(gb->n_groups, 0);
     ck_assert_ptr_null(gb->source);
 
@@ -271,8 +271,8 @@ START_TEST(test_full)
     ck_assert_double_eq(t[1].weight, 2);
 
     ck_assert_int_eq(sc->has_power, 1);
-    ck_assert_double_eq(sc->pue, 1.2);
-    ck_assert_double_eq(sc->utilization, 0.5);
+    ck_assert_double_eq(sc->pue.param.v.number, 1.2);
+    ck_assert_double_eq(sc->utilization.param.v.number, 0.5);
     ck_assert_int_eq(sc->has_uncertainty, 1);
     ck_assert_int_eq(sc->draws, 100);
     ck_assert_uint_eq(sc->seed, 7);
@@ -389,6 +389,92 @@ START_TEST(test_growth_merge)
                       "'countries': {'A': {'baseline': 1, 'growth': {'rate': 0.2}}}}");
     ck_assert_uint_eq(sc->countries[0].growth.n_segments, 0);
     ck_assert_double_eq(sc->countries[0].growth.rate.v.number, 0.2);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
+/* Loading `json` fails with exactly one problem, at `path`, whose message
+ * contains `needle`. */
+static void one_error(const char *json, const char *path, const char *needle)
+{
+    struct dcproj_error e;
+    struct dcproj_scenario *sc;
+    ck_assert_int_eq(load_text(json, NULL, &sc, &e), DCPROJ_ERR_DATA);
+    ck_assert_int_eq(e.count, 1);
+    ck_assert_str_eq(e.items[0].path, path);
+    ck_assert_ptr_nonnull(strstr(e.items[0].message, needle));
+}
+
+/* The growth refinements through the one RFC 7396 merge (load_merge.c
+ * with load_growth.c's hooks): key order, where each merged value is
+ * named, a parameter of another kind replacing the inherited one (also
+ * inside messages), rate/rates excluding each other, null deleting an
+ * inherited key.  Paths follow SPEC §3 and §9: a value the country
+ * inherits is named at defaults.growth with the country using it. */
+START_TEST(test_growth_merge_refinements)
+{
+    struct dcproj_error e;
+    struct dcproj_scenario *sc;
+    /* existing keys keep their place, new ones follow: zz1 is reported first */
+    int st = load_text(HEAD "'defaults': {'growth': {'model': 'compound', 'rate': 0.1, 'zz1': 1}},"
+                            " 'countries': {'A': {'baseline': 1, 'growth': {'zz2': 2, 'rate': 0.2}}}}",
+                       NULL, &sc, &e);
+    ck_assert_int_eq(st, DCPROJ_ERR_DATA);
+    ck_assert_int_eq(e.count, 2);
+    ck_assert_str_eq(e.items[0].path, "defaults.growth.zz1");
+    ck_assert_ptr_nonnull(strstr(e.items[0].message, "unknown key \"zz1\""));
+    ck_assert_ptr_nonnull(strstr(e.items[0].message, "(used by country A)"));
+    ck_assert_str_eq(e.items[1].path, "countries.A.growth.zz2");
+    ck_assert_ptr_null(strstr(e.items[1].message, "used by"));
+
+    /* same kind merges field by field: the inherited bad sd is named at the
+     * defaults; another kind (B) replaces it, so B has no problem */
+    one_error(HEAD "'defaults': {'growth': {'model': 'compound', 'rate': {'dist': 'normal',"
+                   " 'mean': 0.1, 'sd': -1}}},"
+                   " 'countries': {'A': {'baseline': 1, 'growth': {'rate': {'mean': 0.2}}},"
+                   " 'B': {'baseline': 1, 'growth': {'rate': {'dist': 'uniform', 'min': 0,"
+                   " 'max': 0.2}}}}}",
+              "defaults.growth.rate.sd", "(used by country A)");
+
+    /* a null deletes an inherited field of the merged parameter: the
+     * object is the country's, so the missing key is named there */
+    one_error(HEAD "'defaults': {'growth': {'model': 'compound', 'rate': {'dist': 'normal',"
+                   " 'mean': 0.1, 'sd': 0.01}}},"
+                   " 'countries': {'A': {'baseline': 1, 'growth': {'rate': {'sd': null}}}}}",
+              "countries.A.growth.rate", "missing key \"sd\"");
+
+    /* the form the country writes drops the inherited one, even a bad one;
+     * "var" onto a distribution replaces it (no mean/sd left over) */
+    sc = load_ok(HEAD "'variables': {'g': {'value': 0.05}},"
+                      " 'defaults': {'growth': {'model': 'compound', 'rate': 'bad',"
+                      " 'rates': [{'rate': {'dist': 'normal', 'mean': 0.1, 'sd': 0.01}}]}},"
+                      " 'countries': {'A': {'baseline': 1, 'growth': {'rates': null, 'rate': 0.3}},"
+                      " 'B': {'baseline': 1, 'growth': {'rate': null, 'rates': [{'rate': {'var': 'g',"
+                      " 'times': 2}}]}},"
+                      " 'C': {'baseline': 1, 'growth': {'rate': null, 'rates': [{'rate': 0.4}]}}}}");
+    ck_assert_uint_eq(sc->countries[0].growth.n_segments, 0);
+    ck_assert_double_eq(sc->countries[0].growth.rate.v.number, 0.3);
+    ck_assert_uint_eq(sc->countries[1].growth.n_segments, 1);
+    ck_assert_int_eq(sc->countries[1].growth.segments[0].rate.v.var, 0);
+    ck_assert_double_eq(sc->countries[1].growth.segments[0].rate.v.times, 2);
+    ck_assert_double_eq(sc->countries[2].growth.segments[0].rate.v.number, 0.4);
+    dcproj_scenario_free(sc);
+
+    sc = load_ok(HEAD "'variables': {'g': {'value': 0.05}},"
+                      " 'defaults': {'growth': {'model': 'compound', 'rates': 'bad'}},"
+                      " 'countries': {'A': {'baseline': 1, 'growth': {'rate': {'var': 'g'}}}}}");
+    ck_assert_uint_eq(sc->countries[0].growth.n_segments, 0);
+    ck_assert_int_eq(sc->countries[0].growth.rate.v.var, 0);
+    dcproj_scenario_free(sc);
+
+    sc = load_ok(HEAD "'variables': {'g': {'value': 0.05}},"
+                      " 'defaults': {'growth': {'model': 'compound', 'rate': {'dist': 'normal',"
+                      " 'mean': 0.1, 'sd': 0.01}}},"
+                      " 'countries': {'A': {'baseline': 1, 'growth': {'rate': {'var': 'g',"
+                      " 'times': 3}}}}}");
+    ck_assert_int_eq(sc->countries[0].growth.rate.dist, DCPROJ_DIST_NONE);
+    ck_assert_int_eq(sc->countries[0].growth.rate.v.var, 0);
+    ck_assert_double_eq(sc->countries[0].growth.rate.v.times, 3);
     dcproj_scenario_free(sc);
 }
 END_TEST
@@ -518,9 +604,9 @@ START_TEST(test_conformance)
     ck_assert_str_eq(sc->groups[0], "EU");
     ck_assert_str_eq(sc->groups[1], "Nordics");
     ck_assert_str_eq(sc->countries[4].name, "Spain, \"Central\"");
-    ck_assert_double_eq(sc->countries[1].pue, 1.2);
-    ck_assert_double_eq(sc->countries[1].utilization, 0.6);
-    ck_assert_double_eq(sc->countries[0].pue, 1.16);
+    ck_assert_double_eq(sc->countries[1].pue.param.v.number, 1.2);
+    ck_assert_double_eq(sc->countries[1].utilization.param.v.number, 0.6);
+    ck_assert_double_eq(sc->countries[0].pue.param.v.number, 1.16);
     ck_assert_uint_eq(sc->countries[1].growth.n_segments, 2);
     ck_assert_int_eq(sc->countries[1].growth.segments[1].until, 0);
     ck_assert_double_eq_tol(sc->events[0].start_months, 5 + 10.0 / 30, 1e-12);
@@ -1118,6 +1204,7 @@ int main(void)
     tcase_add_test(tc, test_full);
     tcase_add_test(tc, test_defaults);
     tcase_add_test(tc, test_growth_merge);
+    tcase_add_test(tc, test_growth_merge_refinements);
     tcase_add_test(tc, test_events_by_id);
     tcase_add_test(tc, test_frozen);
     tcase_add_test(tc, test_fit_history);

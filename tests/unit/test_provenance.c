@@ -1,7 +1,8 @@
 /* test_provenance.c — the compact serialisation SPEC §7 hashes and the
  * SHA-256 behind the scenario hash.  The expected text was written by hand
  * from the rules (not printed by dcproj) and its digest computed with
- * coreutils' sha256sum; the empty-input digest is FIPS 180-4's. */
+ * coreutils' sha256sum; the empty-input digest is FIPS 180-4's.  And the
+ * inputs of SPEC §2 with their sources, worked out by hand. */
 #include <check.h>
 #include <locale.h>
 #include <stdlib.h>
@@ -91,6 +92,82 @@ START_TEST(test_scenario_hash)
 }
 END_TEST
 
+/* The inputs of a small resolved document and their sources, worked out by
+ * hand from SPEC §2: the nearest enclosing `source`; a bare {"var": X} with
+ * none has X's; `$`/`_` subtrees are skipped; notes with their paths. */
+START_TEST(test_inputs)
+{
+    static const char DOC[] =
+        "{\"dcproj\":1,\"name\":\"p\",\"baseline_year\":2023,\"horizon\":2025,"
+        "\"_note\":[\"first\",\"second\"],"
+        "\"sources\":{\"a\":{\"title\":\"A\",\"note\":\"sa\"},\"b\":{\"title\":\"B\"}},"
+        "\"variables\":{\"g\":{\"min\":0,\"max\":1,\"source\":[\"b\",\"a\"]},"
+        "\"k\":{\"value\":{\"dist\":\"uniform\",\"min\":1,\"max\":2}}},"
+        "\"defaults\":{\"growth\":{\"model\":\"compound\",\"rate\":{\"var\":\"g\"}}},"
+        "\"countries\":{\"IE\":{\"baseline\":1,\"source\":\"a\",\"note\":\"ie\","
+        "\"growth\":{\"model\":\"points\",\"points\":{\"2020\":0.5,\"2023\":1,\"source\":\"b\"}},"
+        "\"_x\":{\"baseline\":9}},"
+        "\"DE\":{\"baseline\":2,\"growth\":{\"rate\":{\"var\":\"g\",\"times\":2}}}},"
+        "\"power\":{\"pue\":1.5,\"utilization\":0.5,\"source\":\"b\"},"
+        "\"events\":{\"e1\":{\"country\":\"DE\",\"date\":\"2024\",\"add\":{\"var\":\"k\"},"
+        "\"probability\":0.5,\"source\":[\"a\"]}},"
+        "\"targets\":[{\"scope\":\"TOTAL\",\"year\":2025,\"value\":4}]}";
+    static const struct {
+        const char *path, *value, *sources;
+    } WANT[] = {
+        {"defaults.growth.rate", "{\"var\":\"g\"}", "b,a"},
+        {"countries.IE.baseline", "1", "a"},
+        {"countries.IE.growth.points.2020", "0.5", "b"},
+        {"countries.IE.growth.points.2023", "1", "b"},
+        {"countries.DE.baseline", "2", ""},
+        {"countries.DE.growth.rate", "{\"var\":\"g\",\"times\":2}", "b,a"}, /* a reference with times is still a reference */
+        {"power.pue", "1.5", "b"},
+        {"power.utilization", "0.5", "b"},
+        {"events.e1.add", "{\"var\":\"k\"}", "a"},
+        {"events.e1.probability", "0.5", "a"},
+        {"variables.k.value", "{\"dist\":\"uniform\",\"min\":1,\"max\":2}", ""},
+        {"targets[0].value", "4", ""},
+    };
+    static const char *const NOTES[][2] = {
+        {"_note[0]", "first"}, {"_note[1]", "second"}, {"sources.a.note", "sa"},
+        {"countries.IE.note", "ie"}};
+    struct dcproj_source sources[2];
+    memset(sources, 0, sizeof sources);
+    strcpy(sources[0].id, "a");
+    strcpy(sources[1].id, "b");
+    char text[sizeof DOC];
+    memcpy(text, DOC, sizeof DOC);
+    struct dcproj_scenario sc;
+    memset(&sc, 0, sizeof sc);
+    sc.resolved_json = text;
+    sc.sources = sources;
+    sc.n_sources = 2;
+    struct dcproj_provenance *p = NULL;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_provenance_build(&sc, &p, &err), DCPROJ_OK);
+    ck_assert_uint_eq(p->n_inputs, sizeof WANT / sizeof WANT[0]);
+    for (size_t i = 0; i < p->n_inputs; i++) {
+        const struct dcproj_provenance_input *in = &p->inputs[i];
+        ck_assert_str_eq(in->path, WANT[i].path);
+        ck_assert_str_eq(in->value, WANT[i].value);
+        char ids[64] = "";
+        for (size_t k = 0; k < in->n_sources; k++) {
+            strcat(ids, k ? "," : "");
+            strcat(ids, sources[in->sources[k]].id);
+        }
+        ck_assert_msg(strcmp(ids, WANT[i].sources) == 0, "%s: sources %s, want %s", in->path, ids,
+                      WANT[i].sources);
+    }
+    ck_assert_uint_eq(p->n_notes, 4);
+    for (size_t i = 0; i < p->n_notes; i++) {
+        ck_assert_str_eq(p->notes[i].path, NOTES[i][0]);
+        ck_assert_str_eq(p->notes[i].text, NOTES[i][1]);
+    }
+    dcproj_provenance_free(p);
+}
+END_TEST
+
 static Suite *provenance_suite(void)
 {
     Suite *s = suite_create("provenance");
@@ -99,6 +176,7 @@ static Suite *provenance_suite(void)
     tcase_add_test(tc, test_sha256);
     tcase_add_test(tc, test_locale);
     tcase_add_test(tc, test_scenario_hash);
+    tcase_add_test(tc, test_inputs);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -278,16 +278,17 @@ START_TEST(test_iamc_quarters)
     fmt.layout = DCPROJ_LAYOUT_IAMC;
     char *t = report(&f.res, &fmt);
     ck_assert_str_eq(line_of(t, 0), "model,scenario,region,variable,unit,year,subannual,value");
-    /* region IE: Capacity over the 3 periods, then Power|IT Load ... */
+    /* region IE: Capacity over the 3 periods, then Power|IT Load ...; Energy of a quarter
+       is in TWh (SPEC v2 §8: TWh/yr only when step = year) */
     ck_assert_str_eq(line_of(t, 1), "dcproj,demo,IE,Capacity,MW,2023,Q4,100");
     ck_assert_str_eq(line_of(t, 2), "dcproj,demo,IE,Capacity,MW,2024,Q1,110");
     ck_assert_str_eq(line_of(t, 3), "dcproj,demo,IE,Capacity,MW,2024,Q2,120");
     ck_assert_str_eq(line_of(t, 4), "dcproj,demo,IE,Power|IT Load,MW,2023,Q4,50");
     ck_assert_str_eq(line_of(t, 7), "dcproj,demo,IE,Power|Facility,MW,2023,Q4,75");
-    ck_assert_str_eq(line_of(t, 12), "dcproj,demo,IE,Energy,TWh/yr,2024,Q2,0.7884");
+    ck_assert_str_eq(line_of(t, 12), "dcproj,demo,IE,Energy,TWh,2024,Q2,0.7884");
     ck_assert_str_eq(line_of(t, 13), "dcproj,demo,DE,Capacity,MW,2023,Q4,200");
     ck_assert_str_eq(line_of(t, 25), "dcproj,demo,EU,Capacity,MW,2023,Q4,300");
-    ck_assert_str_eq(line_of(t, 48), "dcproj,demo,TOTAL,Energy,TWh/yr,2024,Q2,2.2338");
+    ck_assert_str_eq(line_of(t, 48), "dcproj,demo,TOTAL,Energy,TWh,2024,Q2,2.2338");
     ck_assert_int_eq(count_lines(t), 1 + 4 * 4 * 3);
     free(t);
 }
@@ -599,10 +600,12 @@ START_TEST(test_result_helpers)
     res->values = calloc(4, sizeof *res->values);
     res->solution.n_variables = 1;
     res->solution.variables = calloc(1, sizeof(double));
-    res->n_warnings = 2;
-    res->warnings = calloc(2, sizeof *res->warnings);
-    res->warnings[0] = strdup("a");
-    res->warnings[1] = strdup("b");
+    ck_assert_int_eq(dcproj_warnings_add(&res->warnings, "f.json", "countries.IE", "a"), DCPROJ_OK);
+    ck_assert_int_eq(dcproj_warnings_add(&res->warnings, "f.json", "countries.IE", "b"), DCPROJ_OK);
+    ck_assert_int_eq(dcproj_warnings_add(&res->warnings, "g.json", "countries.IE", "a"), DCPROJ_OK);
+    ck_assert_uint_eq(res->warnings.n, 2); /* (path, message) kept once */
+    ck_assert(dcproj_warnings_has(&res->warnings, "countries.IE", "b"));
+    ck_assert(!dcproj_warnings_has(&res->warnings, "countries.DE", "b"));
     ck_assert_int_eq(dcproj_result_find_col(res, "mean"), 1);
     ck_assert_int_eq(dcproj_result_find_col(res, "capacity"), 0);
     ck_assert_int_eq(dcproj_result_find_col(res, "p5"), -1);
