@@ -58,6 +58,7 @@
 #include "dcproj/provenance.h"
 #include "dcproj/html.h"
 #include "dcproj/backtest.h"
+#include "dcproj/sensitivity.h"
 
 #ifdef __cplusplus
 extern "C" {

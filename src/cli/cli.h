@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "dcproj/dcproj.h"
+#include "dcproj/sensitivity.h"
 
 /* Options a command accepts, as a bit set for cli_parse(). */
 enum cli_opt_bit {
@@ -23,6 +24,8 @@ enum cli_opt_bit {
     OPT_SWEEP = 1u << 7,      /* --vary, --scope, --at, --shard, --keep-going */
     OPT_HISTORY = 1u << 9,    /* [v2] --history */
     OPT_BACKTEST = 1u << 10,  /* [v2] --as-of (repeatable), --summary */
+    OPT_SENS = 1u << 13,      /* [v2] --method, --by, --range, --samples, --bootstrap, --merge,
+                                 --chart, and --scope, --at, --shard */
     OPT_CHART = 1u << 8,      /* --top, --metric, --scope (repeatable), --bands, --stack */
     OPT_SITES = 1u << 15,     /* --sites (explain) */
 };
@@ -61,6 +64,10 @@ struct cli_opts {
     int at_year;              /* 0 = all periods */
     long shard_k, shard_n;    /* 0/0 = whole */
     int keep_going;           /* --keep-going: a point's data error becomes an `error` cell */
+    /* sensitivity */
+    struct dcproj_sens_options sens; /* method, by, range, samples, bootstrap */
+    int merge;                /* --merge: the arguments after SCENARIO are shard files */
+    const char *sens_chart;   /* --chart FILE.svg */
     /* explain */
     int sites;                /* --sites: list the draw sites instead */
     /* chart */
@@ -172,5 +179,6 @@ int cmd_backtest(struct cli_opts *o);
 int cmd_sweep(struct cli_opts *o);
 int cmd_chart(struct cli_opts *o);
 int cmd_report(struct cli_opts *o);
+int cmd_sensitivity(struct cli_opts *o);
 
 #endif

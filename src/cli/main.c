@@ -218,6 +218,47 @@ static const struct cli_command commands[] = {
      "  dcproj report scenarios/what-if/uncertain.json --draws 2000 -o uncertain.html\n"
      "  dcproj report s.json --set power.utilization=0.5 -o s-util50.html\n",
      OPT_OUTPUT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_HISTORY, 1, 1, cmd_report},
+    {"sensitivity", "which uncertain input moves the output most (OAT or Sobol)",
+     "Usage: dcproj sensitivity SCENARIO [--method oat|sobol] [options]\n"
+     "       dcproj sensitivity SCENARIO [same options] --merge SHARD.csv...\n"
+     "The output is one number: --metric (default capacity) of --scope (default\n"
+     "TOTAL) at the year-end of --at (default the horizon).  The factors are the draw\n"
+     "sites (dcproj explain --sites) and the events with probability below 1,\n"
+     "grouped by --by.  Unknown variables are solved once and held.\n"
+     "oat (default): the base is the deterministic run; each factor's sites go to\n"
+     "their LO, then HI quantile (an occurrence: absent, then present). Writes\n"
+     "factor,low,high,output_low,output_base,output_high,swing by |swing|, then ALL\n"
+     "(every factor at LO together, then at HI: an envelope, not a probability).\n"
+     "sobol: first-order (Saltelli) and total (Jansen) indices from N (k + 2) runs,\n"
+     "with bootstrap intervals. Writes factor,S1,S1_lo,S1_hi,ST,ST_lo,ST_hi by ST.\n"
+     "Refused (65) for a scenario with correlation: use oat.\n\n"
+     "Options:\n"
+     "      --method M        oat (default) or sobol\n"
+     "      --by B            path (default: the sites written at one path are one\n"
+     "                        factor), site (each path and country apart) or country\n"
+     "      --range LO:HI     OAT quantiles, 0 < LO < HI < 1 (default 0.1:0.9)\n"
+     "      --samples N       Sobol base samples (default 4096)\n"
+     "      --bootstrap R     Sobol bootstrap replicates (default 200; 0 = none)\n"
+     "      --scope CODE      TOTAL (default), a group or a country code\n"
+     "      --at YEAR         the year-end analysed (default the horizon)\n"
+     "      --metric NAME     capacity (default), it_load_mw, facility_mw or energy_twh\n"
+     "                        (the energy of calendar year --at)\n"
+     "      --shard K/N       compute only the K-th of N contiguous blocks of the runs\n"
+     "                        and write them as a shard CSV (always '.' and ',')\n"
+     "      --merge           the arguments after SCENARIO are the shard files: check\n"
+     "                        they are the complete set for these options and write\n"
+     "                        what the unsharded run writes, byte for byte\n"
+     "      --chart FILE.svg  also draw the tornado (oat) or the S1/ST bars (sobol)\n"
+     OUTPUT_FILE_HELP
+     "      --format F        csv (default) or tsv\n"
+     CSV_FORMAT_HELP COMMON_SCENARIO_HELP COMMON_TAIL_HELP
+     "\nExamples:\n"
+     "  dcproj sensitivity scenarios/what-if/uncertain.json --chart tornado.svg\n"
+     "  dcproj sensitivity s.json --method sobol --samples 4096 --seed 7 -o sobol.csv\n"
+     "  parallel dcproj sensitivity s.json --method sobol --shard {}/4 -o part{}.csv ::: 1 2 3 4\n"
+     "  dcproj sensitivity s.json --method sobol --merge part1.csv part2.csv part3.csv part4.csv\n",
+     OPT_OUTPUT | OPT_FORMAT | OPT_PATCH | OPT_OVERRIDE | OPT_THREADS | OPT_SENS, 1, -1,
+     cmd_sensitivity},
     {"chart", "draw a metric over time per country as an SVG chart",
      "Usage: dcproj chart SCENARIO -o FILE.svg [options]\n"
      "Project SCENARIO (a JSON file, or - for stdin) and draw a standalone SVG chart:\n"

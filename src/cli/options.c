@@ -18,7 +18,8 @@ enum {
     O_DRAWS, O_SEED, O_THREADS, O_PRECISION, O_DELIMITER, O_DECIMAL_COMMA, O_BOM, O_CRLF,
     O_EXCEL, O_EXCEL_EU, O_SOLUTION, O_EXPECT, O_RTOL, O_ATOL, O_UPDATE, O_JUNIT, O_VARY,
     O_SCOPE, O_AT, O_SHARD, O_KEEP_GOING, O_TOP, O_SITES, O_BANDS, O_STACK, O_HELP, O_HISTORY,
-    O_AS_OF, O_SUMMARY, O_STRICT
+    O_AS_OF, O_SUMMARY, O_STRICT, O_METHOD, O_BY, O_RANGE, O_SAMPLES, O_BOOTSTRAP, O_MERGE,
+    O_SENS_CHART
 };
 
 /* Which option group each long option belongs to (0 = every command). */
@@ -54,9 +55,16 @@ static const struct opt_def opt_defs[] = {
     {{"update", no_argument, NULL, O_UPDATE}, OPT_CHECK},
     {{"junit", required_argument, NULL, O_JUNIT}, OPT_CHECK},
     {{"vary", required_argument, NULL, O_VARY}, OPT_SWEEP},
-    {{"scope", required_argument, NULL, O_SCOPE}, OPT_SWEEP | OPT_CHART},
-    {{"at", required_argument, NULL, O_AT}, OPT_SWEEP},
-    {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP},
+    {{"scope", required_argument, NULL, O_SCOPE}, OPT_SWEEP | OPT_CHART | OPT_SENS},
+    {{"at", required_argument, NULL, O_AT}, OPT_SWEEP | OPT_SENS},
+    {{"shard", required_argument, NULL, O_SHARD}, OPT_SWEEP | OPT_SENS},
+    {{"method", required_argument, NULL, O_METHOD}, OPT_SENS},
+    {{"by", required_argument, NULL, O_BY}, OPT_SENS},
+    {{"range", required_argument, NULL, O_RANGE}, OPT_SENS},
+    {{"samples", required_argument, NULL, O_SAMPLES}, OPT_SENS},
+    {{"bootstrap", required_argument, NULL, O_BOOTSTRAP}, OPT_SENS},
+    {{"merge", no_argument, NULL, O_MERGE}, OPT_SENS},
+    {{"chart", required_argument, NULL, O_SENS_CHART}, OPT_SENS},
     {{"keep-going", no_argument, NULL, O_KEEP_GOING}, OPT_SWEEP},
     {{"top", required_argument, NULL, O_TOP}, OPT_CHART},
     {{"history", no_argument, NULL, O_HISTORY}, OPT_HISTORY},
@@ -403,6 +411,45 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             break;
         }
         case O_KEEP_GOING: o->keep_going = 1; break;
+        case O_METHOD:
+            if (strcmp(arg, "oat") == 0) o->sens.method = DCPROJ_SENS_OAT;
+            else if (strcmp(arg, "sobol") == 0) o->sens.method = DCPROJ_SENS_SOBOL;
+            else return usage(cmd, "--method: expected oat or sobol, got '%s'", arg);
+            break;
+        case O_BY:
+            if (strcmp(arg, "path") == 0) o->sens.by = DCPROJ_SENS_BY_PATH;
+            else if (strcmp(arg, "site") == 0) o->sens.by = DCPROJ_SENS_BY_SITE;
+            else if (strcmp(arg, "country") == 0) o->sens.by = DCPROJ_SENS_BY_COUNTRY;
+            else return usage(cmd, "--by: expected path, site or country, got '%s'", arg);
+            break;
+        case O_RANGE: {
+            const char *colon = strchr(arg, ':');
+            char lo[64];
+            double a, b;
+            size_t ln = colon ? (size_t)(colon - arg) : 0;
+            if (colon == NULL || ln == 0 || ln >= sizeof lo)
+                return usage(cmd, "--range: expected LO:HI with 0 < LO < HI < 1, got '%s'", arg);
+            memcpy(lo, arg, ln);
+            lo[ln] = '\0';
+            if (cli_parse_double(lo, &a) != 0 || cli_parse_double(colon + 1, &b) != 0 || !(a > 0) ||
+                !(a < b) || !(b < 1))
+                return usage(cmd, "--range: expected LO:HI with 0 < LO < HI < 1, got '%s'", arg);
+            o->sens.range_lo = a;
+            o->sens.range_hi = b;
+            break;
+        }
+        case O_SAMPLES:
+            if (cli_parse_long(arg, 2, 100000000, &ll) != 0)
+                return usage(cmd, "--samples: expected a whole number from 2 to 100000000, got '%s'", arg);
+            o->sens.samples = (long)ll;
+            break;
+        case O_BOOTSTRAP:
+            if (cli_parse_long(arg, 0, 100000, &ll) != 0)
+                return usage(cmd, "--bootstrap: expected a whole number from 0 (none) to 100000, got '%s'", arg);
+            o->sens.bootstrap = ll == 0 ? -1 : (long)ll;
+            break;
+        case O_MERGE: o->merge = 1; break;
+        case O_SENS_CHART: o->sens_chart = arg; break;
         case O_TOP:
             if (cli_parse_long(arg, 1, 1000, &ll) != 0)
                 return usage(cmd, "--top: expected a whole number from 1 to 1000, got '%s'", arg);

@@ -115,8 +115,8 @@ static int convert_sources(struct ctx *c, const struct frame *top)
             bad++;
             continue;
         }
-        if (strcmp(ch->string, "TOTAL") == 0) {
-            report(c, &f, "\"TOTAL\" is reserved and cannot be a source id");
+        if (strcmp(ch->string, "TOTAL") == 0 || strcmp(ch->string, "ALL") == 0) {
+            report(c, &f, "\"%s\" is reserved and cannot be a source id", ch->string);
             bad++;
             continue;
         }
@@ -277,8 +277,8 @@ static int convert_variables(struct ctx *c, const struct frame *top)
             bad++;
             continue;
         }
-        if (strcmp(ch->string, "TOTAL") == 0) {
-            report(c, &f, "\"TOTAL\" is reserved and cannot be a variable id");
+        if (strcmp(ch->string, "TOTAL") == 0 || strcmp(ch->string, "ALL") == 0) {
+            report(c, &f, "\"%s\" is reserved and cannot be a variable id", ch->string);
             bad++;
             continue;
         }

@@ -577,8 +577,8 @@ static int country_groups(struct ctx *c, const struct frame *cf, struct dcproj_c
         if (!is_identifier(name)) {
             report(c, &f, "expected a group name ([A-Za-z0-9][A-Za-z0-9_-]{0,31}), got %s",
                    shown_json(g).s);
-        } else if (strcmp(name, "TOTAL") == 0) {
-            report(c, &f, "\"TOTAL\" is reserved and cannot name a group");
+        } else if (strcmp(name, "TOTAL") == 0 || strcmp(name, "ALL") == 0) {
+            report(c, &f, "\"%s\" is reserved and cannot name a group", name);
         } else if (idmap_get(&c->countries, name) >= 0) {
             report(c, &f, "group \"%s\" has the same name as a country; rename the group",
                    name);
@@ -730,8 +730,8 @@ int convert_countries(struct ctx *c, const struct frame *top, int top_power_pres
             report(c, &cs, "invalid country code \"%s\": expected [A-Za-z0-9][A-Za-z0-9_-]{0,31}",
                    ch->string);
             bad++;
-        } else if (strcmp(ch->string, "TOTAL") == 0) {
-            report(c, &f, "\"TOTAL\" is reserved and cannot be a country code");
+        } else if (strcmp(ch->string, "TOTAL") == 0 || strcmp(ch->string, "ALL") == 0) {
+            report(c, &f, "\"%s\" is reserved and cannot be a country code", ch->string);
             bad++;
         }
     }

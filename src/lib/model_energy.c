@@ -43,7 +43,7 @@ static int resolve_power_input(const struct model *m, size_t i,
     out->value = 0;
     if (in->is_curve)
         return DCPROJ_OK;
-    double v = param_mean(&in->param, vars);
+    double v = param_value(m, &in->param, vars); /* a sensitivity run may replace it */
     int ok = is_pue ? v >= 1.0 && isfinite(v) : v > 0.0 && v <= 1.0;
     if (!ok) {
         char path[DCPROJ_ERROR_PATH_LEN];

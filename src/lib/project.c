@@ -60,8 +60,18 @@ static int make_columns(const struct dcproj_scenario *sc, struct dcproj_result *
             continue;
         const char *name = dcproj_metric_name(sc->metrics[j]);
         snprintf(res->cols[k++], DCPROJ_COL_LEN, "%s_mean", name);
-        for (size_t q = 0; q < sc->n_quantiles; q++)
-            snprintf(res->cols[k++], DCPROJ_COL_LEN, "%s_p%.10g", name, sc->quantiles[q] * 100.0);
+        for (size_t q = 0; q < sc->n_quantiles; q++) {
+            char pq[DCPROJ_COL_LEN]; /* "p2.5" in every locale */
+            quantile_column_name(sc->quantiles[q], pq, sizeof pq);
+            char *col = res->cols[k++];
+            size_t ln = strlen(name), lp = strlen(pq);
+            if (ln + 1 + lp >= DCPROJ_COL_LEN)
+                lp = DCPROJ_COL_LEN - 2 - ln; /* metric names are short: never taken */
+            memcpy(col, name, ln);
+            col[ln] = '_';
+            memcpy(col + ln + 1, pq, lp);
+            col[ln + 1 + lp] = '\0';
+        }
     }
     res->n_cols = k;
     return 0;

@@ -1,7 +1,8 @@
 /* test_locale_host.c — the library does not depend on the host's locale
  * (issue 14).  A host program that calls setlocale(LC_ALL, "de_DE.UTF-8")
  * (decimal comma) loads a scenario with the quantile 0.025 and runs it:
- * the column must be "p2.5" (it came out "p2,5"), and the CSV must equal,
+ * the columns must be "p2.5" and "energy_twh_p2.5" (they came out "p2,5"
+ * and "energy_twh_p2,5"), and the CSV must equal,
  * byte for byte, the CSV the same run writes in the "C" locale.  Exits 77
  * (skip) when the locale is not installed. */
 #include <locale.h>
@@ -18,7 +19,9 @@ static const char SCENARIO[] =
     " \"defaults\": {\"growth\": {\"model\": \"compound\","
     "   \"rate\": {\"dist\": \"normal\", \"mean\": 0.1, \"sd\": 0.02}}},"
     " \"countries\": {\"IE\": {\"name\": \"Ireland\", \"baseline\": 100.5}},"
-    " \"uncertainty\": {\"draws\": 200, \"seed\": 7, \"quantiles\": [0.025, 0.5, 0.975]}}";
+    " \"power\": {\"pue\": 1.25, \"utilization\": 0.5},"
+    " \"uncertainty\": {\"draws\": 200, \"seed\": 7, \"quantiles\": [0.025, 0.5, 0.975],"
+    "   \"metrics\": [\"capacity\", \"energy_twh\"]}}";
 
 /* Load and run SCENARIO, write the CSV into a new buffer; NULL on error. */
 static char *run_csv(void)
@@ -46,7 +49,11 @@ static char *run_csv(void)
     int rc = f != NULL ? dcproj_report_write(res, &fmt, f, &err) : DCPROJ_ERR_NOMEM;
     if (f != NULL)
         fclose(f);
-    if (rc != DCPROJ_OK || dcproj_result_find_col(res, "p2.5") < 0) {
+    /* a metric's statistics too (SPEC §5.2 `metrics`: "energy_twh_p2.5") */
+    if (dcproj_result_find_col(res, "energy_twh_p2.5") < 0)
+        fprintf(stderr, "no column energy_twh_p2.5\n");
+    if (rc != DCPROJ_OK || dcproj_result_find_col(res, "p2.5") < 0
+        || dcproj_result_find_col(res, "energy_twh_p2.5") < 0) {
         free(buf);
         buf = NULL;
     }
