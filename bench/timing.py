@@ -96,6 +96,11 @@ def table(path, specs):
                 ratio = statistics.median(x / y for x, y in zip(res[a]["wall"], res[b]["wall"]))
             elif kind == "cpu":
                 ratio = res[a]["median_cpu"] / res[b]["median_cpu"]
+            elif kind == "pps":  # b = points: points per second of a's median wall
+                ratio = float(b) / res[a]["median_wall"]
+            elif kind == "ppsratio":  # a, b = NAME:POINTS: a's points/s over b's
+                (na, pa), (nb, pb) = a.rsplit(":", 1), b.rsplit(":", 1)
+                ratio = (float(pa) / res[na]["median_wall"]) / (float(pb) / res[nb]["median_wall"])
             elif kind == "rss":
                 ratio = res[a]["max_rss_kb"] * 1024 / os.path.getsize(b)
             else:
@@ -105,11 +110,11 @@ def table(path, specs):
             print(f"{label:58s} {'-':>8s}  {shown:8s}  not measured")
             continue
         if op == "info":
-            print(f"{label:58s} {ratio:8.2f}  {'-':8s}  (for information)")
+            print(f"{label:58s} {ratio:8.{0 if ratio >= 1000 else 2}f}  {'-':8s}  (for information)")
             continue
         good = ratio >= target if op == ">=" else ratio <= target
         ok = ok and good
-        print(f"{label:58s} {ratio:8.2f}  {op}{target:<7g}  {'PASS' if good else 'MISS'}")
+        print(f"{label:58s} {ratio:8.{0 if ratio >= 1000 else 2}f}  {op}{target:<7g}  {'PASS' if good else 'MISS'}")
     return 0 if ok else 1
 
 

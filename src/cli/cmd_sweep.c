@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dcproj/prepared.h"
 
 #define MAX_POINTS 1000000L
 #define CHUNK 256
@@ -40,8 +41,23 @@ struct point {
     char *error;          /* --keep-going: the caught data error's text, or NULL */
 };
 
+/* The fast path (issue 22): the base scenario prepared once, each axis's
+ * slots; a point whose every value is a number its slots accept is
+ * evaluated in place, any other point (or any point that fails there) is
+ * loaded in full, so messages and bytes are a full load's. */
+#define MAX_AXIS_SLOTS 4096
+struct fast {
+    struct dcproj_prepared *prep;
+    size_t *slots[CLI_MAX_VARY];
+    size_t n_slots[CLI_MAX_VARY];
+    size_t row, col;
+    struct dcproj_evaluator *ev[64]; /* one per worker */
+};
+
 struct sweep {
     struct cli_opts *o;
+    struct fast *fast;    /* NULL: every point is loaded in full */
+    atomic_int worker_ids;
     const char *data;
     size_t len;
     const char *name;
@@ -398,9 +414,61 @@ static void catch_point(struct sweep *s, const struct dcproj_load_options *lo, s
     pt->rc = DCPROJ_OK;
 }
 
-/* Project grid point `idx` into *pt. */
-static void run_point(struct sweep *s, long idx, struct point *pt)
+static void point_clear(struct point *pt);
+
+/* Grid point `idx` on the prepared scenario: 1 if done (values in *pt),
+ * 0 if it must be loaded in full. */
+static int fast_point(struct sweep *s, struct dcproj_evaluator *ev, long idx, struct point *pt)
 {
+    const struct fast *f = s->fast;
+    const struct dcproj_result *b = dcproj_prepared_base(f->prep);
+    long rem = idx;
+    dcproj_evaluator_reset(ev);
+    for (int k = s->n_ax - 1; k >= 0; k--) {
+        size_t v = (size_t)(rem % (long)s->ax[k].n);
+        rem /= (long)s->ax[k].n;
+        double x = s->ax[k].number[v];
+        for (size_t j = 0; j < f->n_slots[k]; j++) {
+            /* a value the loader's slip checks might warn about loads in
+               full, so its warning is the loader's */
+            if (!dcproj_prepared_accepts(f->prep, f->slots[k][j], x)
+                || dcproj_prepared_may_warn(f->prep, f->slots[k][j], x))
+                return 0;
+            dcproj_evaluator_set(ev, f->slots[k][j], x);
+        }
+    }
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    pt->labels = malloc((b->n_periods ? b->n_periods : 1) * sizeof *pt->labels);
+    pt->values = malloc((b->n_periods ? b->n_periods : 1) * sizeof *pt->values);
+    if (pt->labels == NULL || pt->values == NULL
+        || dcproj_evaluator_run(ev, f->row, f->col, pt->values, &err) != DCPROJ_OK
+        || dcproj_evaluator_warned(ev)) { /* a floor or calibration warning: a full load gives it */
+        point_clear(pt);
+        return 0;
+    }
+    int B = b->scenario->baseline_year;
+    for (size_t p = 0; p < b->n_periods; p++) {
+        const struct dcproj_period *per = &b->periods[p];
+        if (s->o->at_year != 0 && per->end_months != 12 * (s->o->at_year - B))
+            continue;
+        memcpy(pt->labels[pt->n], per->label, sizeof pt->labels[0]);
+        pt->values[pt->n++] = pt->values[p]; /* n <= p */
+    }
+    if (pt->n == 0) { /* --at names no year-end: the full load says so */
+        point_clear(pt);
+        return 0;
+    }
+    dcproj_error_init(&pt->err);
+    pt->rc = DCPROJ_OK;
+    return 1;
+}
+
+/* Project grid point `idx` into *pt. */
+static void run_point(struct sweep *s, struct dcproj_evaluator *ev, long idx, struct point *pt)
+{
+    if (ev != NULL && fast_point(s, ev, idx, pt))
+        return;
     struct cli_opts *o = s->o;
     size_t np = o->n_patches + (size_t)s->n_ax;
     struct dcproj_patch *patches = malloc(np * sizeof *patches);
@@ -485,11 +553,13 @@ out:
 static void *sweep_worker(void *arg)
 {
     struct sweep *s = arg;
+    int id = atomic_fetch_add(&s->worker_ids, 1);
+    struct dcproj_evaluator *ev = s->fast != NULL && id < 64 ? s->fast->ev[id] : NULL;
     for (;;) {
         long k = atomic_fetch_add(&s->next, 1);
         if (k >= s->count)
             break;
-        run_point(s, s->first + k, &s->pts[k]);
+        run_point(s, ev, s->first + k, &s->pts[k]);
         atomic_fetch_add(&s->done, 1);
     }
     return NULL;
@@ -509,7 +579,14 @@ static void point_clear(struct point *pt)
     free(pt->values);
     dcproj_warnings_clear(&pt->warn);
     free(pt->error);
-    memset(pt, 0, sizeof *pt);
+    /* not the whole struct: its error holds DCPROJ_ERROR_MAX messages,
+       ~26 kB, and only code and count mean anything once cleared */
+    pt->n = 0;
+    pt->labels = NULL;
+    pt->values = NULL;
+    pt->error = NULL;
+    pt->rc = DCPROJ_OK;
+    dcproj_error_init(&pt->err);
 }
 
 /* The header: one column per varied path, period, the metric. */
@@ -524,9 +601,41 @@ static void write_header(struct dcproj_table_writer *w, const struct sweep *s)
     dcproj_table_end_record(w);
 }
 
-/* Compute the shard's points chunk by chunk (in parallel within a chunk)
- * and write header and rows; a failed point stops it with its problems in
- * `err`. */
+/* The worker threads of one chunk. */
+struct chunk_run {
+    pthread_t th[64];
+    int started;
+};
+
+/* Start computing points base .. base + count into pts with up to
+ * `threads` workers (in this thread when none can be started). */
+static void chunk_start(struct sweep *s, struct point *pts, long base, long count, int threads,
+                        struct chunk_run *r)
+{
+    s->pts = pts;
+    s->first = base;
+    s->count = count;
+    atomic_store(&s->next, 0);
+    atomic_store(&s->done, 0);
+    atomic_store(&s->worker_ids, 0);
+    r->started = 0;
+    for (int t = 0; t < threads && t < 64 && t < count; t++, r->started++)
+        if (pthread_create(&r->th[t], NULL, sweep_worker, s) != 0)
+            break;
+    if (r->started == 0)
+        sweep_worker(s);
+}
+
+static void chunk_join(struct chunk_run *r)
+{
+    for (int t = 0; t < r->started; t++)
+        pthread_join(r->th[t], NULL);
+    r->started = 0;
+}
+
+/* Compute the shard's points chunk by chunk (in parallel within a chunk;
+ * the next chunk computes while this one is written) and write header and
+ * rows in grid order; a failed point stops it with its problems in `err`. */
 static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
 {
     struct out_ctx *c = ctx;
@@ -535,49 +644,53 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
     dcproj_table_begin(&w, out, &s->o->fmt);
     /* the header goes out with the first chunk that computed, so a sweep
        whose first point fails writes nothing */
-    int header = 0;
-    s->pts = calloc(CHUNK, sizeof *s->pts);
-    if (s->pts == NULL)
+    int header = 0, cur = 0;
+    struct point *bufs[2] = {calloc(CHUNK, sizeof(struct point)), calloc(CHUNK, sizeof(struct point))};
+    if (bufs[0] == NULL || bufs[1] == NULL) {
+        free(bufs[0]);
+        free(bufs[1]);
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
-    for (long base = c->first; base < c->last; base += CHUNK) {
-        s->first = base;
-        s->count = c->last - base < CHUNK ? c->last - base : CHUNK;
-        atomic_store(&s->next, 0);
-        atomic_store(&s->done, 0);
-        pthread_t th[64];
-        int started = 0;
-        for (int t = 0; t < c->threads && t < 64 && t < s->count; t++, started++)
-            if (pthread_create(&th[t], NULL, sweep_worker, s) != 0)
-                break;
-        if (started == 0)
-            sweep_worker(s);
-        for (int t = 0; t < started; t++)
-            pthread_join(th[t], NULL);
-        cli_progress_cb(c->bar, (uint64_t)(base + s->count - c->first), (uint64_t)(c->last - c->first));
+    }
+    struct chunk_run run;
+    if (c->first < c->last) {
+        chunk_start(s, bufs[0], c->first, c->last - c->first < CHUNK ? c->last - c->first : CHUNK,
+                    c->threads, &run);
+        chunk_join(&run);
+    }
+    for (long base = c->first; base < c->last; base += CHUNK, cur = 1 - cur) {
+        struct point *pts = bufs[cur];
+        long count = c->last - base < CHUNK ? c->last - base : CHUNK;
+        cli_progress_cb(c->bar, (uint64_t)(base + count - c->first), (uint64_t)(c->last - c->first));
         /* the first failed point of the chunk stops the sweep before any of
          * the chunk is written: an invalid scenario leaves stdout empty */
         long bad = 0;
-        while (bad < s->count && s->pts[bad].rc == DCPROJ_OK)
+        while (bad < count && pts[bad].rc == DCPROJ_OK)
             bad++;
         /* the chunk's warnings, in point order, each once per command;
            with --strict a warning fails the sweep before the chunk is
            written */
         for (long k = 0; k < bad; k++) {
-            if (cli_warnings(s->o, &s->pts[k].warn) != 0) {
+            if (cli_warnings(s->o, &pts[k].warn) != 0) {
                 c->rc = DCPROJ_ERR_DATA;
-                for (long j = 0; j < s->count; j++)
-                    point_clear(&s->pts[j]);
-                free(s->pts);
+                for (long j = 0; j < count; j++)
+                    point_clear(&pts[j]);
+                free(bufs[0]);
+                free(bufs[1]);
                 s->pts = NULL;
                 return c->rc;
             }
         }
-        if (!header && bad == s->count) {
+        if (!header && bad == count) {
             write_header(&w, s);
             header = 1;
         }
-        for (long k = bad < s->count ? bad : 0; k < s->count; k++) {
-            struct point *pt = &s->pts[k];
+        long next = base + count;
+        int pending = bad == count && next < c->last;
+        if (pending)
+            chunk_start(s, bufs[1 - cur], next, c->last - next < CHUNK ? c->last - next : CHUNK,
+                        c->threads, &run);
+        for (long k = bad < count ? bad : 0; k < count; k++) {
+            struct point *pt = &pts[k];
             if (pt->rc != DCPROJ_OK) {
                 long idx = base + k, rem = idx;
                 fprintf(stderr, "dcproj: sweep point %ld (", idx + 1);
@@ -591,9 +704,10 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                    their status (2 for a bad --scope, --metric or --at) */
                 *err = pt->err;
                 c->rc = pt->rc;
-                for (long j = 0; j < s->count; j++)
-                    point_clear(&s->pts[j]);
-                free(s->pts);
+                for (long j = 0; j < count; j++)
+                    point_clear(&pts[j]);
+                free(bufs[0]);
+                free(bufs[1]);
                 s->pts = NULL;
                 return c->rc;
             }
@@ -607,20 +721,23 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                 vi[a] = (size_t)(rem % (long)s->ax[a].n);
                 rem /= (long)s->ax[a].n;
             }
-            for (size_t p = 0; p < pt->n; p++) {
-                for (int a = 0; a < s->n_ax; a++) {
-                    /* a number as a number (the decimal comma applies, not
-                       --precision, which would merge grid values); other
-                       values as written */
-                    double v = s->ax[a].number[vi[a]];
-                    if (isfinite(v)) {
-                        char text[DCPROJ_NUMBER_LEN];
-                        dcproj_format_number(v, -1, s->o->fmt.decimal_comma, text);
-                        dcproj_table_text(&w, text);
-                    } else {
-                        dcproj_table_text(&w, s->ax[a].label[vi[a]]);
-                    }
+            /* a number as a number (the decimal comma applies, not
+               --precision, which would merge grid values); other values as
+               written; formatted once per point */
+            char vtext[CLI_MAX_VARY][DCPROJ_NUMBER_LEN];
+            const char *vcell[CLI_MAX_VARY];
+            for (int a = 0; a < s->n_ax; a++) {
+                double v = s->ax[a].number[vi[a]];
+                if (isfinite(v)) {
+                    dcproj_format_number(v, -1, s->o->fmt.decimal_comma, vtext[a]);
+                    vcell[a] = vtext[a];
+                } else {
+                    vcell[a] = s->ax[a].label[vi[a]];
                 }
+            }
+            for (size_t p = 0; p < pt->n; p++) {
+                for (int a = 0; a < s->n_ax; a++)
+                    dcproj_table_text(&w, vcell[a]);
                 dcproj_table_text(&w, pt->labels[p]);
                 if (pt->error != NULL)
                     dcproj_table_text(&w, "");
@@ -632,12 +749,101 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
             }
             point_clear(pt);
         }
+        if (pending)
+            chunk_join(&run);
     }
-    free(s->pts);
+    free(bufs[0]);
+    free(bufs[1]);
     s->pts = NULL;
     if (!header) /* an empty shard: the header alone */
         write_header(&w, s);
     return dcproj_table_finish(&w, err);
+}
+
+static void fast_close(struct fast *f)
+{
+    for (int t = 0; t < 64; t++)
+        dcproj_evaluator_free(f->ev[t]);
+    for (int k = 0; k < CLI_MAX_VARY; k++)
+        free(f->slots[k]);
+    dcproj_prepared_free(f->prep);
+    memset(f, 0, sizeof *f);
+}
+
+/* 1 if the scenario with the command line's patches and axis k's first
+ * value loads without a warning. */
+static int probe_quiet(const struct sweep *s, int k)
+{
+    const struct cli_opts *o = s->o;
+    size_t np = o->n_patches + 1;
+    struct dcproj_patch *patches = malloc(np * sizeof *patches);
+    if (patches == NULL)
+        return 0;
+    if (o->n_patches)
+        memcpy(patches, o->patches, o->n_patches * sizeof *patches);
+    patches[o->n_patches] = (struct dcproj_patch){DCPROJ_PATCH_SET, s->ax[k].set_text[0]};
+    struct dcproj_load_options lo = o->load;
+    lo.patches = patches;
+    lo.n_patches = np;
+    struct dcproj_scenario *sc = NULL;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    int ok = dcproj_scenario_load_buffer(s->name, s->data, s->len, s->base_dir, &lo, &sc, &err)
+                 == DCPROJ_OK
+             && sc->warnings.n == 0;
+    dcproj_scenario_free(sc);
+    free(patches);
+    return ok;
+}
+
+/*
+ * Prepare the fast path for the loaded base scenario: every --vary path
+ * must name slots that can change in place (dcproj_prepared_find), --scope
+ * and --metric must exist, and the scenario must prepare (no Monte Carlo,
+ * its own projection succeeds).  Returns 1 if so.  The environment variable
+ * DCPROJ_SWEEP_FULL_LOAD (tests and benchmarks only) turns it off.
+ */
+static int fast_open(struct sweep *s, const struct dcproj_scenario *base, int threads,
+                     struct fast *f)
+{
+    memset(f, 0, sizeof *f);
+    const char *off = getenv("DCPROJ_SWEEP_FULL_LOAD");
+    if (off != NULL && *off != '\0')
+        return 0;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    if (dcproj_prepared_new(base, &f->prep, &err) != DCPROJ_OK)
+        return 0;
+    const struct dcproj_result *b = dcproj_prepared_base(f->prep);
+    long col = dcproj_result_find_col(b, s->metric), row = -1;
+    for (size_t r = 0; r < b->n_rows && row < 0; r++)
+        if (strcmp(b->rows[r].code, s->o->scope) == 0)
+            row = (long)r;
+    /* warnings stay a full load's: none under --strict (a warning is an
+       error there), none when the base scenario or its projection warns
+       (every point would repeat them), and --at of an energy column is a
+       calendar year's sum (dcproj_result_year_value) */
+    int ok = col >= 0 && row >= 0 && !s->o->strict && base->warnings.n == 0 && b->warnings.n == 0
+             && !(s->o->at_year != 0 && dcproj_col_is_energy(b->cols[col]));
+    f->row = (size_t)row;
+    f->col = (size_t)col;
+    for (int k = 0; k < s->n_ax && ok; k++) {
+        f->slots[k] = malloc(MAX_AXIS_SLOTS * sizeof *f->slots[k]);
+        ok = f->slots[k] != NULL
+             && (f->n_slots[k] = dcproj_prepared_find(f->prep, s->ax[k].path, f->slots[k],
+                                                      MAX_AXIS_SLOTS)) > 0;
+    }
+    /* a --set of the path that creates a key warns whatever the value
+       (load_patch.c): one load per axis with its first value finds out;
+       any warning of that load (a slip of the value too) keeps every point
+       on full loads */
+    for (int k = 0; k < s->n_ax && ok; k++)
+        ok = probe_quiet(s, k);
+    for (int t = 0; t < threads && t < 64 && ok; t++)
+        ok = dcproj_evaluator_new(f->prep, &f->ev[t]) == DCPROJ_OK;
+    if (!ok)
+        fast_close(f);
+    return ok;
 }
 
 int cmd_sweep(struct cli_opts *o)
@@ -735,15 +941,21 @@ int cmd_sweep(struct cli_opts *o)
             brc = dcproj_solve(base, &sol, &berr);
             dcproj_solution_clear(&sol);
         }
-        dcproj_scenario_free(base);
     }
     if (brc != DCPROJ_OK && o->keep_going) {
         rc = cli_print_errors(&berr);
         free(ids);
         cli_progress_end(c.bar);
+        dcproj_scenario_free(base);
         goto done;
     }
+    struct fast fast;
+    if (brc == DCPROJ_OK && fast_open(&s, base, c.threads, &fast))
+        s.fast = &fast;
     rc = cli_write(o->output, ids, n_ids, write_sweep, &c);
+    if (s.fast != NULL)
+        fast_close(&fast);
+    dcproj_scenario_free(base);
     if (c.rc != 0) /* a failed point: its errors are printed, its code is the exit code */
         rc = c.rc;
     free(ids);

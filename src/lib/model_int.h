@@ -253,6 +253,15 @@ int model_periods(int baseline_year, int horizon, enum dcproj_step step,
 int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,
                     struct dcproj_error *err);
 
+/* The deterministic projection into a result laid out by dcproj_project()
+ * (periods, rows, columns; values zeroed): every country, group and TOTAL
+ * and the power columns at variable values `vars`, then the check that
+ * every cell is finite.  *floored[i] = 1 for countries floored.  What
+ * dcproj_project() computes without Monte Carlo; the prepared evaluator
+ * (prepared.c) calls it per evaluation.  Implemented in project.c. */
+int project_fill(const struct model *m, const double *vars, struct dcproj_result *res,
+                 unsigned char *floored, struct dcproj_error *err);
+
 /*
  * model_year_ends() for every metric of SPEC §4 at once: tables[k] (NULL:
  * not computed) receives metric k (enum dcproj_metric) in model_year_ends()'s

@@ -340,3 +340,17 @@ fail:
     dcproj_result_free(res);
     return rc;
 }
+
+int project_fill(const struct model *m, const double *vars, struct dcproj_result *res,
+                 unsigned char *floored, struct dcproj_error *err)
+{
+    int rc = project_deterministic(m, vars, res, floored, err);
+    if (rc != DCPROJ_OK)
+        return rc;
+    /* check_finite() names the first bad cell; scan for one first */
+    size_t n = res->n_rows * res->n_periods * res->n_cols;
+    for (size_t k = 0; k < n; k++)
+        if (!isfinite(res->values[k]))
+            return check_finite(res, err);
+    return DCPROJ_OK;
+}
