@@ -31,7 +31,9 @@ struct dcproj_html_options {
  * draws; energy with `power`); targets with residuals and implied growth,
  * the variables and every warning of the result; the table of every row
  * at the horizon; the capacity chart and, with an `energy_twh` column, the
- * energy chart (bands from the chart result's P5/P95 columns); every input
+ * energy chart (bands from the chart result's P5/P95 columns); with draws
+ * and at least one factor, the OAT tornado of dcproj_sens_chart() (default
+ * options) inline with its table (no section without a factor); every input
  * with its sources and their kinds (links for http(s) URLs only), the
  * unsourced inputs, the sources; every note with its path; a footer with
  * the dcproj version, the scenario hash, seed, draws and the command line,

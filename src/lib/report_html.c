@@ -12,12 +12,15 @@
 #include "dcproj/html.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dcproj/chart.h"
 #include "dcproj/dcproj.h"
 #include "dcproj/provenance.h"
+#include "dcproj/sensitivity.h"
 #include "markup_int.h"
+#include "sens_chart_int.h"
 
 /* The page's CSS.  Print rules: no background, no page break inside a
  * table row or chart, link targets printed after their text. */
@@ -432,6 +435,90 @@ static int put_charts(struct html *h, const struct dcproj_result *cres, struct d
     return rc;
 }
 
+/* The OAT table of `r` (SPEC §7 `sensitivity`), values by the §8 rule so
+ * they read as `dcproj sensitivity` writes them. */
+static void put_tornado_table(struct html *h, const struct dcproj_sens_result *r)
+{
+    fputs("<table class=\"tornado\">\n<thead><tr><th>factor</th><th class=\"num\">low</th>"
+          "<th class=\"num\">high</th><th class=\"num\">output at low</th>"
+          "<th class=\"num\">output at base</th><th class=\"num\">output at high</th>"
+          "<th class=\"num\">swing</th></tr></thead>\n<tbody>\n",
+          h->out);
+    for (size_t i = 0; i < r->n_rows; i++) {
+        const struct dcproj_sens_row *row = &r->rows[i];
+        fputs(strcmp(row->name, "ALL") == 0 ? "<tr class=\"total\"><td><code>" : "<tr><td><code>",
+              h->out);
+        text(h, row->name);
+        fputs("</code></td><td class=\"num\">", h->out);
+        if (row->has_inputs)
+            exact(h, row->low);
+        fputs("</td><td class=\"num\">", h->out);
+        if (row->has_inputs)
+            exact(h, row->high);
+        const double v[4] = {row->out_low, row->out_base, row->out_high, row->swing};
+        for (size_t k = 0; k < 4; k++) {
+            fputs("</td><td class=\"num\">", h->out);
+            exact(h, v[k]);
+        }
+        fputs("</td></tr>\n", h->out);
+    }
+    fputs("</tbody>\n</table>\n", h->out);
+}
+
+/*
+ * With draws, the one-at-a-time tornado of TOTAL capacity at the horizon
+ * (dcproj_sens_* with the default options).  A scenario without a factor
+ * (the plan's data error) has no section; any other failure is the
+ * report's.
+ */
+static int put_tornado(struct html *h, struct dcproj_error *err)
+{
+    if (h->sc->draws <= 0)
+        return DCPROJ_OK;
+    struct dcproj_sens_options opt;
+    memset(&opt, 0, sizeof opt);
+    struct dcproj_sens_plan *plan = NULL;
+    struct dcproj_sens_result *r = NULL;
+    double *values = NULL;
+    struct dcproj_error perr;
+    dcproj_error_init(&perr);
+    int rc = dcproj_sens_plan(h->sc, &opt, &plan, &perr);
+    if (rc == DCPROJ_ERR_DATA)
+        return DCPROJ_OK; /* no factor: no tornado */
+    if (rc != DCPROJ_OK) {
+        dcproj_error_merge(err, &perr);
+        return rc;
+    }
+    size_t runs = dcproj_sens_runs(plan);
+    values = calloc(runs > 0 ? runs : 1, sizeof *values);
+    if (values == NULL)
+        rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    if (rc == DCPROJ_OK)
+        rc = dcproj_sens_eval(plan, 0, runs, values, err);
+    if (rc == DCPROJ_OK)
+        rc = dcproj_sens_finish(plan, values, &r, err);
+    if (rc == DCPROJ_OK) {
+        fputs("<section id=\"tornado\">\n<h2>Which assumption matters</h2>\n"
+              "<figure id=\"chart-tornado\">\n",
+              h->out);
+        rc = sens_chart_svg(r, h->sc, &opt, 0, h->out, err);
+    }
+    if (rc == DCPROJ_OK) {
+        fputs("<figcaption>", h->out);
+        text(h, "One factor at a time: each factor is set to its 10th and then its 90th "
+                "percentile with every other input at its base value, and the bar is the "
+                "resulting TOTAL capacity at the horizon. ALL sets every factor at once; it is "
+                "an envelope, not a probability.");
+        fputs("</figcaption>\n</figure>\n", h->out);
+        put_tornado_table(h, r);
+        fputs("</section>\n", h->out);
+    }
+    dcproj_sens_result_free(r);
+    dcproj_sens_plan_free(plan);
+    free(values);
+    return rc;
+}
+
 static void put_kind(struct html *h, enum dcproj_source_kind kind)
 {
     const char *name = dcproj_source_kind_name(kind);
@@ -608,6 +695,8 @@ int dcproj_html_write(const struct dcproj_result *res, const struct dcproj_html_
     const struct dcproj_result *cres =
         opt != NULL && opt->chart_result != NULL ? opt->chart_result : res;
     rc = put_charts(&h, cres, err);
+    if (rc == DCPROJ_OK)
+        rc = put_tornado(&h, err);
     if (rc == DCPROJ_OK) {
         put_inputs(&h, prov);
         put_notes(&h, prov);

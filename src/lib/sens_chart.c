@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "markup_int.h"
+#include "sens_chart_int.h"
 
 #define WIDTH 820.0
 #define LEFT 250.0          /* room for the factor labels */
@@ -216,6 +217,13 @@ static void sobol_bars(struct sc_chart *c, const struct dcproj_sens_result *r, d
 int dcproj_sens_chart(const struct dcproj_sens_result *r, const struct dcproj_scenario *sc,
                       const struct dcproj_sens_options *opt, FILE *out, struct dcproj_error *err)
 {
+    return sens_chart_svg(r, sc, opt, 1, out, err);
+}
+
+int sens_chart_svg(const struct dcproj_sens_result *r, const struct dcproj_scenario *sc,
+                   const struct dcproj_sens_options *opt, int standalone, FILE *out,
+                   struct dcproj_error *err)
+{
     struct sc_chart c;
     memset(&c, 0, sizeof c);
     c.out = out;
@@ -226,8 +234,9 @@ int dcproj_sens_chart(const struct dcproj_sens_result *r, const struct dcproj_sc
     int sobol = r->method == DCPROJ_SENS_SOBOL;
     double height = TOP + ROW_H * (double)r->n_rows + 8 + AXIS_H + 30;
 
-    fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                 "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%s\" "
+    if (standalone)
+        fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
+    fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%s\" "
                  "height=\"%s\" viewBox=\"0 0 %s %s\" font-family=\"sans-serif\" "
                  "font-size=\"12\">\n",
             px(&c, WIDTH), px(&c, height), px(&c, WIDTH), px(&c, height));

@@ -315,6 +315,42 @@ try:
                 kinds = [k for _, k in got.get(t, [])]
                 expect(kinds == ["fact"], f"{rel}: {t} kinds {kinds}, want fact")
 
+        if "uncertain" not in rel:
+            expect(b'id="tornado"' not in h and b"Which assumption matters" not in h,
+                   f"{rel}: a deterministic scenario has a tornado section")
+
+    # SPEC §7 report: with draws and at least one factor, the OAT tornado
+    # (inline SVG without an XML declaration, and the table); its first
+    # row is the first data row of `dcproj sensitivity` on the same scenario.
+    unc = os.path.join(ROOT, "scenarios/what-if/uncertain.json")
+    h = report(unc, os.path.join(tmp, "tornado.html"), "--draws", "200")
+    validate(h, "uncertain tornado")
+    expect(b'<section id="tornado">' in h and b"<h2>Which assumption matters</h2>" in h,
+           "uncertain: no tornado section")
+    sec = h[h.find(b'<section id="tornado">'):]
+    sec = sec[:sec.find(b"</section>")]
+    expect(b"<svg" in sec and b"<?xml" not in h, "uncertain: the tornado is not an inline <svg>")
+    expect(b"10th" in sec and b"90th" in sec and b"envelope, not a probability" in sec,
+           "uncertain: the tornado has no sentence on what it shows")
+    rc, csv_sens, err = dc("sensitivity", unc, "--draws", "200")
+    expect(rc == 0, f"sensitivity uncertain: exit {rc} {err}")
+    sens_rows = [ln.split(",") for ln in csv_sens.splitlines()]
+    expect(len(sens_rows) >= 2 and sens_rows[0][0] == "factor" and sens_rows[0][-1] == "swing",
+           f"sensitivity uncertain: unexpected header {sens_rows[:1]}")
+    if html5lib is not None and len(sens_rows) >= 2:
+        rows = table_rows(tree(h), "tornado")
+        expect(len(rows) == len(sens_rows) - 1,
+               f"uncertain: tornado table has {len(rows)} rows, sensitivity {len(sens_rows) - 1}")
+        if rows:
+            cells = [text_of(td).strip() for td in rows[0].iter("td")]
+            want = sens_rows[1]
+            expect(cells[0] == want[0], f"uncertain: first factor {cells[0]!r}, want {want[0]!r}")
+            expect(float(cells[-1]) == float(want[-1]),
+                   f"uncertain: first swing {cells[-1]}, want {want[-1]}")
+            # the swing is |output at high - output at low| of the same row
+            expect(abs(float(cells[-1]) - abs(float(cells[5]) - float(cells[3])))
+                   <= 1e-9 * abs(float(cells[-1])), f"uncertain: swing {cells} is not high - low")
+
     # SPEC §4's example: targets 2027/2023 = 2.0 and 2026/2024 = 1.4 solve
     # exactly but make TOTAL fall 28% in 2026; the report shows that warning.
     ms = os.path.join(ROOT, "scenarios/microsoft-europe-2025.json")
