@@ -265,15 +265,24 @@ static void put_calibration(struct html *h)
             fputs("</code></td><td>", h->out);
             text(h, t->scope);
             fputs("</td><td>", h->out);
+            /* the quantity the target is about (SPEC §4 `metric`) */
+            static const char *const what[] = {"", " IT load", " facility power", " energy"};
+            int energy = t->metric == DCPROJ_METRIC_ENERGY;
             if (t->is_ratio) {
                 fputs("\xC3\x97", h->out);
                 exact(h, t->ratio);
-                fprintf(h->out, " from %d to %d", t->base_year, t->year);
+                fprintf(h->out, "%s from %d to %d", what[t->metric], t->base_year, t->year);
             } else {
                 exact(h, t->value);
                 fputc(' ', h->out);
-                text(h, sc->unit);
-                fprintf(h->out, " at the end of %d", t->year);
+                if (energy)
+                    fprintf(h->out, "TWh used in %d", t->year);
+                else if (t->metric != DCPROJ_METRIC_CAPACITY)
+                    fprintf(h->out, "MW%s at the end of %d", what[t->metric], t->year);
+                else {
+                    text(h, sc->unit);
+                    fprintf(h->out, " at the end of %d", t->year);
+                }
             }
             fputs("</td><td class=\"num\">", h->out);
             if (t->is_ratio)

@@ -416,6 +416,15 @@ try:
             return abs(v - exact) <= 0.5 * step + 1e-9
         expect(shown_ok(m.group(2), lo) and shown_ok(m.group(3), hi),
                f"chart --bands all: other's band {m.group(2)}-{m.group(3)}, want {lo}-{hi}")
+    # targets in another metric than capacity say what they ask for (SPEC §4 `metric`): the Europe
+    # scenario's IEA figures are TWh used in a year, not MW at a year end
+    eu = os.path.join(ROOT, "scenarios/europe-hyperscalers.json")
+    if os.path.exists(eu):
+        out = os.path.join(tmp, "europe.html")
+        page = report(eu, out).decode("utf-8")
+        expect("68 TWh used in 2024" in page and "113 TWh used in 2030" in page,
+               "report europe: the IEA energy targets are not shown as TWh used in a year")
+        expect(" MW at the end of 2024" not in page, "report europe: an energy target shown in MW")
 finally:
     shutil.rmtree(tmp)
 
