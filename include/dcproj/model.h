@@ -123,6 +123,13 @@ struct dcproj_run_options {
 
 DCPROJ_API void dcproj_run_options_init(struct dcproj_run_options *opt);
 
+/* The most threads any call starts. */
+#define DCPROJ_THREADS_MAX 256
+
+/* How many threads a `threads` option means: `requested` when positive,
+ * else the number of online cores; 1 to DCPROJ_THREADS_MAX. */
+DCPROJ_API int dcproj_threads_resolve(int requested);
+
 /*
  * Project `sc`.  On success returns DCPROJ_OK and sets *out (free with
  * dcproj_result_free()).  Fails with DCPROJ_ERR_DATA for unsolvable

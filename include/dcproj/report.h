@@ -69,6 +69,8 @@ struct dcproj_format {
     int decimal_comma;
     int bom;
     int crlf;
+    int threads;         /* threads formatting a large CSV/TSV table (0 = all cores,
+                            1 = the calling thread only); the bytes never depend on it */
 };
 
 DCPROJ_API void dcproj_format_init(struct dcproj_format *fmt);

@@ -913,10 +913,9 @@ int cmd_sweep(struct cli_opts *o)
         c.first = (o->shard_k - 1) * per < points ? (o->shard_k - 1) * per : points;
         c.last = c.first + per < points ? c.first + per : points;
     }
-    if (c.threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        c.threads = n < 1 ? 1 : n > 64 ? 64 : (int)n;
-    }
+    c.threads = dcproj_threads_resolve(c.threads);
+    if (c.threads > 64)
+        c.threads = 64;
     c.bar = cli_progress_new(o, "sweep");
     size_t n_ids = 0;
     struct dcproj_file_id *ids = cli_input_ids(o, &n_ids);

@@ -349,6 +349,7 @@ int cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_o
             if (cli_parse_long(arg, 0, 1024, &ll) != 0)
                 return usage(cmd, "--threads: expected a whole number from 0 (all cores) to 1024, got '%s'", arg);
             o->threads = (int)ll;
+            o->fmt.threads = o->threads; /* large tables are formatted in parallel too */
             break;
         case O_SOLUTION: o->solution = arg; break;
         case O_EXPECT: o->expect = arg; break;

@@ -459,12 +459,6 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
-static int default_threads(void)
-{
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
-}
-
 /* Run the workers over the queued blocks, reporting progress from this
  * thread.  Returns the status of the lowest failing block. */
 static int run_workers(struct mc *mc, struct worker *ws, int nthreads,
@@ -732,9 +726,7 @@ int montecarlo_fill_metric(const struct model *m, const double *vars,
     for (size_t i = 0; i < sc->n_countries; i++)
         if (model_n_events(m, i) > mc.max_ev)
             mc.max_ev = model_n_events(m, i);
-    int nthreads = opt->threads > 0 ? opt->threads : default_threads();
-    if (nthreads > 256)
-        nthreads = 256;
+    int nthreads = dcproj_threads_resolve(opt->threads);
     if ((uint64_t)nthreads > mc.n_blocks)
         nthreads = (int)mc.n_blocks;
     size_t bound = opt->quantile_memory_bytes ? opt->quantile_memory_bytes : MC_DEFAULT_MEMORY;

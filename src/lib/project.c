@@ -228,11 +228,20 @@ done:
 static int check_finite(const struct dcproj_result *res, struct dcproj_error *err)
 {
     const struct dcproj_scenario *sc = res->scenario;
+    /* which columns are energy (the first 64; later ones are asked by name) */
+    uint64_t energy = 0;
+    for (size_t k = 0; k < res->n_cols && k < 64; k++)
+        if (dcproj_col_is_energy(res->cols[k]))
+            energy |= UINT64_C(1) << k;
+    const double *cell = res->values; /* rows, then periods, then columns */
     for (size_t r = 0; r < res->n_rows; r++) {
-        for (size_t p = 0; p < res->n_periods; p++) {
+        for (size_t p = 0; p < res->n_periods; p++, cell += res->n_cols) {
             for (size_t k = 0; k < res->n_cols; k++) {
-                double v = dcproj_result_at(res, r, p, k);
-                if (isfinite(v) || (p == 0 && isnan(v) && dcproj_col_is_energy(res->cols[k])))
+                double v = cell[k];
+                if (isfinite(v))
+                    continue;
+                if (p == 0 && isnan(v) &&
+                    (k < 64 ? (int)((energy >> k) & 1) : dcproj_col_is_energy(res->cols[k])))
                     continue; /* the first row's energy is empty */
                 const struct dcproj_row *row = &res->rows[r];
                 const char *what = isnan(v) ? "nan" : "inf";
@@ -347,10 +356,5 @@ int project_fill(const struct model *m, const double *vars, struct dcproj_result
     int rc = project_deterministic(m, vars, res, floored, err);
     if (rc != DCPROJ_OK)
         return rc;
-    /* check_finite() names the first bad cell; scan for one first */
-    size_t n = res->n_rows * res->n_periods * res->n_cols;
-    for (size_t k = 0; k < n; k++)
-        if (!isfinite(res->values[k]))
-            return check_finite(res, err);
-    return DCPROJ_OK;
+    return check_finite(res, err);
 }

@@ -10,9 +10,11 @@
  * millions of numbers, and per-field stdio calls would dominate.
  */
 #include "dcproj/report.h"
+#include "dcproj/model.h"
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +34,7 @@ void dcproj_format_init(struct dcproj_format *fmt)
     fmt->decimal_comma = 0;
     fmt->bom = 0;
     fmt->crlf = 0;
+    fmt->threads = 0;
 }
 
 char dcproj_format_delimiter(const struct dcproj_format *fmt)
@@ -72,7 +75,7 @@ static int dsv_init(struct dsv *w, const struct dcproj_format *fmt, FILE *out,
         return rc;
     w->delim = dcproj_format_delimiter(fmt);
     w->tsv = fmt->format == DCPROJ_FMT_TSV;
-    w->quote_numbers = !w->tsv && strchr("0123456789+-.,eEinfaINFA", w->delim) != NULL;
+    w->quote_numbers = !w->tsv && dsv_number_quotable(w->delim, fmt->decimal_comma);
     w->precision = dcproj_format_csv_precision(fmt);
     w->decimal_comma = fmt->decimal_comma;
     w->crlf = fmt->crlf;
@@ -130,6 +133,13 @@ void dsv_field_text(dsv_put_fn put, void *ctx, const char *t, char delim, int ts
     put(ctx, "\"", 1);
 }
 
+int dsv_number_quotable(char delim, int decimal_comma)
+{
+    /* a number holds digits, '-', '+', 'e', "inf", "nan" and its decimal point */
+    return delim != '\0' &&
+           (strchr("0123456789+-einfa", delim) != NULL || delim == (decimal_comma ? ',' : '.'));
+}
+
 static void sink_put(void *ctx, const char *p, size_t n)
 {
     dcproj_rsink_write(ctx, p, n);
@@ -140,17 +150,27 @@ static void dsv_text(struct dsv *w, const char *t)
     dsv_field_text(sink_put, &w->s, t, w->delim, w->tsv);
 }
 
-/* Append one number by the rule of SPEC §8. */
+/* Append one number by the rule of SPEC §8, formatted in place in the
+ * sink's buffer. */
 static void dsv_number(struct dsv *w, double v)
 {
     if (isnan(v))
         return; /* an empty cell (model.h) */
-    char buf[DCPROJ_NUMBER_LEN];
+    struct rsink *s = &w->s;
+    if (s->cap - s->len < DCPROJ_NUMBER_LEN) {
+        dcproj_rsink_full(s); /* flushed, or a memory sink doubled (cap >= RSINK_MEM_MIN) */
+        if (s->cap - s->len < DCPROJ_NUMBER_LEN)
+            return;           /* a memory sink that could not grow: s->failed is set */
+    }
+    char *buf = s->buf + s->len;
     int n = dcproj_numfmt_format(v, w->precision, w->decimal_comma, w->radix, buf);
-    if (w->quote_numbers && memchr(buf, w->delim, (size_t)n) != NULL)
-        dsv_text(w, buf);
-    else
-        dcproj_rsink_write(&w->s, buf, (size_t)n);
+    if (w->quote_numbers && memchr(buf, w->delim, (size_t)n) != NULL) {
+        char copy[DCPROJ_NUMBER_LEN];
+        memcpy(copy, buf, (size_t)n + 1);
+        dsv_text(w, copy);
+    } else {
+        s->len += (size_t)n;
+    }
 }
 
 static inline void dsv_sep(struct dsv *w)
@@ -185,7 +205,22 @@ static void dsv_row_head(struct dsv *w, const struct dcproj_row *row)
     dsv_sep(w);
 }
 
-static void write_long(struct dsv *w, const struct dcproj_result *res)
+/* ---- the layouts: a header line, then the lines of rows [r0, r1) ---- */
+
+/* What the row writers of one table share, set up once before any row is
+ * written and read-only afterwards (threads format rows at once). */
+struct dsv_plan {
+    const struct dcproj_result *res;
+    enum dcproj_layout layout;
+    size_t col;          /* wide: the metric column */
+    struct rsink labels; /* long: every period's label as a field, one after the other */
+    size_t *label_end;   /* long: label p ends at labels.buf[label_end[p]] */
+    const char *scen;    /* iamc: the scenario name, the capacity unit, */
+    const char *cap_unit;
+    int sub;             /* and whether periods are sub-annual */
+};
+
+static void long_head(struct dsv *w, const struct dcproj_result *res)
 {
     dsv_text(w, "kind");
     dsv_sep(w);
@@ -199,10 +234,29 @@ static void write_long(struct dsv *w, const struct dcproj_result *res)
         dsv_text(w, res->cols[c]);
     }
     dsv_eol(w);
-    for (size_t r = 0; r < res->n_rows; r++) {
+}
+
+/* The long layout's lines: every line of a row starts with the same kind,
+ * code and name, built once in `head`; the period labels come ready from
+ * the plan. */
+static void long_rows(struct dsv *w, const struct dsv_plan *pl, size_t r0, size_t r1,
+                      struct rsink *head)
+{
+    const struct dcproj_result *res = pl->res;
+    for (size_t r = r0; r < r1; r++) {
+        const struct dcproj_row *row = &res->rows[r];
+        head->len = 0;
+        dcproj_rsink_puts(head, kind_name(row->kind));
+        rsink_putc(head, w->delim);
+        dsv_field_text(sink_put, head, row->code, w->delim, w->tsv);
+        rsink_putc(head, w->delim);
+        dsv_field_text(sink_put, head, row->name, w->delim, w->tsv);
+        rsink_putc(head, w->delim);
+        size_t from = 0;
         for (size_t p = 0; p < res->n_periods; p++) {
-            dsv_row_head(w, &res->rows[r]);
-            dsv_text(w, res->periods[p].label);
+            dcproj_rsink_write(&w->s, head->buf, head->len);
+            dcproj_rsink_write(&w->s, pl->labels.buf + from, pl->label_end[p] - from);
+            from = pl->label_end[p];
             const double *v = &res->values[(r * res->n_periods + p) * res->n_cols];
             for (size_t c = 0; c < res->n_cols; c++) {
                 dsv_sep(w);
@@ -237,7 +291,7 @@ static int find_metric(const struct dcproj_result *res, const struct dcproj_form
                             "--metric: unknown column '%s' (available: %s)", metric, list);
 }
 
-static void write_wide(struct dsv *w, const struct dcproj_result *res, size_t col)
+static void wide_head(struct dsv *w, const struct dcproj_result *res)
 {
     dsv_text(w, "kind");
     dsv_sep(w);
@@ -249,12 +303,17 @@ static void write_wide(struct dsv *w, const struct dcproj_result *res, size_t co
         dsv_text(w, res->periods[p].label);
     }
     dsv_eol(w);
-    for (size_t r = 0; r < res->n_rows; r++) {
+}
+
+static void wide_rows(struct dsv *w, const struct dsv_plan *pl, size_t r0, size_t r1)
+{
+    const struct dcproj_result *res = pl->res;
+    for (size_t r = r0; r < r1; r++) {
         dsv_row_head(w, &res->rows[r]);
         for (size_t p = 0; p < res->n_periods; p++) {
             if (p > 0)
                 dsv_sep(w);
-            dsv_number(w, dcproj_result_at(res, r, p, col));
+            dsv_number(w, dcproj_result_at(res, r, p, pl->col));
         }
         dsv_eol(w);
     }
@@ -315,38 +374,39 @@ static int has_subannual(const struct dcproj_result *res)
     return 0;
 }
 
-static void write_iamc(struct dsv *w, const struct dcproj_result *res)
+static void iamc_head(struct dsv *w, const struct dsv_plan *pl)
 {
-    const struct dcproj_scenario *sc = res->scenario;
-    const char *scen = sc != NULL && sc->name != NULL ? sc->name : "";
-    const char *cap_unit = sc != NULL && sc->unit != NULL ? sc->unit : "MW";
-    int sub = has_subannual(res);
     static const char *const head[] = {"model", "scenario", "region", "variable", "unit", "year"};
     for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
         if (i > 0)
             dsv_sep(w);
         dsv_text(w, head[i]);
     }
-    if (sub) {
+    if (pl->sub) {
         dsv_sep(w);
         dsv_text(w, "subannual");
     }
     dsv_sep(w);
     dsv_text(w, "value");
     dsv_eol(w);
+}
+
+static void iamc_rows(struct dsv *w, const struct dsv_plan *pl, size_t r0, size_t r1)
+{
+    const struct dcproj_result *res = pl->res;
     char var[DCPROJ_COL_LEN + 16];
     char year[16];
-    for (size_t r = 0; r < res->n_rows; r++) {
+    for (size_t r = r0; r < r1; r++) {
         for (size_t c = 0; c < res->n_cols; c++) {
             const char *unit;
-            iamc_variable(res->cols[c], cap_unit, !sub, var, sizeof var, &unit);
+            iamc_variable(res->cols[c], pl->cap_unit, !pl->sub, var, sizeof var, &unit);
             for (size_t p = 0; p < res->n_periods; p++) {
                 const struct dcproj_period *per = &res->periods[p];
                 if (isnan(dcproj_result_at(res, r, p, c)))
                     continue; /* the first row's energy: no value, no row */
                 dcproj_rsink_write(&w->s, "dcproj", 6);
                 dsv_sep(w);
-                dsv_text(w, scen);
+                dsv_text(w, pl->scen);
                 dsv_sep(w);
                 dsv_text(w, res->rows[r].code);
                 dsv_sep(w);
@@ -357,7 +417,7 @@ static void write_iamc(struct dsv *w, const struct dcproj_result *res)
                 snprintf(year, sizeof year, "%d", per->year);
                 dcproj_rsink_puts(&w->s, year);
                 dsv_sep(w);
-                if (sub) {
+                if (pl->sub) {
                     const char *dash = strchr(per->label, '-');
                     dsv_text(w, dash != NULL ? dash + 1 : "");
                     dsv_sep(w);
@@ -369,7 +429,205 @@ static void write_iamc(struct dsv *w, const struct dcproj_result *res)
     }
 }
 
-/* Write the CSV/TSV table of `res` in the layout of `fmt`. */
+/* Set up the plan of `res` for writer `w`: 0, or -1 when out of memory. */
+static int plan_init(struct dsv_plan *pl, const struct dsv *w, const struct dcproj_result *res,
+                     enum dcproj_layout layout, size_t col)
+{
+    memset(pl, 0, sizeof *pl);
+    pl->res = res;
+    pl->layout = layout;
+    pl->col = col;
+    const struct dcproj_scenario *sc = res->scenario;
+    pl->scen = sc != NULL && sc->name != NULL ? sc->name : "";
+    pl->cap_unit = sc != NULL && sc->unit != NULL ? sc->unit : "MW";
+    pl->sub = has_subannual(res);
+    if (layout == DCPROJ_LAYOUT_WIDE || layout == DCPROJ_LAYOUT_IAMC)
+        return 0;
+    pl->label_end = dcproj_malloc((res->n_periods + 1) * sizeof *pl->label_end);
+    if (pl->label_end == NULL || dcproj_rsink_init_mem(&pl->labels, 16 * res->n_periods) != 0)
+        return -1;
+    for (size_t p = 0; p < res->n_periods; p++) {
+        dsv_field_text(sink_put, &pl->labels, res->periods[p].label, w->delim, w->tsv);
+        pl->label_end[p] = pl->labels.len;
+    }
+    return pl->labels.failed ? -1 : 0;
+}
+
+static void plan_free(struct dsv_plan *pl)
+{
+    dcproj_free(pl->labels.buf);
+    dcproj_free(pl->label_end);
+}
+
+static void plan_head(struct dsv *w, const struct dsv_plan *pl)
+{
+    switch (pl->layout) {
+    case DCPROJ_LAYOUT_WIDE: wide_head(w, pl->res); break;
+    case DCPROJ_LAYOUT_IAMC: iamc_head(w, pl); break;
+    default: long_head(w, pl->res); break;
+    }
+}
+
+/* The lines of rows [r0, r1); `head` is the caller's scratch sink. */
+static void plan_rows(struct dsv *w, const struct dsv_plan *pl, size_t r0, size_t r1,
+                      struct rsink *head)
+{
+    switch (pl->layout) {
+    case DCPROJ_LAYOUT_WIDE: wide_rows(w, pl, r0, r1); break;
+    case DCPROJ_LAYOUT_IAMC: iamc_rows(w, pl, r0, r1); break;
+    default: long_rows(w, pl, r0, r1, head); break;
+    }
+}
+
+/* ---- formatting in parallel ----
+ *
+ * A large table is cut into chunks of whole rows.  Worker threads claim
+ * chunks in order and format each into a memory sink of its own slot (a
+ * ring of PAR_SLOTS_PER_THREAD slots a thread); the calling thread writes
+ * the chunks to the FILE in order as they are done and frees their slots.
+ * The bytes are those of the serial writer, whatever the thread count:
+ * every chunk is formatted by the same row writers. */
+
+#define PAR_MIN_NUMBERS 65536u     /* smaller tables are written by the calling thread */
+#define PAR_CHUNK_NUMBERS 4096u    /* numbers a chunk holds (about 60 KiB of CSV) */
+#define PAR_SLOTS_PER_THREAD 4
+
+enum { SLOT_FREE, SLOT_BUSY, SLOT_DONE };
+
+struct par_slot {
+    struct dsv w; /* its sink is the slot's memory */
+    int state;
+};
+
+struct par {
+    const struct dsv_plan *plan;
+    const struct dsv *proto; /* the options every chunk is formatted with */
+    size_t rows_per_chunk, n_chunks;
+    struct par_slot *slots;
+    size_t n_slots;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next; /* the next chunk to claim */
+    int stop;
+};
+
+static void *par_worker(void *arg)
+{
+    struct par *pa = arg;
+    const char *radix = dcproj_numfmt_radix(); /* this thread's locale (snprintf's) */
+    struct rsink head;
+    int ok = dcproj_rsink_init_mem(&head, 0) == 0;
+    pthread_mutex_lock(&pa->mu);
+    for (;;) {
+        while (!pa->stop && pa->next < pa->n_chunks &&
+               pa->slots[pa->next % pa->n_slots].state != SLOT_FREE)
+            pthread_cond_wait(&pa->cv, &pa->mu);
+        if (pa->stop || pa->next >= pa->n_chunks)
+            break;
+        size_t c = pa->next++;
+        struct par_slot *sl = &pa->slots[c % pa->n_slots];
+        sl->state = SLOT_BUSY;
+        pthread_mutex_unlock(&pa->mu);
+
+        /* format in a copy on this thread's stack: the slots share cache
+           lines, and the sink's length changes with every byte */
+        struct dsv w = *pa->proto;
+        w.s = sl->w.s;
+        w.s.len = 0;
+        w.radix = radix;
+        size_t r0 = c * pa->rows_per_chunk;
+        size_t r1 = r0 + pa->rows_per_chunk;
+        if (r1 > pa->plan->res->n_rows)
+            r1 = pa->plan->res->n_rows;
+        if (ok)
+            plan_rows(&w, pa->plan, r0, r1, &head);
+        if (!ok || head.failed) {
+            w.s.failed = 1;
+            w.s.err_no = ENOMEM;
+        }
+
+        pthread_mutex_lock(&pa->mu);
+        sl->w = w;
+        sl->state = SLOT_DONE;
+        pthread_cond_broadcast(&pa->cv);
+    }
+    pthread_mutex_unlock(&pa->mu);
+    dcproj_free(head.buf);
+    return NULL;
+}
+
+/* Write the rows of plan `pl` to `w` with `nthreads` formatting threads.
+ * Returns 0, 1 when the threads could not be had (nothing written: the
+ * caller writes serially), or -1 when out of memory (the output is then
+ * incomplete; a write error is left in w->s). */
+static int write_rows_parallel(struct dsv *w, const struct dsv_plan *pl, size_t per_row,
+                               int nthreads)
+{
+    struct par pa;
+    memset(&pa, 0, sizeof pa);
+    pa.plan = pl;
+    pa.proto = w;
+    size_t rpc = PAR_CHUNK_NUMBERS / (per_row > 0 ? per_row : 1);
+    pa.rows_per_chunk = rpc > 0 ? rpc : 1;
+    pa.n_chunks = (pl->res->n_rows + pa.rows_per_chunk - 1) / pa.rows_per_chunk;
+    if ((size_t)nthreads > pa.n_chunks)
+        nthreads = (int)pa.n_chunks;
+    pa.n_slots = (size_t)nthreads * PAR_SLOTS_PER_THREAD;
+    pa.slots = dcproj_calloc(pa.n_slots, sizeof *pa.slots);
+    pthread_t *tid = dcproj_calloc((size_t)nthreads, sizeof *tid);
+    int rc = 0;
+    size_t made = 0;
+    if (pa.slots == NULL || tid == NULL)
+        rc = -1;
+    for (; rc == 0 && made < pa.n_slots; made++)
+        if (dcproj_rsink_init_mem(&pa.slots[made].w.s, 2 * PAR_CHUNK_NUMBERS * 24) != 0)
+            rc = -1;
+    int started = 0;
+    if (rc == 0 && pthread_mutex_init(&pa.mu, NULL) == 0) {
+        if (pthread_cond_init(&pa.cv, NULL) == 0) {
+            while (started < nthreads && pthread_create(&tid[started], NULL, par_worker, &pa) == 0)
+                started++;
+            if (started > 0) {
+                for (size_t c = 0; c < pa.n_chunks; c++) {
+                    struct par_slot *sl = &pa.slots[c % pa.n_slots];
+                    pthread_mutex_lock(&pa.mu);
+                    while (sl->state != SLOT_DONE)
+                        pthread_cond_wait(&pa.cv, &pa.mu);
+                    pthread_mutex_unlock(&pa.mu);
+                    if (sl->w.s.failed) {
+                        rc = -1;
+                        break;
+                    }
+                    dcproj_rsink_write_direct(&w->s, sl->w.s.buf, sl->w.s.len);
+                    if (w->s.failed)
+                        break; /* a write error: finish() reports it */
+                    pthread_mutex_lock(&pa.mu);
+                    sl->state = SLOT_FREE;
+                    pthread_cond_broadcast(&pa.cv);
+                    pthread_mutex_unlock(&pa.mu);
+                }
+                pthread_mutex_lock(&pa.mu);
+                pa.stop = 1;
+                pthread_cond_broadcast(&pa.cv);
+                pthread_mutex_unlock(&pa.mu);
+                for (int t = 0; t < started; t++)
+                    pthread_join(tid[t], NULL);
+            }
+            pthread_cond_destroy(&pa.cv);
+        }
+        pthread_mutex_destroy(&pa.mu);
+    }
+    if (rc == 0 && started == 0)
+        rc = 1;
+    for (size_t i = 0; i < made && pa.slots != NULL; i++)
+        dcproj_free(pa.slots[i].w.s.buf);
+    dcproj_free(pa.slots);
+    dcproj_free(tid);
+    return rc;
+}
+
+/* Write the CSV/TSV table of `res` in the layout of `fmt`: large tables
+ * with fmt->threads formatting threads, the rest in this thread. */
 static int write_delimited(const struct dcproj_result *res, const struct dcproj_format *fmt,
                            FILE *out, struct dcproj_error *err)
 {
@@ -383,12 +641,28 @@ static int write_delimited(const struct dcproj_result *res, const struct dcproj_
     int rc = dsv_init(&w, fmt, out, err);
     if (rc != DCPROJ_OK)
         return rc;
-    switch (fmt->layout) {
-    case DCPROJ_LAYOUT_WIDE: write_wide(&w, res, metric); break;
-    case DCPROJ_LAYOUT_IAMC: write_iamc(&w, res); break;
-    default: write_long(&w, res); break;
+    struct dsv_plan pl;
+    struct rsink head = {0};
+    int nomem = plan_init(&pl, &w, res, fmt->layout, metric) != 0 ||
+                dcproj_rsink_init_mem(&head, 0) != 0;
+    if (!nomem) {
+        plan_head(&w, &pl);
+        size_t per_row = res->n_periods * (fmt->layout == DCPROJ_LAYOUT_WIDE ? 1 : res->n_cols);
+        int nthreads = fmt->threads == 1 ? 1 : dcproj_threads_resolve(fmt->threads);
+        int par = 1;
+        if (nthreads > 1 && per_row > 0 && res->n_rows > 1 &&
+            res->n_rows * per_row >= PAR_MIN_NUMBERS)
+            par = write_rows_parallel(&w, &pl, per_row, nthreads);
+        if (par == 1)
+            plan_rows(&w, &pl, 0, res->n_rows, &head);
+        nomem = par < 0 || head.failed;
     }
-    return dcproj_rsink_finish(&w.s, err);
+    dcproj_free(head.buf);
+    plan_free(&pl);
+    rc = dcproj_rsink_finish(&w.s, err);
+    if (nomem && rc == DCPROJ_OK)
+        rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    return rc;
 }
 
 /* ---- entry points ---- */

@@ -2,7 +2,8 @@
  * report_sink.c — the buffered output every report writer shares (struct
  * rsink, report_int.h): lines are built in one large buffer and handed to
  * fwrite() in big chunks; the first failing write is remembered and
- * reported once, by dcproj_rsink_finish().  Kept apart from the writers so
+ * reported once, by dcproj_rsink_finish().  A sink without a FILE grows in
+ * memory instead (the chunks of the parallel table writer).  Kept apart from the writers so
  * that report_dsv.c, report_table.c and report_json.c depend on it and not
  * on each other.
  */
@@ -17,6 +18,7 @@ int dcproj_rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err)
 {
     s->out = out;
     s->len = 0;
+    s->cap = RSINK_SIZE;
     s->failed = 0;
     s->err_no = 0;
     s->buf = dcproj_malloc(RSINK_SIZE);
@@ -25,8 +27,27 @@ int dcproj_rsink_init(struct rsink *s, FILE *out, struct dcproj_error *err)
     return DCPROJ_OK;
 }
 
+int dcproj_rsink_init_mem(struct rsink *s, size_t cap)
+{
+    s->out = NULL;
+    s->len = 0;
+    s->cap = cap > RSINK_MEM_MIN ? cap : RSINK_MEM_MIN;
+    s->failed = 0;
+    s->err_no = 0;
+    s->buf = dcproj_malloc(s->cap);
+    if (s->buf == NULL) {
+        s->cap = 0;
+        s->failed = 1;
+        s->err_no = ENOMEM;
+        return -1;
+    }
+    return 0;
+}
+
 void dcproj_rsink_flush(struct rsink *s)
 {
+    if (s->out == NULL)
+        return; /* a memory sink keeps its bytes */
     if (s->len > 0 && !s->failed) {
         errno = 0;
         if (fwrite(s->buf, 1, s->len, s->out) != s->len) {
@@ -37,17 +58,52 @@ void dcproj_rsink_flush(struct rsink *s)
     s->len = 0;
 }
 
+void dcproj_rsink_full(struct rsink *s)
+{
+    if (s->out != NULL) {
+        dcproj_rsink_flush(s);
+        return;
+    }
+    char *p = s->failed ? NULL : dcproj_realloc(s->buf, 2 * s->cap);
+    if (p == NULL) { /* keep what fits, drop the rest */
+        s->failed = 1;
+        s->err_no = ENOMEM;
+        return;
+    }
+    s->buf = p;
+    s->cap *= 2;
+}
+
 void dcproj_rsink_write(struct rsink *s, const char *p, size_t n)
 {
     while (n > 0) {
-        if (s->len == RSINK_SIZE)
-            dcproj_rsink_flush(s);
-        size_t room = RSINK_SIZE - s->len;
+        if (s->len == s->cap) {
+            dcproj_rsink_full(s);
+            if (s->len == s->cap)
+                return; /* a memory sink that cannot grow */
+        }
+        size_t room = s->cap - s->len;
         size_t k = n < room ? n : room;
         memcpy(s->buf + s->len, p, k);
         s->len += k;
         p += k;
         n -= k;
+    }
+}
+
+void dcproj_rsink_write_direct(struct rsink *s, const char *p, size_t n)
+{
+    if (s->out == NULL || n < s->cap - s->len) {
+        dcproj_rsink_write(s, p, n);
+        return;
+    }
+    dcproj_rsink_flush(s);
+    if (n > 0 && !s->failed) {
+        errno = 0;
+        if (fwrite(p, 1, n, s->out) != n) {
+            s->failed = 1;
+            s->err_no = errno != 0 ? errno : EIO;
+        }
     }
 }
 

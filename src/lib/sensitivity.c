@@ -641,9 +641,7 @@ int dcproj_sens_eval(const struct dcproj_sens_plan *p, size_t from, size_t to, d
         to = p->n_runs;
     if (from >= to)
         return DCPROJ_OK;
-    long nt = p->opt.threads > 0 ? p->opt.threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (nt < 1)
-        nt = 1;
+    long nt = dcproj_threads_resolve(p->opt.threads);
     if (nt > 64)
         nt = 64;
     if ((size_t)nt > to - from)

@@ -273,6 +273,53 @@ START_TEST(write_every_format)
 }
 END_TEST
 
+/* A table large enough to be formatted by two threads (report_dsv.c):
+ * every allocation of the parallel writer (slots, chunk buffers and their
+ * growth in the worker threads, the row heads, the period labels) refused
+ * in turn must give DCPROJ_ERR_NOMEM, and nothing leak. */
+static int op_write_parallel(void *vctx, struct dcproj_error *err)
+{
+    const struct write_ctx *c = vctx;
+    for (int l = DCPROJ_LAYOUT_LONG; l <= DCPROJ_LAYOUT_IAMC; l++) {
+        struct dcproj_format fmt;
+        dcproj_format_init(&fmt);
+        fmt.layout = (enum dcproj_layout)l;
+        fmt.threads = 2;
+        int rc = dcproj_report_write(c->res, &fmt, c->sink, err);
+        if (rc != DCPROJ_OK)
+            return rc;
+    }
+    return DCPROJ_OK;
+}
+
+START_TEST(write_parallel)
+{
+    struct dcproj_load_options opt;
+    dcproj_load_options_init(&opt);
+    opt.horizon = 2100; /* monthly to 2100: 925 periods x 4 columns a row */
+    opt.step = DCPROJ_STEP_MONTH;
+    opt.set |= DCPROJ_LOAD_SET_HORIZON | DCPROJ_LOAD_SET_STEP;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_scenario *sc = NULL;
+    ck_assert_int_eq(dcproj_scenario_load(src_path("scenarios/microsoft-europe-2025.json"), &opt,
+                                          &sc, &err),
+                     DCPROJ_OK);
+    struct dcproj_run_options ropt;
+    dcproj_run_options_init(&ropt);
+    struct dcproj_result *res = NULL;
+    ck_assert_int_eq(dcproj_project(sc, &ropt, &res, &err), DCPROJ_OK);
+    ck_assert_uint_ge(res->n_rows * res->n_periods * res->n_cols, 65536);
+    struct write_ctx c = {res, fopen("/dev/null", "w"), NULL};
+    ck_assert_ptr_nonnull(c.sink);
+    /* at least the slots, thread ids, chunk buffers and labels */
+    ck_assert_int_ge(exhaust("parallel writer", op_write_parallel, &c, 0), 8);
+    fclose(c.sink);
+    dcproj_result_free(res);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 /* ---- comparing with a golden ------------------------------------------ */
 
 static int op_check(void *vctx, struct dcproj_error *err)
@@ -308,6 +355,7 @@ static Suite *alloc_suite(void)
     tcase_add_test(tc, project_calibrated);
     tcase_add_loop_test(tc, project_monte_carlo, 0, 2);
     tcase_add_loop_test(tc, write_every_format, 0, 2);
+    tcase_add_test(tc, write_parallel);
     tcase_add_test(tc, check_compare);
     suite_add_tcase(s, tc);
     return s;

@@ -258,6 +258,47 @@ START_TEST(test_same_as_printf)
 }
 END_TEST
 
+/* The common range (about 1e-3 to 2^53) decides "does %.15g read back"
+ * in integers, from the distance to the rounding interval's ends: try it
+ * where that is closest — powers of two (the gap below is half the gap
+ * above), 15-digit decimals and the doubles next to them (whose %.15g is
+ * the same text but reads back as the decimal's own double), and 17-digit
+ * ties. */
+START_TEST(test_round_trip_boundaries)
+{
+    for (int e = -12; e <= 54; e++) {
+        double v = ldexp(1.0, e);
+        double around[5] = {nextafter(nextafter(v, 0), 0), nextafter(v, 0), v,
+                            nextafter(v, INFINITY), nextafter(nextafter(v, INFINITY), INFINITY)};
+        for (int i = 0; i < 5; i++) {
+            check_reference(around[i], -1);
+            check_reference(around[i], DCPROJ_PRECISION_EXCEL);
+        }
+    }
+    uint64_t state = 7;
+    char text[64];
+    for (int i = 0; i < 200000; i++) {
+        uint64_t r = next_rand(&state);
+        uint64_t n = 100000000000000ull + r % 900000000000000ull; /* 15 digits */
+        int q = (int)((r >> 50) % 22) - 18;                     /* 1e-4 .. 1e17 */
+        snprintf(text, sizeof text, "%llue%d", (unsigned long long)n, q);
+        double v = strtod(text, NULL);
+        double around[3] = {nextafter(v, 0), v, nextafter(v, INFINITY)};
+        for (int k = 0; k < 3; k++) {
+            check_reference(around[k], -1);
+            check_reference(around[k], DCPROJ_PRECISION_EXCEL);
+        }
+        /* 17 significant digits ending in 50: a tie for 15 digits only if
+           the decimal is the double's exact value */
+        snprintf(text, sizeof text, "%llu50e%d", (unsigned long long)n, q - 2);
+        v = strtod(text, NULL);
+        check_reference(v, -1);
+        check_reference(nextafter(v, 0), -1);
+        check_reference(nextafter(v, INFINITY), DCPROJ_PRECISION_EXCEL);
+    }
+}
+END_TEST
+
 /* Under de_DE.UTF-8 (decimal point ',') the bytes are those of the C
  * locale, and parsing still takes '.'. */
 START_TEST(test_german_locale)
@@ -319,6 +360,7 @@ int main(int argc, char **argv)
         tcase_add_test(tc, test_parse);
         tcase_add_test(tc, test_round_trip);
         tcase_add_test(tc, test_same_as_printf);
+        tcase_add_test(tc, test_round_trip_boundaries);
         tcase_add_test(tc, test_excel_precision);
     }
     suite_add_tcase(s, tc);

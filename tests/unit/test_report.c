@@ -2,6 +2,7 @@
  * SPEC §4, on results built by hand (no loader, no model). */
 #include <check.h>
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -590,6 +591,195 @@ START_TEST(test_record_writer_fields)
 }
 END_TEST
 
+/* ---- the parallel writer (report_dsv.c): large tables are formatted by
+ * threads in chunks of rows; the bytes must be those of one thread ---- */
+
+enum { BIG_ROWS = 1100, BIG_PERIODS = 61, BIG_COLS = 4 }; /* wide: 67,100 numbers */
+
+struct big {
+    struct dcproj_scenario sc;
+    struct dcproj_result res;
+    struct dcproj_period periods[BIG_PERIODS];
+    struct dcproj_row rows[BIG_ROWS];
+    char codes[BIG_ROWS][16];
+    char names[BIG_ROWS][32];
+    char cols[BIG_COLS][DCPROJ_COL_LEN];
+    double values[BIG_ROWS * BIG_PERIODS * BIG_COLS];
+};
+
+static struct big *big_new(void)
+{
+    struct big *b = calloc(1, sizeof *b);
+    ck_assert_ptr_nonnull(b);
+    b->sc.name = (char *)"big";
+    b->sc.unit = (char *)"MW";
+    b->sc.baseline_year = 2023;
+    b->sc.horizon = 2028;
+    b->sc.step = DCPROJ_STEP_MONTH;
+    for (int p = 0; p < BIG_PERIODS; p++) {
+        int m = 11 + p; /* 2023-12 onwards */
+        b->periods[p].year = 2023 + m / 12;
+        b->periods[p].sub = m % 12 + 1;
+        b->periods[p].end_months = p;
+        snprintf(b->periods[p].label, sizeof b->periods[p].label, "%d-%02d", 2023 + m / 12,
+                 m % 12 + 1);
+    }
+    for (int r = 0; r < BIG_ROWS; r++) {
+        snprintf(b->codes[r], sizeof b->codes[r], "C%03d", r);
+        if (r % 7 == 3) /* a name CSV must quote */
+            snprintf(b->names[r], sizeof b->names[r], "Land \"%d\", north", r);
+        else
+            snprintf(b->names[r], sizeof b->names[r], "Land %d", r);
+        enum dcproj_row_kind kind = r == BIG_ROWS - 1 ? DCPROJ_ROW_TOTAL
+                                    : r >= BIG_ROWS - 4 ? DCPROJ_ROW_GROUP
+                                                        : DCPROJ_ROW_COUNTRY;
+        b->rows[r] = (struct dcproj_row){kind, (size_t)r, b->codes[r], b->names[r]};
+    }
+    strcpy(b->cols[0], "capacity");
+    strcpy(b->cols[1], "it_load_mw");
+    strcpy(b->cols[2], "facility_mw");
+    strcpy(b->cols[3], "energy_twh");
+    for (int r = 0; r < BIG_ROWS; r++)
+        for (int p = 0; p < BIG_PERIODS; p++) {
+            double *v = &b->values[((size_t)r * BIG_PERIODS + p) * BIG_COLS];
+            v[0] = r * 1000 + p + 0.25;       /* short decimals */
+            v[1] = v[0] * 0.6;                /* 17 digits, often */
+            v[2] = -v[1] / 3.0;               /* negative, 17 digits */
+            v[3] = p == 0 ? NAN : 1e-7 * v[0]; /* small; the first is empty */
+        }
+    b->res.scenario = &b->sc;
+    b->res.n_periods = BIG_PERIODS;
+    b->res.periods = b->periods;
+    b->res.n_rows = BIG_ROWS;
+    b->res.rows = b->rows;
+    b->res.n_cols = BIG_COLS;
+    b->res.cols = b->cols;
+    b->res.values = b->values;
+    return b;
+}
+
+/* SPEC §8's number rule through the C library: %.15g if strtod reads it
+ * back, else %.17g (the values here are never -0). */
+static void spec_number(double v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.15g", v);
+    if (strtod(buf, NULL) != v)
+        snprintf(buf, size, "%.17g", v);
+}
+
+/* The long CSV of `b`, written here field by field (RFC 4180 quoting by
+ * hand), independently of report_dsv.c. */
+static char *big_expected_csv(const struct big *b)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&text, &len);
+    ck_assert_ptr_nonnull(fp);
+    fputs("kind,code,name,period,capacity,it_load_mw,facility_mw,energy_twh\n", fp);
+    static const char *const kinds[] = {"country", "group", "total"};
+    for (int r = 0; r < BIG_ROWS; r++) {
+        const struct dcproj_row *row = &b->rows[r];
+        char name[80];
+        if (strchr(row->name, ',') != NULL) {
+            size_t k = 0;
+            name[k++] = '"';
+            for (const char *c = row->name; *c; c++) {
+                if (*c == '"')
+                    name[k++] = '"';
+                name[k++] = *c;
+            }
+            name[k++] = '"';
+            name[k] = '\0';
+        } else {
+            snprintf(name, sizeof name, "%s", row->name);
+        }
+        for (int p = 0; p < BIG_PERIODS; p++) {
+            fprintf(fp, "%s,%s,%s,%s", kinds[row->kind], row->code, name, b->periods[p].label);
+            const double *v = &b->values[((size_t)r * BIG_PERIODS + p) * BIG_COLS];
+            for (int c = 0; c < BIG_COLS; c++) {
+                char num[64] = "";
+                if (!isnan(v[c]))
+                    spec_number(v[c], num, sizeof num);
+                fprintf(fp, ",%s", num);
+            }
+            fputc('\n', fp);
+        }
+    }
+    ck_assert_int_eq(fclose(fp), 0);
+    return text;
+}
+
+START_TEST(test_parallel_writer_long_csv)
+{
+    struct big *b = big_new();
+    char *expect = big_expected_csv(b);
+    ck_assert_str_eq(line_of(expect, 4 * BIG_PERIODS + 2),
+                     "country,C004,Land 4,2024-01,4001.25,2400.75,-800.25,0.000400125");
+    static const int threads[] = {1, 2, 3, 8};
+    for (size_t i = 0; i < sizeof threads / sizeof threads[0]; i++) {
+        struct dcproj_format fmt;
+        dcproj_format_init(&fmt);
+        fmt.threads = threads[i];
+        char *t = report(&b->res, &fmt);
+        ck_assert_msg(strcmp(t, expect) == 0, "%d threads: the table differs", threads[i]);
+        free(t);
+    }
+    free(expect);
+    free(b);
+}
+END_TEST
+
+/* Wide, IAMC, TSV and a decimal comma: the same bytes for 1 and 4 threads. */
+START_TEST(test_parallel_writer_layouts)
+{
+    struct big *b = big_new();
+    static const struct {
+        enum dcproj_out_format format;
+        enum dcproj_layout layout;
+        int decimal_comma;
+        int lines; /* header included */
+    } cases[] = {
+        {DCPROJ_FMT_CSV, DCPROJ_LAYOUT_WIDE, 0, 1 + BIG_ROWS},
+        {DCPROJ_FMT_CSV, DCPROJ_LAYOUT_IAMC, 1, 1 + BIG_ROWS * (BIG_PERIODS * BIG_COLS - 1)},
+        {DCPROJ_FMT_TSV, DCPROJ_LAYOUT_LONG, 1, 1 + BIG_ROWS * BIG_PERIODS},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct dcproj_format fmt;
+        dcproj_format_init(&fmt);
+        fmt.format = cases[i].format;
+        fmt.layout = cases[i].layout;
+        fmt.decimal_comma = cases[i].decimal_comma;
+        fmt.threads = 1;
+        char *one = report(&b->res, &fmt);
+        fmt.threads = 4;
+        char *four = report(&b->res, &fmt);
+        ck_assert_int_eq(count_lines(one), cases[i].lines);
+        ck_assert_msg(strcmp(one, four) == 0, "case %zu: 1 and 4 threads differ", i);
+        free(one);
+        free(four);
+    }
+    free(b);
+}
+END_TEST
+
+/* A write error while threads format is reported like any other. */
+START_TEST(test_parallel_writer_write_error)
+{
+    struct big *b = big_new();
+    FILE *fp = fopen("/dev/full", "w");
+    ck_assert_ptr_nonnull(fp);
+    struct dcproj_format fmt;
+    dcproj_format_init(&fmt);
+    fmt.threads = 2;
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    ck_assert_int_eq(dcproj_report_write(&b->res, &fmt, fp, &err), DCPROJ_ERR_IO);
+    ck_assert_str_eq(err.items[0].message, "write error: No space left on device");
+    fclose(fp);
+    free(b);
+}
+END_TEST
+
 START_TEST(test_result_helpers)
 {
     struct dcproj_result *res = calloc(1, sizeof *res);
@@ -635,6 +825,9 @@ int main(void)
     tcase_add_test(tc, test_write_error);
     tcase_add_test(tc, test_result_helpers);
     tcase_add_test(tc, test_record_writer_fields);
+    tcase_add_test(tc, test_parallel_writer_long_csv);
+    tcase_add_test(tc, test_parallel_writer_layouts);
+    tcase_add_test(tc, test_parallel_writer_write_error);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
