@@ -51,7 +51,8 @@ class _Format(ctypes.Structure):
                 ("metric", ctypes.c_char_p), ("precision", ctypes.c_int),
                 ("excel", ctypes.c_int), ("delimiter", ctypes.c_char),
                 ("decimal_comma", ctypes.c_int), ("bom", ctypes.c_int),
-                ("crlf", ctypes.c_int), ("_reserve", ctypes.c_char * 256)]
+                ("crlf", ctypes.c_int), ("threads", ctypes.c_int),
+                ("_reserve", ctypes.c_char * 256)]
 
 
 class Error(Exception):

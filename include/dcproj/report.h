@@ -85,8 +85,11 @@ DCPROJ_API int dcproj_format_csv_precision(const struct dcproj_format *fmt);
 
 /*
  * Write the result table to `out` in `fmt`.  Returns DCPROJ_OK, or
- * DCPROJ_ERR_IO if a write fails (ferror), or DCPROJ_ERR_USAGE for a metric
- * the result does not have.  Does not close `out`.
+ * DCPROJ_ERR_IO if a write fails (ferror), DCPROJ_ERR_NOMEM, or
+ * DCPROJ_ERR_USAGE for a metric the result does not have.  Does not close
+ * `out`.  A CSV or TSV table of 65,536 numbers or more is formatted by
+ * fmt->threads threads (chunks of rows, written in order by the calling
+ * thread, which alone touches `out`); the bytes are the same for any count.
  */
 DCPROJ_API int dcproj_report_write(const struct dcproj_result *res, const struct dcproj_format *fmt,
                         FILE *out, struct dcproj_error *err);
@@ -142,7 +145,9 @@ struct dcproj_table_writer {
     size_t field;       /* fields written in the current record */
 };
 
-/* Start writing to `out` (writes the BOM if fmt->bom). */
+/* Start writing to `out` (writes the BOM if fmt->bom).  The writer uses
+ * unlocked stdio: no other thread may use `out` until the table is
+ * finished. */
 DCPROJ_API void dcproj_table_begin(struct dcproj_table_writer *w, FILE *out, const struct dcproj_format *fmt);
 /* Append a text field (quoted as needed). */
 DCPROJ_API void dcproj_table_text(struct dcproj_table_writer *w, const char *s);
