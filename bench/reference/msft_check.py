@@ -90,6 +90,12 @@ def resolve(path, depth=0):
     return merge_patch(pdoc, doc), ppath
 
 
+def events_of(doc):
+    """The events as a list: SPEC v2 2 allows an object id -> event (merged by id)."""
+    ev = doc.get("events") or []
+    return list(ev.values()) if isinstance(ev, dict) else ev
+
+
 def set_path(doc, assignment):
     """--set PATH=VALUE == a merge patch {PATH: VALUE}; VALUE is JSON if it parses, else a string."""
     path, _, text = assignment.partition("=")
@@ -258,12 +264,12 @@ def capacities(doc, variables, ends):
         for e in ends:
             v = growth_value(g, c0, e / 12.0, base, variables)
             v += sum(event_value(ev, e, base, variables)
-                     for ev in doc.get("events", []) if ev["country"] == code)
+                     for ev in events_of(doc) if ev["country"] == code)
             if not math.isfinite(v):
                 raise RefError(f"non-finite value for {code}")
             row.append(max(0.0, v))
         out[code] = row
-    for ev in doc.get("events", []):
+    for ev in events_of(doc):
         if ev["country"] not in doc["countries"]:
             raise RefError(f"event for unknown country {ev['country']!r}")
     return out
@@ -320,7 +326,7 @@ def monte_carlo(doc, variables, ends, draws, seed):
             overlap = np.clip(np.minimum(t, hi) - lo, 0.0, None)
             value = value * (1 + r[:, None]) ** overlap[None, :]
             lo = hi
-        for ev in doc.get("events", []):
+        for ev in events_of(doc):
             if ev["country"] != code:
                 continue
             add = sample(ev["add"], variables, rng, draws)
@@ -538,8 +544,7 @@ def main(argv):
         rate-segment boundary; first row NaN = empty)."""
         from scipy.integrate import quad
         kinks = set()
-        for ev in doc.get("events", []) if isinstance(doc.get("events"), list) else \
-                list((doc.get("events") or {}).values()):
+        for ev in events_of(doc):
             if ev["country"] == code:
                 s0 = months_of_date(ev["date"], base) + param(ev.get("delay_months", 0), variables)
                 kinks |= {s0, s0 + float(ev.get("ramp_months", 0))}
