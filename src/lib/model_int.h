@@ -258,9 +258,14 @@ int model_year_ends(const struct model *m, const double *vars, int last_year, do
  * and the power columns at variable values `vars`, then the check that
  * every cell is finite.  *floored[i] = 1 for countries floored.  What
  * dcproj_project() computes without Monte Carlo; the prepared evaluator
- * (prepared.c) calls it per evaluation.  Implemented in project.c. */
+ * (prepared.c) calls it per evaluation, in the calling thread.  With
+ * `keep` (may be NULL), the rows of each country i with keep[i] set are
+ * copied from `from` (a result of the same layout computed with the same
+ * model and `vars`) instead of projected again; groups and TOTAL are
+ * summed in file order all the same.  Implemented in project.c. */
 int project_fill(const struct model *m, const double *vars, struct dcproj_result *res,
-                 unsigned char *floored, struct dcproj_error *err);
+                 unsigned char *floored, const unsigned char *keep,
+                 const struct dcproj_result *from, struct dcproj_error *err);
 
 /*
  * model_year_ends() for every metric of SPEC §4 at once: tables[k] (NULL:

@@ -35,6 +35,7 @@ struct dcproj_evaluator {
     double *slot_values;        /* [n_slots], NaN = keep */
     struct dcproj_result res;   /* the base's layout, our values */
     unsigned char *floored;
+    unsigned char *keep;        /* [n_countries]: copy the base's rows (see run) */
     int warned;                 /* the last run would have warned (see prepared.h) */
 };
 
@@ -186,6 +187,7 @@ void dcproj_evaluator_free(struct dcproj_evaluator *e)
     dcproj_free(e->slot_values);
     dcproj_free(e->res.values);
     dcproj_free(e->floored);
+    dcproj_free(e->keep);
     dcproj_free(e);
 }
 
@@ -205,7 +207,9 @@ int dcproj_evaluator_new(const struct dcproj_prepared *p, struct dcproj_evaluato
     memset(&e->res.warnings, 0, sizeof e->res.warnings);
     memset(&e->res.solution, 0, sizeof e->res.solution);
     e->floored = dcproj_malloc(sc->n_countries + 1);
-    if (e->slot_values == NULL || e->res.values == NULL || e->floored == NULL) {
+    e->keep = dcproj_malloc(sc->n_countries + 1);
+    if (e->slot_values == NULL || e->res.values == NULL || e->floored == NULL ||
+        e->keep == NULL) {
         dcproj_evaluator_free(e);
         return DCPROJ_ERR_NOMEM;
     }
@@ -225,6 +229,29 @@ void dcproj_evaluator_reset(struct dcproj_evaluator *e)
 {
     for (size_t k = 0; k < e->p->sc->n_slots; k++)
         e->slot_values[k] = NAN;
+}
+
+/* Which countries the evaluation may copy from the base projection: when
+ * the variables are not solved again (so they are the base's) and the base
+ * had no run-time warning (no country floored), a country none of whose
+ * slots is set projects to the base's very values; every slot feeds one
+ * country (prepared_slot_ok).  NULL: project every country. */
+static const unsigned char *keep_mask(struct dcproj_evaluator *e)
+{
+    const struct dcproj_prepared *p = e->p;
+    const struct dcproj_scenario *sc = p->sc;
+    if (p->resolve || p->base->warnings.n > 0)
+        return NULL;
+    memset(e->keep, 1, sc->n_countries + 1);
+    for (size_t k = 0; k < sc->n_slots; k++) {
+        if (isnan(e->slot_values[k]))
+            continue;
+        long c = sc->slots[k].country;
+        if (c < 0 || (size_t)c >= sc->n_countries)
+            return NULL;
+        e->keep[c] = 0;
+    }
+    return e->keep;
 }
 
 int dcproj_evaluator_run(struct dcproj_evaluator *e, size_t row, size_t col, double *out,
@@ -248,7 +275,7 @@ int dcproj_evaluator_run(struct dcproj_evaluator *e, size_t row, size_t col, dou
     if (rc == DCPROJ_OK) {
         memset(res->values, 0, res->n_rows * res->n_periods * res->n_cols * sizeof(double));
         memset(e->floored, 0, p->sc->n_countries + 1);
-        rc = project_fill(&e->m, vars, res, e->floored, err);
+        rc = project_fill(&e->m, vars, res, e->floored, keep_mask(e), p->base, err);
         for (size_t i = 0; i < p->sc->n_countries + 1 && !e->warned; i++)
             e->warned = e->floored[i] != 0;
     }

@@ -4,6 +4,8 @@
  * draws > 0, the Monte Carlo columns.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,59 +146,179 @@ static int add_fit_warnings(struct dcproj_result *res, const struct dcproj_scena
     return 0;
 }
 
-/* The deterministic capacity of every country, summed into groups and
- * TOTAL in file order (SPEC §3.8), plus the power columns (SPEC §3.7). */
-static int project_deterministic(const struct model *m, const double *vars,
-                                 struct dcproj_result *res, unsigned char *floored,
-                                 struct dcproj_error *err)
+/* One thread's scratch for projecting countries. */
+struct country_scratch {
+    double *series;
+    double *seg;
+    struct event_values *ev;
+    struct energy_scratch energy;
+};
+
+static void scratch_free(struct country_scratch *cs)
+{
+    dcproj_free(cs->series);
+    dcproj_free(cs->seg);
+    dcproj_free(cs->ev);
+    dcproj_free(cs->energy.t);
+}
+
+static int scratch_init(struct country_scratch *cs, const struct model *m, size_t np)
 {
     const struct dcproj_scenario *sc = m->sc;
-    size_t np = res->n_periods, nc = res->n_cols;
     size_t max_ev = 0;
     for (size_t i = 0; i < sc->n_countries; i++)
         if (model_n_events(m, i) > max_ev)
             max_ev = model_n_events(m, i);
-    int *e = dcproj_malloc(np * sizeof *e);
-    double *series = dcproj_malloc(np * sizeof *series);
-    double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
-    struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
-    struct energy_scratch scratch = {NULL, 0};
-    int rc = DCPROJ_OK;
-    if (e == NULL || series == NULL || seg == NULL || ev == NULL) {
-        rc = nomem(sc, err);
-        goto done;
+    memset(cs, 0, sizeof *cs);
+    cs->series = dcproj_malloc((np > 0 ? np : 1) * sizeof *cs->series);
+    cs->seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *cs->seg);
+    cs->ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *cs->ev);
+    if (cs->series == NULL || cs->seg == NULL || cs->ev == NULL) {
+        scratch_free(cs);
+        return -1;
     }
-    for (size_t p = 0; p < np; p++)
-        e[p] = res->periods[p].end_months;
-    long c_it = dcproj_result_find_col(res, "it_load_mw");
+    return 0;
+}
+
+/* What projecting the countries needs, shared read-only by the threads. */
+struct country_job {
+    const struct model *m;
+    const double *vars;
+    struct dcproj_result *res;
+    unsigned char *floored;
+    const int *e;               /* period ends in months */
+    long c_it;                  /* the it_load_mw column, or -1 */
+    const unsigned char *keep;  /* keep[i]: copy country i's rows from `from` */
+    const struct dcproj_result *from;
+};
+
+/* Country i's rows of the result: capacity and power columns per period. */
+static int project_country(const struct country_job *j, size_t i, struct country_scratch *cs,
+                           struct dcproj_error *err)
+{
+    const struct model *m = j->m;
+    struct dcproj_result *res = j->res;
+    size_t np = res->n_periods, nc = res->n_cols;
+    if (j->keep != NULL && j->keep[i]) {
+        memcpy(&res->values[i * np * nc], &j->from->values[i * np * nc], np * nc * sizeof(double));
+        return DCPROJ_OK;
+    }
+    struct country_values cv = {.seg_rates = cs->seg};
+    struct power_values pv;
+    int fl = 0;
+    int rc = model_country_values(m, i, j->vars, &cv, err);
+    if (rc == DCPROJ_OK)
+        rc = model_event_values(m, i, j->vars, cs->ev, err);
+    if (rc == DCPROJ_OK)
+        rc = model_country_series(m, i, &cv, cs->ev, j->e, res->periods, np, cs->series, &fl, err);
+    if (rc == DCPROJ_OK && j->c_it >= 0)
+        rc = model_power_values(m, i, j->vars, &pv, err);
+    if (rc != DCPROJ_OK)
+        return rc;
+    if (fl)
+        j->floored[i] = 1;
+    for (size_t p = 0; p < np; p++) {
+        double *cell = &res->values[(i * np + p) * nc];
+        cell[0] = cs->series[p];
+        if (j->c_it >= 0 && power_cells(m, i, &cv, cs->ev, &pv, j->e, p, cs->series[p],
+                                        &cs->energy, cell + j->c_it) != DCPROJ_OK)
+            return nomem(m->sc, err);
+    }
+    return DCPROJ_OK;
+}
+
+/* Countries are projected by threads in chunks of this many when the
+ * table has PROJECT_PAR_CELLS cells or more (job (a): 725,000). */
+#define PROJECT_CHUNK 64
+#define PROJECT_PAR_CELLS 65536u
+
+struct country_worker {
+    const struct country_job *job;
+    _Atomic size_t *next;       /* the next chunk */
+    struct country_scratch cs;
+    struct dcproj_error err;
+    size_t failed_at;           /* the first country that failed here, or SIZE_MAX */
+    int rc;
+    pthread_t thread;
+};
+
+static void *country_worker_main(void *arg)
+{
+    struct country_worker *w = arg;
+    size_t n = w->job->m->sc->n_countries;
+    for (;;) {
+        size_t c = atomic_fetch_add(w->next, 1);
+        size_t i0 = c * PROJECT_CHUNK;
+        if (i0 >= n || i0 > w->failed_at)
+            break;
+        for (size_t i = i0; i < n && i < i0 + PROJECT_CHUNK; i++) {
+            int rc = project_country(w->job, i, &w->cs, &w->err);
+            if (rc != DCPROJ_OK) {
+                w->rc = rc;
+                w->failed_at = i;
+                return NULL; /* later chunks cannot hold an earlier failure */
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Project the countries with `nthreads` threads; the error is that of the
+ * first failing country in file order, as one thread would report it. */
+static int project_countries_parallel(const struct country_job *job, int nthreads,
+                                      struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = job->m->sc;
+    size_t np = job->res->n_periods;
+    struct country_worker *ws = dcproj_calloc((size_t)nthreads, sizeof *ws);
+    if (ws == NULL)
+        return nomem(sc, err);
+    _Atomic size_t next = 0;
+    int made = 0, rc = DCPROJ_OK;
+    for (; made < nthreads; made++) {
+        ws[made].job = job;
+        ws[made].next = &next;
+        ws[made].failed_at = SIZE_MAX;
+        dcproj_error_init(&ws[made].err);
+        if (scratch_init(&ws[made].cs, job->m, np) != 0) {
+            rc = nomem(sc, err);
+            break;
+        }
+    }
+    int started = 0;
+    if (rc == DCPROJ_OK) {
+        /* worker 0 is this thread */
+        for (started = 1; started < nthreads; started++)
+            if (pthread_create(&ws[started].thread, NULL, country_worker_main, &ws[started]) != 0)
+                break;
+        country_worker_main(&ws[0]);
+        for (int t = 1; t < started; t++)
+            pthread_join(ws[t].thread, NULL);
+        int first = -1;
+        for (int t = 0; t < started; t++)
+            if (ws[t].rc != DCPROJ_OK && (first < 0 || ws[t].failed_at < ws[first].failed_at))
+                first = t;
+        if (first >= 0) {
+            rc = ws[first].rc;
+            dcproj_error_merge(err, &ws[first].err);
+        }
+    }
+    for (int t = 0; t < made; t++)
+        scratch_free(&ws[t].cs);
+    dcproj_free(ws);
+    return rc;
+}
+
+/* Groups and TOTAL: every country's columns added in file order (SPEC
+ * §3.8), each aggregate cell starting from 0. */
+static void sum_aggregates(const struct dcproj_scenario *sc, struct dcproj_result *res, long c_it)
+{
+    size_t np = res->n_periods, nc = res->n_cols;
     size_t total_row = sc->n_countries + sc->n_groups;
     for (size_t i = 0; i < sc->n_countries; i++) {
         const struct dcproj_country *c = &sc->countries[i];
-        struct country_values cv = {.seg_rates = seg};
-        struct power_values pv;
-        int fl = 0;
-        rc = model_country_values(m, i, vars, &cv, err);
-        if (rc == DCPROJ_OK)
-            rc = model_event_values(m, i, vars, ev, err);
-        if (rc == DCPROJ_OK)
-            rc = model_country_series(m, i, &cv, ev, e, res->periods, np, series, &fl, err);
-        if (rc == DCPROJ_OK && c_it >= 0)
-            rc = model_power_values(m, i, vars, &pv, err);
-        if (rc != DCPROJ_OK)
-            goto done;
-        if (fl)
-            floored[i] = 1;
         for (size_t p = 0; p < np; p++) {
-            double *cell = &res->values[(i * np + p) * nc];
-            cell[0] = series[p];
-            if (c_it >= 0) {
-                rc = power_cells(m, i, &cv, ev, &pv, e, p, series[p], &scratch, cell + c_it);
-                if (rc != DCPROJ_OK) {
-                    rc = nomem(sc, err);
-                    goto done;
-                }
-            }
-            /* aggregates: add this country's columns, countries in file order */
+            const double *cell = &res->values[(i * np + p) * nc];
             double *tot = &res->values[(total_row * np + p) * nc];
             tot[0] += cell[0];
             if (c_it >= 0)
@@ -211,12 +333,49 @@ static int project_deterministic(const struct model *m, const double *vars,
             }
         }
     }
-done:
+}
+
+/* The deterministic capacity of every country, summed into groups and
+ * TOTAL in file order (SPEC §3.8), plus the power columns (SPEC §3.7).
+ * The aggregate rows must be 0.  Countries are independent, so large
+ * tables project them in `threads` threads (0: all cores); the sums come
+ * after, in file order, so the bytes never depend on the threads.  With
+ * `keep`, country i's rows with keep[i] set are copied from `from` (same
+ * layout) instead of projected. */
+static int project_deterministic(const struct model *m, const double *vars,
+                                 struct dcproj_result *res, unsigned char *floored, int threads,
+                                 const unsigned char *keep, const struct dcproj_result *from,
+                                 struct dcproj_error *err)
+{
+    const struct dcproj_scenario *sc = m->sc;
+    size_t np = res->n_periods;
+    int *e = dcproj_malloc((np > 0 ? np : 1) * sizeof *e);
+    if (e == NULL)
+        return nomem(sc, err);
+    for (size_t p = 0; p < np; p++)
+        e[p] = res->periods[p].end_months;
+    struct country_job job = {m, vars, res, floored, e,
+                              dcproj_result_find_col(res, "it_load_mw"), keep, from};
+    int rc = DCPROJ_OK;
+    int nthreads = threads == 1 ? 1 : dcproj_threads_resolve(threads);
+    size_t chunks = (sc->n_countries + PROJECT_CHUNK - 1) / PROJECT_CHUNK;
+    if ((size_t)nthreads > chunks)
+        nthreads = (int)chunks;
+    if (nthreads > 1 && sc->n_countries * np * res->n_cols >= PROJECT_PAR_CELLS) {
+        rc = project_countries_parallel(&job, nthreads, err);
+    } else {
+        struct country_scratch cs;
+        if (scratch_init(&cs, m, np) != 0) {
+            rc = nomem(sc, err);
+        } else {
+            for (size_t i = 0; i < sc->n_countries && rc == DCPROJ_OK; i++)
+                rc = project_country(&job, i, &cs, err);
+            scratch_free(&cs);
+        }
+    }
+    if (rc == DCPROJ_OK)
+        sum_aggregates(sc, res, job.c_it);
     dcproj_free(e);
-    dcproj_free(series);
-    dcproj_free(seg);
-    dcproj_free(ev);
-    dcproj_free(scratch.t);
     return rc;
 }
 
@@ -308,7 +467,7 @@ int dcproj_project(const struct dcproj_scenario *sc, const struct dcproj_run_opt
         rc = nomem(sc, err);
         goto fail;
     }
-    rc = project_deterministic(&m, vars, res, floored, err);
+    rc = project_deterministic(&m, vars, res, floored, opt->threads, NULL, NULL, err);
     if (rc != DCPROJ_OK)
         goto fail;
     if (sc->draws > 0) {
@@ -351,9 +510,10 @@ fail:
 }
 
 int project_fill(const struct model *m, const double *vars, struct dcproj_result *res,
-                 unsigned char *floored, struct dcproj_error *err)
+                 unsigned char *floored, const unsigned char *keep,
+                 const struct dcproj_result *from, struct dcproj_error *err)
 {
-    int rc = project_deterministic(m, vars, res, floored, err);
+    int rc = project_deterministic(m, vars, res, floored, 1, keep, from, err);
     if (rc != DCPROJ_OK)
         return rc;
     return check_finite(res, err);

@@ -98,6 +98,11 @@ WARN_CASES = [
                                         "--scope", "DE"]),
     (os.path.join(CONF, "basic.json"), ["--vary", "countries.DE.baseline=1:201:50", "--scope", "DE"]),
     (MSFT, ["--frozen", "--vary", "events.es-madrid.add=-100000:0:20000", "--scope", "ES"]),
+    # a country floored in the scenario itself while another is swept: the
+    # rows of unswept countries are copied from the base projection only
+    # when it had no warning, so every point still warns
+    (os.path.join(CONF, "basic.json"), ["--set", "events[0].add=-100000", "--vary",
+                                        "countries.IE.baseline=100:300:100"]),
 ]
 
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dcproj/dcproj.h"
+#include "dcproj/prepared.h"
 
 static struct dcproj_scenario *load(const char *rel, const struct dcproj_load_options *opt)
 {
@@ -136,6 +137,161 @@ START_TEST(test_output_targets)
 }
 END_TEST
 
+/* The prepared evaluator copies the rows of countries no set slot feeds
+ * from the base projection (frozen or nothing to solve).  Its numbers must
+ * be a full projection's, and a country floored in the base itself must
+ * still make every evaluation report the warning (the copy keeps no floor
+ * flag, so the copy is not taken then). */
+static void evaluate_vs_full(const char *set_extra, int expect_warned)
+{
+    struct dcproj_patch patch[2] = {{DCPROJ_PATCH_SET, set_extra},
+                                    {DCPROJ_PATCH_SET, "countries.IE.baseline=250"}};
+    struct dcproj_load_options opt;
+    dcproj_load_options_init(&opt);
+    opt.patches = set_extra != NULL ? patch : NULL;
+    opt.n_patches = set_extra != NULL ? 1 : 0;
+    struct dcproj_scenario *sc = load("tests/data/conformance/basic.json", &opt);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_prepared *prep = NULL;
+    ck_assert_int_eq(dcproj_prepared_new(sc, &prep, &err), DCPROJ_OK);
+    size_t slot;
+    ck_assert_uint_eq(dcproj_prepared_find(prep, "countries.IE.baseline", &slot, 1), 1);
+    struct dcproj_evaluator *ev = NULL;
+    ck_assert_int_eq(dcproj_evaluator_new(prep, &ev), DCPROJ_OK);
+    dcproj_evaluator_set(ev, slot, 250);
+    const struct dcproj_result *b = dcproj_prepared_base(prep);
+    size_t total = b->n_rows - 1;
+    double *got = calloc(b->n_periods, sizeof *got);
+    ck_assert_ptr_nonnull(got);
+    ck_assert_int_eq(dcproj_evaluator_run(ev, total, 0, got, &err), DCPROJ_OK);
+    ck_assert_int_eq(dcproj_evaluator_warned(ev), expect_warned);
+
+    /* the same scenario loaded with the --set, projected in full */
+    opt.patches = set_extra != NULL ? patch : &patch[1];
+    opt.n_patches = set_extra != NULL ? 2 : 1;
+    struct dcproj_scenario *sc2 = load("tests/data/conformance/basic.json", &opt);
+    struct dcproj_result *full = NULL;
+    ck_assert_int_eq(dcproj_project(sc2, NULL, &full, &err), DCPROJ_OK);
+    ck_assert_int_eq(full->warnings.n > 0, expect_warned);
+    ck_assert_double_ne(dcproj_result_at(full, total, b->n_periods - 1, 0),
+                        dcproj_result_at(b, total, b->n_periods - 1, 0)); /* IE counts */
+    for (size_t p = 0; p < b->n_periods; p++)
+        ck_assert_msg(got[p] == dcproj_result_at(full, total, p, 0),
+                      "period %zu: evaluator %.17g, full projection %.17g", p, got[p],
+                      dcproj_result_at(full, total, p, 0));
+    dcproj_result_free(full);
+    dcproj_scenario_free(sc2);
+    free(got);
+    dcproj_evaluator_free(ev);
+    dcproj_prepared_free(prep);
+    dcproj_scenario_free(sc);
+}
+
+START_TEST(test_evaluator_copies_unchanged_countries)
+{
+    evaluate_vs_full(NULL, 0);
+    evaluate_vs_full("events[0].add=-100000", 1); /* ES floored in the base */
+}
+END_TEST
+
+/* A scenario of `n` countries, monthly 2023-12 .. 2030-12 with power (85
+ * periods x 4 columns: 200 countries are 68,000 cells, enough for the
+ * countries to be projected by threads), each country in one of 3 groups,
+ * an event every 7th country; the countries at `bad1` and `bad2` (or -1)
+ * grow at 1e200 a year, so their capacity overflows. */
+static struct dcproj_scenario *many_countries(int n, int bad1, int bad2)
+{
+    size_t cap = 256 + (size_t)n * 256;
+    char *json = malloc(cap);
+    ck_assert_ptr_nonnull(json);
+    size_t len = (size_t)snprintf(json, cap,
+                                  "{\"dcproj\": 1, \"name\": \"many\", \"baseline_year\": 2023, "
+                                  "\"horizon\": 2030, \"step\": \"month\", \"power\": "
+                                  "{\"pue\": 1.2, \"utilization\": 0.6}, \"countries\": {");
+    for (int i = 0; i < n; i++) {
+        double rate = i == bad1 || i == bad2 ? 1e200 : -0.05 + 0.002 * i;
+        len += (size_t)snprintf(json + len, cap - len,
+                                "%s\"C%03d\": {\"baseline\": %d.5, \"groups\": [\"G%d\"], "
+                                "\"growth\": {\"model\": \"compound\", \"rate\": %.17g}}",
+                                i > 0 ? ", " : "", i, 50 + i, i % 3, rate);
+    }
+    len += (size_t)snprintf(json + len, cap - len, "}, \"events\": [");
+    for (int i = 0, k = 0; i < n; i += 7, k++)
+        len += (size_t)snprintf(json + len, cap - len,
+                                "%s{\"country\": \"C%03d\", \"date\": \"2026-0%d\", "
+                                "\"add\": %d, \"ramp_months\": %d}",
+                                k > 0 ? ", " : "", i, 1 + i % 9, i % 2 ? 40 : -30, i % 13);
+    len += (size_t)snprintf(json + len, cap - len, "]}");
+    ck_assert_uint_lt(len, cap);
+    struct dcproj_load_options opt;
+    dcproj_load_options_init(&opt);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_scenario *sc = NULL;
+    int rc = dcproj_scenario_load_buffer("many.json", json, len, NULL, &opt, &sc, &err);
+    if (rc != DCPROJ_OK) {
+        char buf[1024];
+        dcproj_error_format(&err, 0, buf, sizeof buf);
+        fprintf(stderr, "%s\n", buf);
+    }
+    ck_assert_int_eq(rc, DCPROJ_OK);
+    free(json);
+    return sc;
+}
+
+/* Countries are projected by threads in large tables; the values, the
+ * warnings and an error must be the same bytes for any thread count: the
+ * sums come after, in file order, and the error is the first failing
+ * country's in file order. */
+START_TEST(test_projection_threads)
+{
+    struct dcproj_scenario *sc = many_countries(200, -1, -1);
+    struct dcproj_result *res[3] = {NULL, NULL, NULL};
+    static const int threads[3] = {1, 2, 4};
+    for (int k = 0; k < 3; k++) {
+        struct dcproj_run_options ro;
+        dcproj_run_options_init(&ro);
+        ro.threads = threads[k];
+        struct dcproj_error err;
+        dcproj_error_init(&err);
+        ck_assert_int_eq(dcproj_project(sc, &ro, &res[k], &err), DCPROJ_OK);
+    }
+    size_t n = res[0]->n_rows * res[0]->n_periods * res[0]->n_cols;
+    ck_assert_uint_ge(sc->n_countries * res[0]->n_periods * res[0]->n_cols, 65536);
+    for (int k = 1; k < 3; k++) {
+        ck_assert_int_eq(memcmp(res[0]->values, res[k]->values, n * sizeof(double)), 0);
+        ck_assert_uint_eq(res[0]->warnings.n, res[k]->warnings.n);
+    }
+    /* TOTAL at the first period is the sum of the baselines, 50.5 .. 249.5 */
+    double t0 = dcproj_result_at(res[0], res[0]->n_rows - 1, 0, 0);
+    ck_assert_double_eq(t0, 200 * 50.5 + 199.0 * 200 / 2);
+    for (int k = 0; k < 3; k++)
+        dcproj_result_free(res[k]);
+    dcproj_scenario_free(sc);
+
+    sc = many_countries(200, 150, 70); /* chunks of 64: different threads */
+    char first[1024] = "";
+    for (int k = 0; k < 3; k++) {
+        struct dcproj_run_options ro;
+        dcproj_run_options_init(&ro);
+        ro.threads = threads[k];
+        struct dcproj_error err;
+        dcproj_error_init(&err);
+        struct dcproj_result *r = NULL;
+        ck_assert_int_eq(dcproj_project(sc, &ro, &r, &err), DCPROJ_ERR_DATA);
+        ck_assert_int_eq(err.count, 1);
+        char msg[1024];
+        dcproj_error_format(&err, 0, msg, sizeof msg);
+        ck_assert_msg(strstr(msg, "countries.C070:") != NULL, "%d threads: %s", threads[k], msg);
+        if (k == 0)
+            snprintf(first, sizeof first, "%s", msg);
+        ck_assert_str_eq(msg, first);
+    }
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("contracts");
@@ -143,6 +299,8 @@ int main(void)
     tcase_add_test(tc, test_zero_options_keep_the_scenario);
     tcase_add_test(tc, test_override_zero_values);
     tcase_add_test(tc, test_output_targets);
+    tcase_add_test(tc, test_evaluator_copies_unchanged_countries);
+    tcase_add_test(tc, test_projection_threads);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
