@@ -201,6 +201,36 @@ START_TEST(project_monte_carlo)
 }
 END_TEST
 
+/* 200 countries monthly to 2030 with power (68,000 cells): the countries
+ * are projected by two threads, whose scratch allocations fail in turn. */
+START_TEST(project_parallel_countries)
+{
+    enum { N = 200 };
+    char *json = malloc(256 + N * 128);
+    ck_assert_ptr_nonnull(json);
+    int len = sprintf(json, "{\"dcproj\": 1, \"name\": \"many\", \"baseline_year\": 2023, "
+                            "\"horizon\": 2030, \"step\": \"month\", \"power\": {\"pue\": 1.2, "
+                            "\"utilization\": 0.6}, \"countries\": {");
+    for (int i = 0; i < N; i++)
+        len += sprintf(json + len, "%s\"C%03d\": {\"baseline\": %d, \"growth\": {\"model\": "
+                                   "\"compound\", \"rate\": 0.0%d}}",
+                       i > 0 ? ", " : "", i, 10 + i, i % 10);
+    len += sprintf(json + len, "}}");
+    struct dcproj_load_options opt;
+    dcproj_load_options_init(&opt);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_scenario *sc = NULL;
+    ck_assert_int_eq(dcproj_scenario_load_buffer("many.json", json, (size_t)len, NULL, &opt, &sc,
+                                                 &err),
+                     DCPROJ_OK);
+    free(json);
+    struct run_ctx c = {sc, 2};
+    exhaust("project 200 countries, 2 threads", op_project, &c, 0);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 /* ---- writing ---------------------------------------------------------- */
 
 struct write_ctx {
@@ -353,6 +383,7 @@ static Suite *alloc_suite(void)
     tcase_add_test(tc, load_with_patches_and_frozen);
     tcase_add_test(tc, project_deterministic);
     tcase_add_test(tc, project_calibrated);
+    tcase_add_test(tc, project_parallel_countries);
     tcase_add_loop_test(tc, project_monte_carlo, 0, 2);
     tcase_add_loop_test(tc, write_every_format, 0, 2);
     tcase_add_test(tc, write_parallel);
