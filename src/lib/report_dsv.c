@@ -501,7 +501,9 @@ struct par_slot {
 
 struct par {
     const struct dsv_plan *plan;
-    const struct dsv *proto; /* the options every chunk is formatted with */
+    struct dsv proto;        /* the options every chunk is formatted with: a copy
+                                made before the threads start (the caller's sink
+                                changes as it writes) */
     size_t rows_per_chunk, n_chunks;
     struct par_slot *slots;
     size_t n_slots;
@@ -531,7 +533,7 @@ static void *par_worker(void *arg)
 
         /* format in a copy on this thread's stack: the slots share cache
            lines, and the sink's length changes with every byte */
-        struct dsv w = *pa->proto;
+        struct dsv w = pa->proto;
         w.s = sl->w.s;
         w.s.len = 0;
         w.radix = radix;
@@ -566,7 +568,8 @@ static int write_rows_parallel(struct dsv *w, const struct dsv_plan *pl, size_t 
     struct par pa;
     memset(&pa, 0, sizeof pa);
     pa.plan = pl;
-    pa.proto = w;
+    pa.proto = *w;
+    memset(&pa.proto.s, 0, sizeof pa.proto.s);
     size_t rpc = PAR_CHUNK_NUMBERS / (per_row > 0 ? per_row : 1);
     pa.rows_per_chunk = rpc > 0 ? rpc : 1;
     pa.n_chunks = (pl->res->n_rows + pa.rows_per_chunk - 1) / pa.rows_per_chunk;
