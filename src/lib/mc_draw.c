@@ -307,7 +307,7 @@ static int country_draw(struct worker *w, size_t i, struct country_values *cv)
 }
 
 /* Turn country i's capacity series (period ends) into the series of the
- * run's metric: it_load_mw = C·u, facility_mw = C·u·pue at the period end,
+ * run's metric: it_load_mw = C·u, facility_mw = (C·u)·pue at the period end,
  * energy_twh = the energy used during the period (0 for the first row, whose
  * statistics are left empty). */
 static int metric_series(struct worker *w, size_t i, const struct country_values *cv,
@@ -317,15 +317,14 @@ static int metric_series(struct worker *w, size_t i, const struct country_values
     int B = mc->m->sc->baseline_year;
     for (size_t p = mc->np; p-- > 0;) {
         double t = (double)mc->e_months[p] / 12.0;
-        double u = power_curve_at(&w->pv.util, B, t);
         switch (mc->metric) {
         case DCPROJ_METRIC_CAPACITY:
             break;
         case DCPROJ_METRIC_IT_LOAD:
-            series[p] *= u;
+            model_power_at(&w->pv, B, t, series[p], &series[p], NULL);
             break;
         case DCPROJ_METRIC_FACILITY:
-            series[p] *= u * power_curve_at(&w->pv.pue, B, t);
+            model_power_at(&w->pv, B, t, series[p], NULL, &series[p]);
             break;
         case DCPROJ_METRIC_ENERGY:
             series[p] = 0.0;

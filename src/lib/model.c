@@ -738,9 +738,8 @@ int model_year_tables(const struct model *m, const double *vars, int last_year,
         for (size_t y = 0; y < ny; y++) {
             double t = (double)y, v[DCPROJ_N_METRICS] = {cap[y], NAN, NAN, NAN};
             if (power) {
-                v[DCPROJ_METRIC_IT_LOAD] = cap[y] * power_curve_at(&pv.util, sc->baseline_year, t);
-                v[DCPROJ_METRIC_FACILITY] =
-                    v[DCPROJ_METRIC_IT_LOAD] * power_curve_at(&pv.pue, sc->baseline_year, t);
+                model_power_at(&pv, sc->baseline_year, t, cap[y], &v[DCPROJ_METRIC_IT_LOAD],
+                               &v[DCPROJ_METRIC_FACILITY]);
             }
             /* entry y of energy: calendar year B + y; year B is not projected (NaN) */
             if (y > 0 && tables[DCPROJ_METRIC_ENERGY] != NULL &&

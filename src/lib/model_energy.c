@@ -95,6 +95,16 @@ double power_curve_at(const struct power_curve *pc, int baseline_year, double t_
     return in->values[lo] + (in->values[hi] - in->values[lo]) * w;
 }
 
+void model_power_at(const struct power_values *pv, int baseline_year, double t_years,
+                    double capacity, double *it_load, double *facility)
+{
+    double it = capacity * power_curve_at(&pv->util, baseline_year, t_years);
+    if (it_load != NULL)
+        *it_load = it;
+    if (facility != NULL)
+        *facility = it * power_curve_at(&pv->pue, baseline_year, t_years);
+}
+
 /* ---- breakpoints ------------------------------------------------------- */
 
 /* A growable list of times within (t0, t1). */

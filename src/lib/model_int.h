@@ -170,6 +170,13 @@ int model_power_values(const struct model *m, size_t i, const double *vars,
  * linear in t between year-end points or `step`, flat outside. */
 double power_curve_at(const struct power_curve *pc, int baseline_year, double t_years);
 
+/* SPEC §3.7's power columns of capacity C at model time t: it_load_mw =
+ * C·u(t), facility_mw = it_load_mw·pue(t), in that order of rounding.  The
+ * one place of the formula (projection, Monte Carlo, calibration tables,
+ * sensitivity runs); either output may be NULL. */
+void model_power_at(const struct power_values *pv, int baseline_year, double t_years,
+                    double capacity, double *it_load, double *facility);
+
 /* Reusable storage for model_energy() (zero-initialise; free .t). */
 struct energy_scratch {
     double *t;

@@ -109,8 +109,7 @@ static int power_cells(const struct model *m, size_t i, const struct country_val
 {
     int B = m->sc->baseline_year;
     double t = (double)e[p] / 12.0;
-    out[0] = capacity * power_curve_at(&pv->util, B, t);
-    out[1] = out[0] * power_curve_at(&pv->pue, B, t);
+    model_power_at(pv, B, t, capacity, &out[0], &out[1]);
     out[2] = NAN;
     if (p == 0)
         return DCPROJ_OK;

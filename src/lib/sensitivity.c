@@ -574,9 +574,8 @@ static int run_output(const struct dcproj_sens_plan *p, struct work *w, double *
                 if (rc != DCPROJ_OK)
                     return dcproj_error_set(err, rc, p->sc->file, NULL, 0, 0, "out of memory");
             } else if (rc == DCPROJ_OK) {
-                v = cap * power_curve_at(&pv.util, B, t);
-                if (p->metric == METRIC_FACILITY)
-                    v *= power_curve_at(&pv.pue, B, t);
+                model_power_at(&pv, B, t, cap, p->metric == METRIC_IT ? &v : NULL,
+                               p->metric == METRIC_FACILITY ? &v : NULL);
             }
             if (rc != DCPROJ_OK)
                 return rc;

@@ -292,6 +292,50 @@ START_TEST(test_projection_threads)
 }
 END_TEST
 
+/* SPEC §3.7: facility_mw = it_load_mw·pue, rounded in that order, in the
+ * deterministic column and in every Monte Carlo draw alike (one function,
+ * model_power_at).  With nothing uncertain every draw is the deterministic
+ * value, so the median must be the column itself, bit for bit; the draws
+ * computed C·(u·pue) before, and 27 of the Microsoft scenario's 105 cells
+ * differed in the last digit. */
+START_TEST(test_power_columns_same_rounding_in_draws)
+{
+    struct dcproj_patch patch = {DCPROJ_PATCH_SET, "uncertainty={\"metrics\": [\"capacity\", "
+                                                   "\"it_load_mw\", \"facility_mw\"], "
+                                                   "\"quantiles\": [0.5]}"};
+    struct dcproj_load_options opt;
+    dcproj_load_options_init(&opt);
+    opt.patches = &patch;
+    opt.n_patches = 1;
+    opt.draws = 16;
+    opt.set |= DCPROJ_LOAD_SET_DRAWS;
+    struct dcproj_scenario *sc = load("scenarios/microsoft-europe-2025.json", &opt);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_result *res = NULL;
+    ck_assert_int_eq(dcproj_project(sc, NULL, &res, &err), DCPROJ_OK);
+    static const char *const pairs[2][2] = {{"it_load_mw", "it_load_mw_p50"},
+                                            {"facility_mw", "facility_mw_p50"}};
+    for (int k = 0; k < 2; k++) {
+        long det = dcproj_result_find_col(res, pairs[k][0]);
+        long med = dcproj_result_find_col(res, pairs[k][1]);
+        ck_assert_int_ge(det, 0);
+        ck_assert_int_ge(med, 0);
+        for (size_t r = 0; r < res->n_rows; r++)
+            for (size_t p = 0; p < res->n_periods; p++) {
+                if (res->rows[r].kind != DCPROJ_ROW_COUNTRY)
+                    continue; /* aggregates: sums of draws in another order */
+                double a = dcproj_result_at(res, r, p, (size_t)det);
+                double b = dcproj_result_at(res, r, p, (size_t)med);
+                ck_assert_msg(a == b, "%s %s %s: %.17g, median of the draws %.17g",
+                              res->rows[r].code, res->periods[p].label, pairs[k][0], a, b);
+            }
+    }
+    dcproj_result_free(res);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("contracts");
@@ -301,6 +345,7 @@ int main(void)
     tcase_add_test(tc, test_output_targets);
     tcase_add_test(tc, test_evaluator_copies_unchanged_countries);
     tcase_add_test(tc, test_projection_threads);
+    tcase_add_test(tc, test_power_columns_same_rounding_in_draws);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
