@@ -202,6 +202,16 @@ static int format_g(uint64_t n, int p, int x, char dec, char *buf)
     return len;
 }
 
+/* The exponent of the 15 digits n15 rounded from 17 digits of exponent x:
+ * x, or x + 1 when they rounded up to 10^15 (then n15 becomes 10^14). */
+static int carry15(uint64_t *n15, int x)
+{
+    if (*n15 != pow10_u64[15])
+        return x;
+    *n15 = pow10_u64[14];
+    return x + 1;
+}
+
 /* The shortest rule for the common range (2^-10 < a < 2^53, so that
  * 0 <= 16 - x <= 19), all in integers: with m the mantissa, a = m / 2^s and
  * P = m * 10^k (k = 16 - x) is exact in 128 bits, so n17 = P / 2^s rounded
@@ -238,11 +248,7 @@ static int shortest_common(double a, uint64_t abits, int x, int only15, char dec
     else if (last2 == 50) /* the exact value decides: below, above or on the tie */
         n15 += r == 0 ? (n15 & 1) : up ? 0 : 1;
     uint64_t c = n15 * 100; /* the candidate in units of 10^-k; 10^17 after a carry */
-    int x15 = x;
-    if (n15 == pow10_u64[15]) { /* rounded up to the next power of ten */
-        n15 = pow10_u64[14];
-        x15++;
-    }
+    int x15 = carry15(&n15, x);
     if (only15)
         return format_g(n15, 15, x15, dec, buf);
     u128 lhs = (u128)c << (s + 1);
@@ -302,11 +308,7 @@ static int shortest_fast(double a, int only15, char dec, char *buf)
             return -1;
         n15 = (uint64_t)n15w;
     }
-    int x15 = x;
-    if (n15 == pow10_u64[15]) { /* rounded up to the next power of ten */
-        n15 = pow10_u64[14];
-        x15++;
-    }
+    int x15 = carry15(&n15, x);
     if (only15)
         return format_g(n15, 15, x15, dec, buf);
     /* Clinger: n15 < 2^53 and 10^|q| <= 10^22 are exact doubles, so one
