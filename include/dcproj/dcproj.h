@@ -32,8 +32,10 @@
  *     installs hooks must do so before the first dcproj call and never
  *     change them while a dcproj call runs in any thread (cJSON's hooks are
  *     process-global); trees are created and freed inside single calls.
- *   - Locale: none.  Numbers and names are the same bytes in every locale
- *     (the host may call setlocale(); a test does).
+ *   - Locale: none.  Numbers, names and messages are the same bytes in
+ *     every locale (the host may call setlocale(); a test does).  Messages
+ *     are formatted with the "C" locale set for the calling thread during
+ *     the call (uselocale()), then the thread's own locale is restored.
  *
  * Structs: scenario, result and the report structs are plain values whose
  * layout is part of this major version's ABI (soname libdcproj.so.0);

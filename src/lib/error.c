@@ -1,11 +1,29 @@
 /*
- * error.c — filling and formatting struct dcproj_error.
+ * error.c — filling and formatting struct dcproj_error, and the one
+ * locale-independent printf of every message (message_vformat()).
  */
 #include "dcproj/error.h"
 
+#include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "message_int.h"
+
+int message_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+    /* glibc gives the C locale object itself for "C" (nothing allocated);
+       uselocale() changes this thread's locale only, and back */
+    locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    locale_t old = c != (locale_t)0 ? uselocale(c) : (locale_t)0;
+    int n = vsnprintf(buf, size, fmt, ap);
+    if (c != (locale_t)0) {
+        uselocale(old);
+        freelocale(c);
+    }
+    return n;
+}
 
 void dcproj_error_init(struct dcproj_error *err)
 {
@@ -50,7 +68,7 @@ int dcproj_error_set(struct dcproj_error *err, int code, const char *file, const
         copy_str(it->path, sizeof it->path, path);
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(it->message, sizeof it->message, fmt, ap);
+        message_vformat(it->message, sizeof it->message, fmt, ap);
         va_end(ap);
     }
     err->count++;

@@ -8,6 +8,7 @@
  * See load_convert.c for the decisions taken where SPEC is silent.
  */
 #include "load_int.h"
+#include "message_int.h"
 #include "numfmt_int.h"
 
 #include <ctype.h>
@@ -291,7 +292,7 @@ const char *written_path(struct ctx *c, const struct frame *f)
 static void emit(struct ctx *c, const struct frame *f, int warning, const char *fmt, va_list ap)
 {
     char msg[DCPROJ_ERROR_MSG_LEN];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    message_vformat(msg, sizeof msg, fmt, ap);
     char path[DCPROJ_ERROR_PATH_LEN] = "";
     const struct doc_origin *org = NULL;
     char used[DCPROJ_ID_LEN + 32] = "";

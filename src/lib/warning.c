@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc_int.h"
+#include "message_int.h"
 
 int dcproj_warnings_has(const struct dcproj_warnings *w, const char *path, const char *message)
 {
@@ -40,7 +41,7 @@ int dcproj_warnings_add(struct dcproj_warnings *w, const char *file, const char 
     snprintf(it.path, sizeof it.path, "%s", path != NULL ? path : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(it.message, sizeof it.message, fmt, ap);
+    message_vformat(it.message, sizeof it.message, fmt, ap);
     va_end(ap);
     return add_item(w, &it);
 }
