@@ -260,6 +260,19 @@ int model_periods(int baseline_year, int horizon, enum dcproj_step step,
 int model_year_ends(const struct model *m, const double *vars, int last_year, double *rows,
                     struct dcproj_error *err);
 
+/* The prepared model (prepared.c, dcproj/prepared.h) for callers inside
+ * the library: prepared_open() prepares `sc` as a deterministic run (its
+ * draws ignored: parameters at their means) — the public
+ * dcproj_prepared_new() refuses a Monte Carlo scenario instead;
+ * prepared_model() is its model (read-only; copy the struct to set
+ * slot_values) and prepared_solved() the variables its projection solved
+ * (or the frozen or fixed ones). */
+struct dcproj_prepared;
+int prepared_open(const struct dcproj_scenario *sc, struct dcproj_prepared **out,
+                  struct dcproj_error *err);
+const struct model *prepared_model(const struct dcproj_prepared *p);
+const double *prepared_solved(const struct dcproj_prepared *p);
+
 /* The deterministic projection into a result laid out by dcproj_project()
  * (periods, rows, columns; values zeroed): every country, group and TOTAL
  * and the power columns at variable values `vars`, then the check that

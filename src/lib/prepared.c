@@ -11,6 +11,10 @@
  * param_value().  Cross-field checks the loader makes on such numbers (a
  * logistic C0 < K) the model makes too; any error sends the caller back to
  * a full load, which reports it.
+ *
+ * The sensitivity runs (sensitivity.c) open the same prepared model
+ * (prepared_open: the scenario without its draws) and take its model and
+ * solved variables; they evaluate one cell per run instead of the table.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -21,7 +25,8 @@
 #include "alloc_int.h"
 
 struct dcproj_prepared {
-    const struct dcproj_scenario *sc;
+    const struct dcproj_scenario *sc; /* &det */
+    struct dcproj_scenario det; /* the scenario as given, draws 0 (shares its data) */
     struct model m;
     int model_ready;
     struct dcproj_result *base; /* the projection as given */
@@ -62,13 +67,32 @@ int dcproj_prepared_new(const struct dcproj_scenario *sc, struct dcproj_prepared
     if (sc->draws > 0)
         return dcproj_error_set(err, DCPROJ_ERR_USAGE, sc->file, NULL, 0, 0,
                                 "a Monte Carlo scenario is not prepared");
+    return prepared_open(sc, out, err);
+}
+
+const struct model *prepared_model(const struct dcproj_prepared *p)
+{
+    return &p->m;
+}
+
+const double *prepared_solved(const struct dcproj_prepared *p)
+{
+    return p->base->solution.variables;
+}
+
+int prepared_open(const struct dcproj_scenario *sc, struct dcproj_prepared **out,
+                  struct dcproj_error *err)
+{
+    *out = NULL;
     struct dcproj_prepared *p = dcproj_calloc(1, sizeof *p);
     if (p == NULL)
         return nomem(sc, err);
-    p->sc = sc;
-    int rc = dcproj_project(sc, NULL, &p->base, err);
+    p->det = *sc;
+    p->det.draws = 0; /* parameters at their means (SPEC §5.1), as a deterministic run */
+    p->sc = &p->det;
+    int rc = dcproj_project(p->sc, NULL, &p->base, err);
     if (rc == DCPROJ_OK)
-        rc = model_init(&p->m, sc, err);
+        rc = model_init(&p->m, p->sc, err);
     if (rc != DCPROJ_OK) {
         dcproj_prepared_free(p);
         return rc;

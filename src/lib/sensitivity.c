@@ -39,6 +39,7 @@
 #include <gsl/gsl_statistics_double.h>
 
 #include "dcproj/provenance.h"
+#include "dcproj/prepared.h"
 #include "model_int.h"
 #include "alloc_int.h"
 
@@ -63,8 +64,8 @@ struct dcproj_sens_plan {
     const struct dcproj_scenario *sc;
     struct dcproj_sens_options opt;
     uint64_t seed;
-    struct model m;
-    int model_ready;
+    struct dcproj_prepared *prep; /* the model, prepared once (prepared.c) */
+    struct model m;           /* its model (a copy of the struct: read-only) */
     double *vars;             /* solved variables */
     struct site_list sl;
     struct column *cols;
@@ -371,22 +372,18 @@ int dcproj_sens_plan(const struct dcproj_scenario *sc, const struct dcproj_sens_
                               "correlates some: use --method oat");
         goto fail;
     }
-    if ((rc = model_init(&p->m, sc, err)) != DCPROJ_OK)
+    /* the prepared model (prepared.c): the scenario's model and its
+       variables solved once on the deterministic scenario */
+    if ((rc = prepared_open(sc, &p->prep, err)) != DCPROJ_OK)
         goto fail;
-    p->model_ready = 1;
-    struct dcproj_solution sol;
-    memset(&sol, 0, sizeof sol);
-    if ((rc = model_solve(&p->m, &sol, err)) != DCPROJ_OK)
-        goto fail;
+    p->m = *prepared_model(p->prep);
     p->vars = dcproj_malloc((sc->n_variables > 0 ? sc->n_variables : 1) * sizeof *p->vars);
     if (p->vars == NULL) {
-        dcproj_solution_clear(&sol);
         rc = nomem(sc, err);
         goto fail;
     }
     for (size_t v = 0; v < sc->n_variables; v++)
-        p->vars[v] = sol.variables[v];
-    dcproj_solution_clear(&sol);
+        p->vars[v] = prepared_solved(p->prep)[v];
     if (sites_build(sc, &p->sl) != 0) {
         rc = nomem(sc, err);
         goto fail;
@@ -417,8 +414,7 @@ void dcproj_sens_plan_free(struct dcproj_sens_plan *p)
 {
     if (p == NULL)
         return;
-    if (p->model_ready)
-        model_clear(&p->m);
+    dcproj_prepared_free(p->prep);
     sites_clear(&p->sl);
     for (size_t f = 0; f < p->n_factors; f++)
         dcproj_free(p->factors[f].cols);
