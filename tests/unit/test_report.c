@@ -591,6 +591,50 @@ START_TEST(test_record_writer_fields)
 }
 END_TEST
 
+/* A number is quoted exactly when the delimiter can occur in it
+ * (dsv_number_quotable): with '.' as delimiter 157.5 is "157.5" and 210 is
+ * bare; with 'e' an exponent form is quoted; with ',' and a decimal point
+ * nothing is.  Both delimited writers follow the one rule. */
+START_TEST(test_number_delimiters)
+{
+    struct fixture f;
+    fixture_init(&f, DCPROJ_STEP_QUARTER);
+    struct dcproj_format fmt;
+    dcproj_format_init(&fmt);
+    fmt.delimiter = '.';
+    char *t = report(&f.res, &fmt);
+    /* line 8: the header, then IE's three rows, two lines each (its name) */
+    ck_assert_str_eq(line_of(t, 8), "country.DE.Germany.2024-Q1.210.105.\"157.5\".\"1.3797\"");
+    free(t);
+
+    static const struct {
+        char delimiter;
+        const char *expected;
+    } cases[] = {
+        {'e', "\"1e-07\"e2.5e-inf\n"},
+        {'.', "1e-07.\"2.5\".-inf\n"},
+        {',', "1e-07,2.5,-inf\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&buf, &len);
+        ck_assert_ptr_nonnull(fp);
+        dcproj_format_init(&fmt);
+        fmt.delimiter = cases[i].delimiter;
+        struct dcproj_table_writer w;
+        dcproj_table_begin(&w, fp, &fmt);
+        dcproj_table_number(&w, 1e-7);
+        dcproj_table_number(&w, 2.5);
+        dcproj_table_number(&w, -1.0 / 0.0);
+        dcproj_table_end_record(&w);
+        fclose(fp);
+        ck_assert_str_eq(buf, cases[i].expected);
+        free(buf);
+    }
+}
+END_TEST
+
 /* ---- the parallel writer (report_dsv.c): large tables are formatted by
  * threads in chunks of rows; the bytes must be those of one thread ---- */
 
@@ -825,6 +869,7 @@ int main(void)
     tcase_add_test(tc, test_write_error);
     tcase_add_test(tc, test_result_helpers);
     tcase_add_test(tc, test_record_writer_fields);
+    tcase_add_test(tc, test_number_delimiters);
     tcase_add_test(tc, test_parallel_writer_long_csv);
     tcase_add_test(tc, test_parallel_writer_layouts);
     tcase_add_test(tc, test_parallel_writer_write_error);
