@@ -636,6 +636,19 @@ static void chunk_join(struct chunk_run *r)
 /* Compute the shard's points chunk by chunk (in parallel within a chunk;
  * the next chunk computes while this one is written) and write header and
  * rows in grid order; a failed point stops it with its problems in `err`. */
+/* Stop the sweep at a failed chunk: release the chunk's points and both
+ * buffers; returns `rc`. */
+static int chunk_abort(struct sweep *s, struct point *pts, long count, struct point *bufs[2],
+                       int rc)
+{
+    for (long j = 0; j < count; j++)
+        point_clear(&pts[j]);
+    free(bufs[0]);
+    free(bufs[1]);
+    s->pts = NULL;
+    return rc;
+}
+
 static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
 {
     struct out_ctx *c = ctx;
@@ -672,12 +685,7 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
         for (long k = 0; k < bad; k++) {
             if (cli_warnings(s->o, &pts[k].warn) != 0) {
                 c->rc = DCPROJ_ERR_DATA;
-                for (long j = 0; j < count; j++)
-                    point_clear(&pts[j]);
-                free(bufs[0]);
-                free(bufs[1]);
-                s->pts = NULL;
-                return c->rc;
+                return chunk_abort(s, pts, count, bufs, c->rc);
             }
         }
         if (!header && bad == count) {
@@ -704,12 +712,7 @@ static int write_sweep(void *ctx, FILE *out, struct dcproj_error *err)
                    their status (2 for a bad --scope, --metric or --at) */
                 *err = pt->err;
                 c->rc = pt->rc;
-                for (long j = 0; j < count; j++)
-                    point_clear(&pts[j]);
-                free(bufs[0]);
-                free(bufs[1]);
-                s->pts = NULL;
-                return c->rc;
+                return chunk_abort(s, pts, count, bufs, c->rc);
             }
             if (!header) {
                 write_header(&w, s);

@@ -236,7 +236,7 @@ struct country_worker {
     _Atomic size_t *next;       /* the next chunk */
     struct country_scratch cs;
     struct dcproj_error err;
-    size_t failed_at;           /* the first country that failed here, or SIZE_MAX */
+    size_t failed_at;           /* the country that failed here (the worker stops), or SIZE_MAX */
     int rc;
     pthread_t thread;
 };
@@ -248,7 +248,7 @@ static void *country_worker_main(void *arg)
     for (;;) {
         size_t c = atomic_fetch_add(w->next, 1);
         size_t i0 = c * PROJECT_CHUNK;
-        if (i0 >= n || i0 > w->failed_at)
+        if (i0 >= n)
             break;
         for (size_t i = i0; i < n && i < i0 + PROJECT_CHUNK; i++) {
             int rc = project_country(w->job, i, &w->cs, &w->err);
@@ -356,7 +356,7 @@ static int project_deterministic(const struct model *m, const double *vars,
     struct country_job job = {m, vars, res, floored, e,
                               dcproj_result_find_col(res, "it_load_mw"), keep, from};
     int rc = DCPROJ_OK;
-    int nthreads = threads == 1 ? 1 : dcproj_threads_resolve(threads);
+    int nthreads = dcproj_threads_resolve(threads);
     size_t chunks = (sc->n_countries + PROJECT_CHUNK - 1) / PROJECT_CHUNK;
     if ((size_t)nthreads > chunks)
         nthreads = (int)chunks;

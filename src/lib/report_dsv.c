@@ -559,9 +559,9 @@ static void *par_worker(void *arg)
 }
 
 /* Write the rows of plan `pl` to `w` with `nthreads` formatting threads.
- * Returns 0, 1 when the threads could not be had (nothing written: the
- * caller writes serially), or -1 when out of memory (the output is then
- * incomplete; a write error is left in w->s). */
+ * Returns 0 (a write error, if any, is left in w->s for finish() to
+ * report), 1 when no thread could be started (nothing written: the caller
+ * writes serially), or -1 when out of memory (the output is incomplete). */
 static int write_rows_parallel(struct dsv *w, const struct dsv_plan *pl, size_t per_row,
                                int nthreads)
 {
@@ -651,7 +651,7 @@ static int write_delimited(const struct dcproj_result *res, const struct dcproj_
     if (!nomem) {
         plan_head(&w, &pl);
         size_t per_row = res->n_periods * (fmt->layout == DCPROJ_LAYOUT_WIDE ? 1 : res->n_cols);
-        int nthreads = fmt->threads == 1 ? 1 : dcproj_threads_resolve(fmt->threads);
+        int nthreads = dcproj_threads_resolve(fmt->threads);
         int par = 1;
         if (nthreads > 1 && per_row > 0 && res->n_rows > 1 &&
             res->n_rows * per_row >= PAR_MIN_NUMBERS)
