@@ -299,6 +299,46 @@ START_TEST(test_round_trip_boundaries)
 }
 END_TEST
 
+/* The plain forms are written from registers, the decimal point inserted
+ * by shifts: every position of the point (1 to 17 digits before it, 0 to 3
+ * zeros after "0.") with every count of trailing zeros (17-digit values,
+ * 15-digit ones, whole numbers whose zeros stay), negative too, against
+ * printf.  Also hand-checked bytes at the ends of the ranges. */
+START_TEST(test_plain_positions)
+{
+    uint64_t state = 2026;
+    char text[64];
+    for (int x = -4; x <= 16; x++) {
+        for (int tz = 0; tz <= 16; tz++) {
+            for (int i = 0; i < 300; i++) {
+                uint64_t r = next_rand(&state);
+                uint64_t n = 10000000000000000ull + r % 90000000000000000ull; /* 17 digits */
+                for (int k = 0; k < tz; k++)
+                    n = n / 10 * 10;
+                snprintf(text, sizeof text, "%s%llue%d", (r >> 63) ? "-" : "",
+                         (unsigned long long)n, x - 16);
+                double v = strtod(text, NULL);
+                check_reference(v, -1);
+                check_reference(v, DCPROJ_PRECISION_EXCEL);
+                check_reference(nextafter(v, 0), -1);
+            }
+        }
+    }
+    ck_assert_str_eq(fmt(0.0012345678901234567, -1, 0), "0.0012345678901234567");
+    ck_assert_str_eq(fmt(0.001, -1, 0), "0.001");
+    ck_assert_str_eq(fmt(0.5, -1, 1), "0,5");
+    ck_assert_str_eq(fmt(1.5, -1, 0), "1.5");
+    ck_assert_str_eq(fmt(12345678.25, -1, 0), "12345678.25");
+    ck_assert_str_eq(fmt(123456789.25, -1, 0), "123456789.25");
+    ck_assert_str_eq(fmt(1234567890123456.8, -1, 0), "1234567890123456.8");
+    ck_assert_str_eq(fmt(12345678901234568.0, -1, 0), "12345678901234568");
+    ck_assert_str_eq(fmt(1e16, -1, 0), "1e+16"); /* 15 digits read back: %.15g, x = 16 >= 15 */
+    ck_assert_str_eq(fmt(1e14, -1, 0), "100000000000000");
+    ck_assert_str_eq(fmt(-589.03, -1, 0), "-589.03");
+    ck_assert_str_eq(fmt(353.41799999999995, -1, 0), "353.41799999999995");
+}
+END_TEST
+
 /* Under de_DE.UTF-8 (decimal point ',') the bytes are those of the C
  * locale, and parsing still takes '.'. */
 START_TEST(test_german_locale)
@@ -361,6 +401,7 @@ int main(int argc, char **argv)
         tcase_add_test(tc, test_round_trip);
         tcase_add_test(tc, test_same_as_printf);
         tcase_add_test(tc, test_round_trip_boundaries);
+        tcase_add_test(tc, test_plain_positions);
         tcase_add_test(tc, test_excel_precision);
     }
     suite_add_tcase(s, tc);
