@@ -181,6 +181,11 @@ void model_power_at(const struct power_values *pv, int baseline_year, double t_y
 struct energy_scratch {
     double *t;
     size_t cap;
+    /* model_energy()'s one-piece case, called period after period: the
+     * last log1p(rate) and expm1(mu)/mu, reused when their argument is the
+     * same (so the result is the same bits); zero-initialised = none */
+    int have_lambda, have_factor;
+    double rate, lambda, mu, factor;
 };
 
 /*
