@@ -30,6 +30,8 @@
 
 struct dcproj_output {
     FILE *fp;
+    int fd;          /* the temporary's descriptor (atomic mode), else -1 */
+    struct writeback *wb; /* the temporary's stream state (atomic mode) */
     int is_stdout;   /* "-": flushed, never closed */
     char *display;   /* the path as given, for messages */
     char *target;    /* resolved target (atomic mode), else NULL */
@@ -195,6 +197,7 @@ static void output_free(struct dcproj_output *o)
     dcproj_free(o->display);
     dcproj_free(o->target);
     dcproj_free(o->tmp);
+    dcproj_free(o->wb);
     dcproj_free(o);
 }
 
@@ -211,6 +214,53 @@ static int cantcreat(struct dcproj_error *err, const char *path, int e)
 
 /* Open `o->tmp` for the atomic replacement of `o->target`, whose mode
  * (`st`, when `exists`) it takes over. */
+/*
+ * The temporary is written through a stream that starts the kernel's
+ * writeback every WRITEBACK_STEP bytes (sync_file_range, which does not
+ * wait), so the data goes to disk while the rest is computed and the
+ * fsync() before the rename waits only for the tail: on job (a)'s 80 MB
+ * that fsync took ~35 ms at the end.  The bytes and the durability are
+ * those of a plain file stream.
+ */
+#define WRITEBACK_STEP (8u << 20)
+
+struct writeback {
+    int fd;
+    int err;         /* the first write's errno, for the commit's message */
+    off_t done, started;
+};
+
+static ssize_t writeback_write(void *cookie, const char *buf, size_t size)
+{
+    struct writeback *wb = cookie;
+    size_t off = 0;
+    while (off < size) {
+        ssize_t n = write(wb->fd, buf + off, size - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (wb->err == 0)
+                wb->err = errno;
+            return off > 0 ? (ssize_t)off : -1;
+        }
+        off += (size_t)n;
+    }
+    wb->done += (off_t)off;
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (wb->done - wb->started >= (off_t)WRITEBACK_STEP) {
+        (void)sync_file_range(wb->fd, wb->started, wb->done - wb->started, SYNC_FILE_RANGE_WRITE);
+        wb->started = wb->done;
+    }
+#endif
+    return (ssize_t)off;
+}
+
+static int writeback_close(void *cookie)
+{
+    (void)cookie; /* the descriptor is closed by dcproj_output's owner */
+    return 0;
+}
+
 static int open_atomic(struct dcproj_output *o, const struct stat *st, int exists,
                        struct dcproj_error *err)
 {
@@ -228,13 +278,19 @@ static int open_atomic(struct dcproj_output *o, const struct stat *st, int exist
         unlink(o->tmp);
         return cantcreat(err, o->display, e);
     }
-    o->fp = fdopen(fd, "w");
+    o->wb = dcproj_calloc(1, sizeof *o->wb);
+    if (o->wb != NULL) {
+        o->wb->fd = fd;
+        cookie_io_functions_t io = {NULL, writeback_write, NULL, writeback_close};
+        o->fp = fopencookie(o->wb, "w", io);
+    }
     if (o->fp == NULL) {
-        int e = errno;
+        int e = o->wb == NULL ? ENOMEM : errno;
         close(fd);
         unlink(o->tmp);
         return cantcreat(err, o->display, e);
     }
+    o->fd = fd;
     return DCPROJ_OK;
 }
 
@@ -244,6 +300,7 @@ int dcproj_output_open(const char *path, const struct dcproj_file_id *inputs, si
     struct dcproj_output *o = dcproj_calloc(1, sizeof *o);
     if (o == NULL)
         return dcproj_error_set(err, DCPROJ_ERR_NOMEM, NULL, NULL, 0, 0, "out of memory");
+    o->fd = -1;
     if (strcmp(path, "-") == 0) {
         o->fp = stdout;
         o->is_stdout = 1;
@@ -344,6 +401,8 @@ int dcproj_output_commit(struct dcproj_output *o, struct dcproj_error *err)
         e = errno != 0 ? errno : EIO;
     if (e == 0 && ferror(o->fp))
         e = EIO;
+    if (e != 0 && o->wb != NULL && o->wb->err != 0)
+        e = o->wb->err; /* what the kernel said, not stdio's summary */
     if (o->is_stdout) {
         output_free(o);
         if (e != 0)
@@ -351,12 +410,15 @@ int dcproj_output_commit(struct dcproj_output *o, struct dcproj_error *err)
                                     "write error: %s", strerror(e));
         return DCPROJ_OK;
     }
-    if (e == 0 && o->tmp != NULL && fsync(fileno(o->fp)) != 0)
+    if (e == 0 && o->fd >= 0 && fsync(o->fd) != 0)
         e = errno;
     errno = 0;
     if (fclose(o->fp) != 0 && e == 0)
         e = errno != 0 ? errno : EIO;
     o->fp = NULL;
+    if (o->fd >= 0 && close(o->fd) != 0 && e == 0)
+        e = errno;
+    o->fd = -1;
     if (e == 0 && o->tmp != NULL && rename(o->tmp, o->target) != 0)
         e = errno;
     if (o->tmp != NULL) {
@@ -379,6 +441,8 @@ void dcproj_output_abort(struct dcproj_output *o)
         return;
     if (!o->is_stdout && o->fp != NULL)
         fclose(o->fp);
+    if (o->fd >= 0)
+        close(o->fd);
     if (o->tmp != NULL)
         unlink(o->tmp);
     output_free(o);

@@ -6,7 +6,9 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -180,6 +182,88 @@ START_TEST(test_dev_full)
 }
 END_TEST
 
+/* Byte k of the large outputs below: a pattern with a period (251, prime)
+ * that no write size used here divides. */
+static unsigned char pattern_at(size_t k)
+{
+    return (unsigned char)('a' + k % 251 % 26);
+}
+
+/* Write `total` bytes of the pattern through `o` in writes of 1 byte to
+ * 1 MiB (sizes cycling), so that the temporary's stream crosses its
+ * writeback step many times.  Returns 0 when every fwrite took it all. */
+static int write_pattern(struct dcproj_output *o, size_t total)
+{
+    static const size_t sizes[] = {1, 4095, 1 << 20, 77, 65536, 300001};
+    static unsigned char buf[1 << 20];
+    size_t done = 0;
+    int short_write = 0;
+    for (int k = 0; done < total; k++) {
+        size_t n = sizes[k % 6];
+        if (n > total - done)
+            n = total - done;
+        for (size_t j = 0; j < n; j++)
+            buf[j] = pattern_at(done + j);
+        if (fwrite(buf, 1, n, dcproj_output_stream(o)) != n)
+            short_write = 1;
+        done += n;
+    }
+    return short_write;
+}
+
+/* 40 MiB (five writeback steps) arrive whole and in order; until the
+ * commit the old file is untouched. */
+START_TEST(test_large_output)
+{
+    make_dir();
+    const char *f = in_dir("big.csv");
+    write_file(f, "old\n");
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_output *o = NULL;
+    ck_assert_int_eq(dcproj_output_open(f, NULL, 0, &o, &err), 0);
+    size_t total = (size_t)40 << 20;
+    ck_assert_int_eq(write_pattern(o, total), 0);
+    ck_assert_str_eq(read_file(f), "old\n");
+    ck_assert_int_eq(dcproj_output_commit(o, &err), 0);
+    FILE *fp = fopen(f, "rb");
+    ck_assert_ptr_nonnull(fp);
+    static unsigned char got[1 << 16];
+    size_t at = 0, n;
+    while ((n = fread(got, 1, sizeof got, fp)) > 0) {
+        for (size_t j = 0; j < n; j++)
+            if (got[j] != pattern_at(at + j))
+                ck_abort_msg("byte %zu is %d, want %d", at + j, got[j], pattern_at(at + j));
+        at += n;
+    }
+    fclose(fp);
+    ck_assert_uint_eq(at, total);
+    ck_assert(!exists(in_dir(".big.csv.dcproj-tmp")));
+}
+END_TEST
+
+/* A write that fails part way (the file size limit: EFBIG) is reported at
+ * the commit, the old file is left as it was and the temporary removed. */
+START_TEST(test_write_fails_midway)
+{
+    make_dir();
+    const char *f = in_dir("big.csv");
+    write_file(f, "old\n");
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = {(rlim_t)12 << 20, (rlim_t)12 << 20};
+    ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &rl), 0); /* this test's own process (CK_FORK) */
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_output *o = NULL;
+    ck_assert_int_eq(dcproj_output_open(f, NULL, 0, &o, &err), 0);
+    ck_assert_int_eq(write_pattern(o, (size_t)20 << 20), 1);
+    ck_assert_int_eq(dcproj_output_commit(o, &err), DCPROJ_ERR_IO);
+    ck_assert_str_eq(err.items[0].message, "write error: File too large");
+    ck_assert_str_eq(read_file(f), "old\n");
+    ck_assert(!exists(in_dir(".big.csv.dcproj-tmp")));
+}
+END_TEST
+
 START_TEST(test_devices_written_directly)
 {
     struct dcproj_error err;
@@ -273,6 +357,8 @@ int main(void)
     tcase_add_test(tc, test_stale_temporary);
     tcase_add_test(tc, test_dev_full);
     tcase_add_test(tc, test_devices_written_directly);
+    tcase_add_test(tc, test_large_output);
+    tcase_add_test(tc, test_write_fails_midway);
     tcase_add_test(tc, test_input_as_output);
     tcase_add_test(tc, test_cannot_create);
     suite_add_tcase(s, tc);
