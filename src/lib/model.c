@@ -710,7 +710,7 @@ int model_year_tables(const struct model *m, const double *vars, int last_year,
     double *cap = dcproj_malloc(ny * sizeof *cap);
     double *seg = dcproj_malloc((m->max_segments > 0 ? m->max_segments : 1) * sizeof *seg);
     struct event_values *ev = dcproj_malloc((max_ev > 0 ? max_ev : 1) * sizeof *ev);
-    struct energy_scratch scratch = {NULL, 0};
+    struct energy_scratch scratch = {.t = NULL};
     int rc = DCPROJ_OK;
     if (e == NULL || cap == NULL || seg == NULL || ev == NULL) {
         rc = dcproj_error_set(err, DCPROJ_ERR_NOMEM, sc->file, NULL, 0, 0, "out of memory");

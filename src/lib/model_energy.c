@@ -19,6 +19,7 @@
  * 1e-13 relative).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -524,21 +525,27 @@ int model_energy(const struct model *m, size_t i, const struct country_values *c
     if (model_curve(g) == DCPROJ_MODEL_COMPOUND && g->n_segments == 0 && model_n_events(m, i) == 0 &&
         pv->pue.in == NULL && pv->util.in == NULL) {
         /* the common case, one smooth piece: C0·e^{λ t0}·(e^{λh} − 1)/λ;
-           λ and the factor are the same from one period to the next (one
-           rate, equal months), so they are kept, not recomputed */
+           λ and the factor repeat from one period to the next (one rate,
+           a few month lengths), so they are kept, not recomputed */
         if (!scratch->have_lambda || !(scratch->rate == cv->rate)) {
             scratch->rate = cv->rate;
             scratch->lambda = log1p(cv->rate);
             scratch->have_lambda = 1;
         }
         double lambda = scratch->lambda, h = t1 - t0, mu = lambda * h;
-        if (!scratch->have_factor || !(scratch->mu == mu)) {
-            scratch->mu = mu;
-            scratch->factor = mu != 0 ? expm1(mu) / mu : 1.0;
-            scratch->have_factor = 1;
+        double factor = 1.0;
+        if (mu != 0) {
+            uint64_t bits;
+            memcpy(&bits, &mu, sizeof bits);
+            size_t slot = (size_t)((bits ^ (bits >> 29) ^ (bits >> 47)) & 15u);
+            if (!(scratch->factors[slot].mu == mu)) {
+                scratch->factors[slot].mu = mu;
+                scratch->factors[slot].factor = expm1(mu) / mu;
+            }
+            factor = scratch->factors[slot].factor;
         }
         double start = t0 == 0 ? cv->c0 : cv->c0 * exp(lambda * t0);
-        *out = TWH_PER_MW_YEAR * pv->util.value * pv->pue.value * start * h * scratch->factor;
+        *out = TWH_PER_MW_YEAR * pv->util.value * pv->pue.value * start * h * factor;
         return DCPROJ_OK;
     }
     struct cuts c = {scratch->t, 0, scratch->cap};

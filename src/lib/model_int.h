@@ -182,10 +182,15 @@ struct energy_scratch {
     double *t;
     size_t cap;
     /* model_energy()'s one-piece case, called period after period: the
-     * last log1p(rate) and expm1(mu)/mu, reused when their argument is the
-     * same (so the result is the same bits); zero-initialised = none */
-    int have_lambda, have_factor;
-    double rate, lambda, mu, factor;
+     * last log1p(rate), and expm1(mu)/mu for the last few mu (a month's
+     * length in years, e/12 - (e-1)/12, takes a handful of values),
+     * reused when their argument is the same, so the result is the same
+     * bits; zero-initialised = empty (mu = 0 is never looked up) */
+    int have_lambda;
+    double rate, lambda;
+    struct {
+        double mu, factor;
+    } factors[16];
 };
 
 /*

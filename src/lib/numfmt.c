@@ -51,6 +51,7 @@ const char *dcproj_numfmt_radix(void)
 #if defined(__SIZEOF_INT128__) && FLT_EVAL_METHOD == 0
 #define NUMFMT_FAST 1
 __extension__ typedef unsigned __int128 u128;
+__extension__ typedef __int128 s128;
 
 #define U128_MAX (~(u128)0)
 
@@ -357,7 +358,7 @@ static int shortest_common(double a, uint64_t abits, int x, int only15, char dec
         return format_digits(n15, 15, x15, dec, buf);
     u128 lhs = (u128)c << (s + 1);
     u128 two_p = P << 1;
-    __int128 diff = (__int128)(lhs - two_p);
+    s128 diff = (s128)(lhs - two_p);
     u128 sign = (u128)(diff >> 127); /* all ones when lhs < 2P */
     u128 dist = ((u128)diff ^ sign) - sign;
     u128 t = pow10_u64[k];
