@@ -330,6 +330,16 @@ struct dcproj_patch {
     const char *text; /* SET: "PATH=VALUE"; FILE: a path to a JSON merge patch */
 };
 
+/*
+ * The checks of a --set "PATH=VALUE" that need no document (SPEC §6: the
+ * '=', UTF-8, PATH's keys and [i] steps, no "extends"), for a front end
+ * that builds such patches from its own option: DCPROJ_OK, or the error
+ * loading would give, its message starting with `option` (e.g. "--vary")
+ * and `text` instead of "--set".  Whether the path exists in a document is
+ * decided when the patch is applied.
+ */
+DCPROJ_API int dcproj_patch_check(const char *option, const char *text, struct dcproj_error *err);
+
 /* Which of the override fields of struct dcproj_load_options are given. */
 enum dcproj_load_set {
     DCPROJ_LOAD_SET_HORIZON = 1u << 0,

@@ -314,6 +314,11 @@ static int parse_axis(const char *spec, struct axis *a)
         return cli_fail(DCPROJ_ERR_USAGE, "--vary: path too long");
     memcpy(a->path, spec, pl);
     a->path[pl] = '\0';
+    /* a malformed PATH is this option's mistake, said once, before any point */
+    struct dcproj_error perr;
+    dcproj_error_init(&perr);
+    if (dcproj_patch_check("--vary", spec, &perr) != DCPROJ_OK)
+        return cli_print_errors(&perr);
     const char *vals = eq + 1;
     char *copy = strdup(vals);
     if (copy == NULL)

@@ -294,8 +294,12 @@ static void print_main_help(FILE *f)
           "Project datacenter capacity per country from a JSON scenario.\n\n"
           "Commands:\n",
           f);
+    int width = 0; /* the longest name: every summary starts in one column */
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        if ((int)strlen(commands[i].name) > width)
+            width = (int)strlen(commands[i].name);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-*s  %s\n", width, commands[i].name, commands[i].summary);
     fputs("\nOptions:\n"
           "  -h, --help      show this help; 'dcproj COMMAND --help' for a command\n"
           "  -V, --version   show the version\n\n"

@@ -44,8 +44,8 @@ struct step {
  * receives a buffer the steps' keys point into (caller frees).  Returns
  * DCPROJ_OK, or DCPROJ_ERR_USAGE for a malformed index, DCPROJ_ERR_DATA
  * for an empty key (the v1 rule). */
-static int split_path(const char *text, const char *eq, struct step *steps, size_t *n_steps,
-                      char **keys, struct dcproj_error *err)
+static int split_path(const char *option, const char *text, const char *eq, struct step *steps,
+                      size_t *n_steps, char **keys, struct dcproj_error *err)
 {
     size_t plen = (size_t)(eq - text), n = 0;
     char *buf = dcproj_malloc(plen + 1);
@@ -61,7 +61,7 @@ static int split_path(const char *text, const char *eq, struct step *steps, size
             p++;
         if (p == k)
             return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                    "--set %s: empty key in PATH", text);
+                                    "%s %s: empty key in PATH", option, text);
         char end = *p;
         *p = '\0';
         if (n >= DCPROJ_MAX_DEPTH)
@@ -74,9 +74,9 @@ static int split_path(const char *text, const char *eq, struct step *steps, size
             size_t nd = (size_t)(p - d);
             if (*p != ']' || nd == 0 || nd > 9 || (d[0] == '0' && nd > 1))
                 return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
-                                        "--set %s: expected an array index [0], [1], ... "
+                                        "%s %s: expected an array index [0], [1], ... "
                                         "(digits, no sign, no leading zero, at most 9) in PATH",
-                                        text);
+                                        option, text);
             if (n >= DCPROJ_MAX_DEPTH)
                 goto deep;
             steps[n++] = (struct step){NULL, strtol(d, NULL, 10)};
@@ -86,17 +86,17 @@ static int split_path(const char *text, const char *eq, struct step *steps, size
             break;
         if (end != '.')
             return dcproj_error_set(err, DCPROJ_ERR_USAGE, NULL, NULL, 0, 0,
-                                    "--set %s: expected '.' or '[' after ']' in PATH", text);
+                                    "%s %s: expected '.' or '[' after ']' in PATH", option, text);
         p++;
         if (*p == '\0' || *p == '.')
             return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                    "--set %s: empty key in PATH", text);
+                                    "%s %s: empty key in PATH", option, text);
     }
     *n_steps = n;
     return DCPROJ_OK;
 deep:
     return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                            "--set %s: nesting deeper than %d levels", text, DCPROJ_MAX_DEPTH);
+                            "%s %s: nesting deeper than %d levels", option, text, DCPROJ_MAX_DEPTH);
 }
 
 /* Append step `s` to the JSON path `path` (as messages write it). */
@@ -307,29 +307,53 @@ static int apply_indexed(struct doc *d, const char *text, const struct step *ste
  * (none empty), VALUE strict JSON if it parses as such, else a string.
  * SPEC v2 §6: a key may be followed by array steps "[i]" (apply_indexed).
  */
-int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
+/* The checks of "PATH=VALUE" that need no document: the '=', UTF-8, the
+ * PATH's grammar, no "extends"; messages start with `option` and `text`.
+ * On success *eq_out is the '=' and steps/keys as split_path() gives them
+ * (*keys to free, also on failure). */
+static int check_set(const char *option, const char *text, const char **eq_out,
+                     struct step *steps, size_t *n_steps, char **keys, struct dcproj_error *err)
 {
+    *keys = NULL;
     const char *eq = strchr(text, '=');
     if (eq == NULL || eq == text)
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: expected PATH=VALUE", text);
+                                "%s %s: expected PATH=VALUE", option, text);
     if (!utf8_valid(text, strlen(text)))
         return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: not valid UTF-8", text);
+                                "%s %s: not valid UTF-8", option, text);
+    int rc = split_path(option, text, eq, steps, n_steps, keys, err);
+    if (rc != DCPROJ_OK)
+        return rc;
+    if (strcmp(steps[0].key, "extends") == 0)
+        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
+                                "%s %s: \"extends\" is not allowed in a patch", option, text);
+    *eq_out = eq;
+    return DCPROJ_OK;
+}
+
+int dcproj_patch_check(const char *option, const char *text, struct dcproj_error *err)
+{
     struct step steps[DCPROJ_MAX_DEPTH];
     size_t n_steps = 0;
     char *keys = NULL;
-    int rc = split_path(text, eq, steps, &n_steps, &keys, err);
+    const char *eq = NULL;
+    int rc = check_set(option, text, &eq, steps, &n_steps, &keys, err);
+    dcproj_free(keys);
+    return rc;
+}
+
+int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
+{
+    struct step steps[DCPROJ_MAX_DEPTH];
+    size_t n_steps = 0;
+    char *keys = NULL;
+    const char *eq = NULL;
+    int rc = check_set("--set", text, &eq, steps, &n_steps, &keys, err);
     if (rc != DCPROJ_OK) {
         dcproj_free(keys);
         return rc;
     }
-    if (strcmp(steps[0].key, "extends") == 0) {
-        dcproj_free(keys);
-        return dcproj_error_set(err, DCPROJ_ERR_DATA, NULL, NULL, 0, 0,
-                                "--set %s: \"extends\" is not allowed in a patch", text);
-    }
-
     const char *vtext = eq + 1;
     cJSON *value = NULL;
     rc = json_parse_strict(vtext, strlen(vtext), "--set", JSON_TOP_ANY, &value, NULL);
