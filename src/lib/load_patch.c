@@ -302,11 +302,6 @@ static int apply_indexed(struct doc *d, const char *text, const struct step *ste
     return rc != DCPROJ_OK ? nomem(err, d->file) : DCPROJ_OK;
 }
 
-/*
- * --set PATH=VALUE: the patch {PATH: VALUE}, PATH split at dots into keys
- * (none empty), VALUE strict JSON if it parses as such, else a string.
- * SPEC v2 §6: a key may be followed by array steps "[i]" (apply_indexed).
- */
 /* The checks of "PATH=VALUE" that need no document: the '=', UTF-8, the
  * PATH's grammar, no "extends"; messages start with `option` and `text`.
  * On success *eq_out is the '=' and steps/keys as split_path() gives them
@@ -343,6 +338,11 @@ int dcproj_patch_check(const char *option, const char *text, struct dcproj_error
     return rc;
 }
 
+/*
+ * --set PATH=VALUE: the patch {PATH: VALUE}, PATH split at dots into keys
+ * (none empty), VALUE strict JSON if it parses as such, else a string.
+ * SPEC v2 §6: a key may be followed by array steps "[i]" (apply_indexed).
+ */
 int apply_set(struct doc *d, const char *text, struct dcproj_error *err)
 {
     struct step steps[DCPROJ_MAX_DEPTH];

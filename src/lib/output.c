@@ -212,8 +212,6 @@ static int cantcreat(struct dcproj_error *err, const char *path, int e)
                             "cannot create output file: %s", strerror(e));
 }
 
-/* Open `o->tmp` for the atomic replacement of `o->target`, whose mode
- * (`st`, when `exists`) it takes over. */
 /*
  * The temporary is written through a stream that starts the kernel's
  * writeback every WRITEBACK_STEP bytes (sync_file_range, which does not
@@ -236,9 +234,11 @@ static ssize_t writeback_write(void *cookie, const char *buf, size_t size)
     size_t off = 0;
     while (off < size) {
         ssize_t n = write(wb->fd, buf + off, size - off);
-        if (n < 0) {
-            if (errno == EINTR)
+        if (n <= 0) {
+            if (n < 0 && errno == EINTR)
                 continue;
+            if (n == 0)
+                errno = EIO; /* no progress on a regular file: do not spin */
             if (wb->err == 0)
                 wb->err = errno;
             return off > 0 ? (ssize_t)off : -1;
@@ -261,6 +261,8 @@ static int writeback_close(void *cookie)
     return 0;
 }
 
+/* Open `o->tmp` for the atomic replacement of `o->target`, whose mode
+ * (`st`, when `exists`) it takes over. */
 static int open_atomic(struct dcproj_output *o, const struct stat *st, int exists,
                        struct dcproj_error *err)
 {
