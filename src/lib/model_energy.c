@@ -517,35 +517,80 @@ static double compound_lambda(const struct model *m, size_t i, const struct coun
     return log1p(cv->seg_rates[g->n_segments - 1]);
 }
 
+/* Whether country i's energy is one smooth piece every period: compound
+ * growth with one rate, no events, constant utilisation and PUE. */
+static int one_piece(const struct model *m, size_t i, const struct power_values *pv)
+{
+    const struct dcproj_growth *g = &m->sc->countries[i].growth;
+    return model_curve(g) == DCPROJ_MODEL_COMPOUND && g->n_segments == 0 &&
+           model_n_events(m, i) == 0 && pv->pue.in == NULL && pv->util.in == NULL;
+}
+
+/* log1p(rate), kept from the last call with the same rate (same bits). */
+static double one_piece_lambda(struct energy_scratch *scratch, double rate)
+{
+    if (!scratch->have_lambda || !(scratch->rate == rate)) {
+        scratch->rate = rate;
+        scratch->lambda = log1p(rate);
+        scratch->have_lambda = 1;
+    }
+    return scratch->lambda;
+}
+
+/* The one-piece energy of a period of length h starting at capacity
+ * `start` = C0·e^{λ t0}: C0·e^{λ t0}·(e^{λh} − 1)/λ, i.e. start·h·(e^μ − 1)/μ
+ * with μ = λh.  λ and the factor repeat from one period to the next (one
+ * rate, a few month lengths), so the factor is kept per μ, not recomputed. */
+static double one_piece_energy(struct energy_scratch *scratch, const struct power_values *pv,
+                               double lambda, double h, double start)
+{
+    double mu = lambda * h;
+    double factor = 1.0;
+    if (mu != 0) {
+        uint64_t bits;
+        memcpy(&bits, &mu, sizeof bits);
+        size_t slot = (size_t)((bits ^ (bits >> 29) ^ (bits >> 47)) & 15u);
+        if (!(scratch->factors[slot].mu == mu)) {
+            scratch->factors[slot].mu = mu;
+            scratch->factors[slot].factor = expm1(mu) / mu;
+        }
+        factor = scratch->factors[slot].factor;
+    }
+    return TWH_PER_MW_YEAR * pv->util.value * pv->pue.value * start * h * factor;
+}
+
+int model_energy_series(const struct model *m, size_t i, const struct country_values *cv,
+                        const struct event_values *ev, const struct power_values *pv,
+                        const int *e, size_t n, const double *capacity,
+                        struct energy_scratch *scratch, double *out, size_t stride)
+{
+    if (one_piece(m, i, pv)) {
+        /* C(t0) is the capacity of the period before, computed by
+           model_country_series() with the same expression (C0 at t = 0,
+           else C0·exp(log1p(rate)·e/12)) and never floored here (C0 >= 0) */
+        double lambda = one_piece_lambda(scratch, cv->rate);
+        for (size_t p = 1; p < n; p++) {
+            double h = (double)e[p] / 12.0 - (double)e[p - 1] / 12.0;
+            out[p * stride] = one_piece_energy(scratch, pv, lambda, h, capacity[p - 1]);
+        }
+        return DCPROJ_OK;
+    }
+    for (size_t p = 1; p < n; p++)
+        if (model_energy(m, i, cv, ev, pv, (double)e[p - 1] / 12.0, (double)e[p] / 12.0, scratch,
+                         &out[p * stride]) != DCPROJ_OK)
+            return DCPROJ_ERR_NOMEM;
+    return DCPROJ_OK;
+}
+
 int model_energy(const struct model *m, size_t i, const struct country_values *cv,
                  const struct event_values *ev, const struct power_values *pv, double t0,
                  double t1, struct energy_scratch *scratch, double *out)
 {
     const struct dcproj_growth *g = &m->sc->countries[i].growth;
-    if (model_curve(g) == DCPROJ_MODEL_COMPOUND && g->n_segments == 0 && model_n_events(m, i) == 0 &&
-        pv->pue.in == NULL && pv->util.in == NULL) {
-        /* the common case, one smooth piece: C0·e^{λ t0}·(e^{λh} − 1)/λ;
-           λ and the factor repeat from one period to the next (one rate,
-           a few month lengths), so they are kept, not recomputed */
-        if (!scratch->have_lambda || !(scratch->rate == cv->rate)) {
-            scratch->rate = cv->rate;
-            scratch->lambda = log1p(cv->rate);
-            scratch->have_lambda = 1;
-        }
-        double lambda = scratch->lambda, h = t1 - t0, mu = lambda * h;
-        double factor = 1.0;
-        if (mu != 0) {
-            uint64_t bits;
-            memcpy(&bits, &mu, sizeof bits);
-            size_t slot = (size_t)((bits ^ (bits >> 29) ^ (bits >> 47)) & 15u);
-            if (!(scratch->factors[slot].mu == mu)) {
-                scratch->factors[slot].mu = mu;
-                scratch->factors[slot].factor = expm1(mu) / mu;
-            }
-            factor = scratch->factors[slot].factor;
-        }
+    if (one_piece(m, i, pv)) {
+        double lambda = one_piece_lambda(scratch, cv->rate);
         double start = t0 == 0 ? cv->c0 : cv->c0 * exp(lambda * t0);
-        *out = TWH_PER_MW_YEAR * pv->util.value * pv->pue.value * start * h * factor;
+        *out = one_piece_energy(scratch, pv, lambda, t1 - t0, start);
         return DCPROJ_OK;
     }
     struct cuts c = {scratch->t, 0, scratch->cap};

@@ -204,6 +204,19 @@ int model_energy(const struct model *m, size_t i, const struct country_values *c
                  double t1, struct energy_scratch *scratch, double *out);
 
 /*
+ * model_energy() for every period of a projection at once: country i's
+ * energy over (e[p-1], e[p]] months into out[p * stride] for 1 <= p < n
+ * (out[0] is not written: the first row has none), `capacity` its
+ * model_country_series() at e[0..n).  The same values as model_energy()
+ * period by period; the per-country work is done once, and in the
+ * one-piece case C(t0) is taken from `capacity` (the same expression).
+ */
+int model_energy_series(const struct model *m, size_t i, const struct country_values *cv,
+                        const struct event_values *ev, const struct power_values *pv,
+                        const int *e, size_t n, const double *capacity,
+                        struct energy_scratch *scratch, double *out, size_t stride);
+
+/*
  * Fit country `i`'s `fit` growth to its history years from `from` through
  * `base_year` (B for a projection; the as-of year of a back-test), t =
  * year − base_year, and anchor it (SPEC §3 model 5).  With `with_draws`,

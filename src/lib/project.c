@@ -96,26 +96,6 @@ static int make_rows(const struct dcproj_scenario *sc, struct dcproj_result *res
     return 0;
 }
 
-/*
- * Country i's power columns of period p (SPEC §3.7) into out[0..3):
- * it_load_mw = C(e)·u(e) and facility_mw = it_load_mw·pue(e) at the period
- * end, energy_twh the energy used during the period (empty, NaN, for the
- * first row, which ends at t = 0).
- */
-static int power_cells(const struct model *m, size_t i, const struct country_values *cv,
-                       const struct event_values *ev, const struct power_values *pv,
-                       const int *e, size_t p, double capacity, struct energy_scratch *scratch,
-                       double *out)
-{
-    int B = m->sc->baseline_year;
-    double t = (double)e[p] / 12.0;
-    model_power_at(pv, B, t, capacity, &out[0], &out[1]);
-    out[2] = NAN;
-    if (p == 0)
-        return DCPROJ_OK;
-    return model_energy(m, i, cv, ev, pv, (double)e[p - 1] / 12.0, t, scratch, &out[2]);
-}
-
 /* The §3.6 floor warning "FILE: countries.CODE: capacity below 0 was
  * raised to 0". */
 static int add_floor_warning(struct dcproj_result *res, const char *file, const char *code)
@@ -216,11 +196,22 @@ static int project_country(const struct country_job *j, size_t i, struct country
         return rc;
     if (fl)
         j->floored[i] = 1;
+    /* the power columns (SPEC §3.7): it_load_mw = C(e)·u(e) and facility_mw
+       = it_load_mw·pue(e) at the period end, energy_twh the energy used
+       during the period (empty, NaN, on the first row, which ends at t = 0) */
+    double *row = &res->values[i * np * nc];
+    int B = m->sc->baseline_year;
     for (size_t p = 0; p < np; p++) {
-        double *cell = &res->values[(i * np + p) * nc];
+        double *cell = row + p * nc;
         cell[0] = cs->series[p];
-        if (j->c_it >= 0 && power_cells(m, i, &cv, cs->ev, &pv, j->e, p, cs->series[p],
-                                        &cs->energy, cell + j->c_it) != DCPROJ_OK)
+        if (j->c_it >= 0)
+            model_power_at(&pv, B, (double)j->e[p] / 12.0, cs->series[p], &cell[j->c_it],
+                           &cell[j->c_it + 1]);
+    }
+    if (j->c_it >= 0) {
+        row[j->c_it + 2] = NAN;
+        if (model_energy_series(m, i, &cv, cs->ev, &pv, j->e, np, cs->series, &cs->energy,
+                                row + j->c_it + 2, nc) != DCPROJ_OK)
             return nomem(m->sc, err);
     }
     return DCPROJ_OK;

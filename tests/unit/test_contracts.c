@@ -200,7 +200,8 @@ END_TEST
  * countries to be projected by threads), each country in one of 3 groups,
  * an event every 7th country; the countries at `bad1` and `bad2` (or -1)
  * grow at 1e200 a year, so their capacity overflows. */
-static struct dcproj_scenario *many_countries(int n, int bad1, int bad2)
+static struct dcproj_scenario *many_countries_with(int n, int bad1, int bad2,
+                                                   const struct dcproj_load_options *with)
 {
     size_t cap = 256 + (size_t)n * 256;
     char *json = malloc(cap);
@@ -229,7 +230,8 @@ static struct dcproj_scenario *many_countries(int n, int bad1, int bad2)
     struct dcproj_error err;
     dcproj_error_init(&err);
     struct dcproj_scenario *sc = NULL;
-    int rc = dcproj_scenario_load_buffer("many.json", json, len, NULL, &opt, &sc, &err);
+    int rc = dcproj_scenario_load_buffer("many.json", json, len, NULL, with != NULL ? with : &opt,
+                                         &sc, &err);
     if (rc != DCPROJ_OK) {
         char buf[1024];
         dcproj_error_format(&err, 0, buf, sizeof buf);
@@ -238,6 +240,11 @@ static struct dcproj_scenario *many_countries(int n, int bad1, int bad2)
     ck_assert_int_eq(rc, DCPROJ_OK);
     free(json);
     return sc;
+}
+
+static struct dcproj_scenario *many_countries(int n, int bad1, int bad2)
+{
+    return many_countries_with(n, bad1, bad2, NULL);
 }
 
 /* Countries are projected by threads in large tables; the values, the
@@ -336,6 +343,49 @@ START_TEST(test_power_columns_same_rounding_in_draws)
 }
 END_TEST
 
+/* The deterministic energy column takes each period's energy of a
+ * compound country without events from model_energy_series(), which reads
+ * C(t0) off the capacity series; every Monte Carlo draw calls
+ * model_energy() period by period, which computes C0·exp(λ t0) itself.
+ * With nothing uncertain each draw is the deterministic value, so the
+ * median of the draws must equal the column bit for bit (countries with
+ * and without events, monthly periods). */
+START_TEST(test_energy_series_same_as_per_period)
+{
+    struct dcproj_patch patch = {DCPROJ_PATCH_SET, "uncertainty={\"metrics\": [\"energy_twh\"], "
+                                                   "\"quantiles\": [0.5]}"};
+    struct dcproj_load_options opt;
+    dcproj_load_options_init(&opt);
+    opt.patches = &patch;
+    opt.n_patches = 1;
+    opt.draws = 8;
+    opt.set |= DCPROJ_LOAD_SET_DRAWS;
+    struct dcproj_scenario *sc = many_countries_with(30, -1, -1, &opt);
+    struct dcproj_error err;
+    dcproj_error_init(&err);
+    struct dcproj_result *res = NULL;
+    ck_assert_int_eq(dcproj_project(sc, NULL, &res, &err), DCPROJ_OK);
+    long det = dcproj_result_find_col(res, "energy_twh");
+    long med = dcproj_result_find_col(res, "energy_twh_p50");
+    ck_assert_int_ge(det, 0);
+    ck_assert_int_ge(med, 0);
+    size_t compared = 0;
+    for (size_t r = 0; r < res->n_rows; r++)
+        for (size_t p = 1; p < res->n_periods; p++) {
+            if (res->rows[r].kind != DCPROJ_ROW_COUNTRY)
+                continue;
+            double a = dcproj_result_at(res, r, p, (size_t)det);
+            double b = dcproj_result_at(res, r, p, (size_t)med);
+            ck_assert_msg(a == b, "%s %s: column %.17g, median of the draws %.17g",
+                          res->rows[r].code, res->periods[p].label, a, b);
+            compared++;
+        }
+    ck_assert_uint_eq(compared, 30u * 84u); /* 2023-12 .. 2030-12: 85 periods, 84 with energy */
+    dcproj_result_free(res);
+    dcproj_scenario_free(sc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("contracts");
@@ -346,6 +396,7 @@ int main(void)
     tcase_add_test(tc, test_evaluator_copies_unchanged_countries);
     tcase_add_test(tc, test_projection_threads);
     tcase_add_test(tc, test_power_columns_same_rounding_in_draws);
+    tcase_add_test(tc, test_energy_series_same_as_per_period);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
