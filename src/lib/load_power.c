@@ -94,6 +94,8 @@ int power_input_copy(struct ctx *c, const struct dcproj_power_input *from,
     to->values = NULL;
     if (!from->is_curve)
         return 0;
+    if (from->n_points == 0)
+        return 0; /* an empty curve (refused later): nothing to copy */
     to->years = dcproj_malloc(from->n_points * sizeof *to->years);
     to->values = dcproj_malloc(from->n_points * sizeof *to->values);
     if (to->years == NULL || to->values == NULL) {

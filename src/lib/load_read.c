@@ -516,7 +516,8 @@ static int path_push(struct path *p, const char *fmt, ...)
     for (;;) {
         va_list ap;
         va_start(ap, fmt);
-        int n = vsnprintf(p->buf + p->len, p->cap - p->len, fmt, ap);
+        /* no buffer yet: measure only (NULL + 0 is undefined behaviour) */
+        int n = vsnprintf(p->buf != NULL ? p->buf + p->len : NULL, p->cap - p->len, fmt, ap);
         va_end(ap);
         if (n < 0)
             return DCPROJ_ERR_NOMEM;
